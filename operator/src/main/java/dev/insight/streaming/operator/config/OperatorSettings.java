@@ -1,0 +1,63 @@
+package dev.insight.streaming.operator.config;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How one operator process runs: which namespaces it watches, whether it competes for a leader lease, where it
+ * serves health and metrics, and how often it samples lag.
+ *
+ * @param namespaces namespaces to watch; empty means all namespaces
+ * @param leaderElection whether to hold a Lease before reconciling
+ * @param leaseName the Lease's name
+ * @param leaseNamespace the Lease's namespace; null means the client's namespace
+ * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one
+ * @param lagInterval how often lag is sampled
+ * @param jsonLogs whether logs are written as JSON lines
+ */
+public record OperatorSettings(
+    Set<String> namespaces,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    int httpPort,
+    Duration lagInterval,
+    boolean jsonLogs) {
+
+  public static final String DEFAULT_LEASE_NAME = "streaming-pipeline-operator";
+
+  public OperatorSettings {
+    namespaces = Set.copyOf(namespaces);
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("port " + httpPort + " is out of range 0..65535");
+    }
+    if (lagInterval.isNegative() || lagInterval.isZero()) {
+      throw new IllegalArgumentException("lag interval must be positive, got " + lagInterval);
+    }
+  }
+
+  /** Settings for an operator watching every namespace, without leader election, health on a free port. */
+  public static OperatorSettings defaults() {
+    return new OperatorSettings(Set.of(), false, DEFAULT_LEASE_NAME, null, 0, Duration.ofSeconds(10), false);
+  }
+
+  public boolean watchesAllNamespaces() {
+    return namespaces.isEmpty();
+  }
+
+  public OperatorSettings withNamespaces(Set<String> watched) {
+    return new OperatorSettings(watched, leaderElection, leaseName, leaseNamespace, httpPort, lagInterval, jsonLogs);
+  }
+
+  public OperatorSettings withLeaderElection(boolean on, String namespace) {
+    return new OperatorSettings(namespaces, on, leaseName, namespace, httpPort, lagInterval, jsonLogs);
+  }
+
+  public OperatorSettings withHttpPort(int port) {
+    return new OperatorSettings(namespaces, leaderElection, leaseName, leaseNamespace, port, lagInterval, jsonLogs);
+  }
+
+  public OperatorSettings withLagInterval(Duration interval) {
+    return new OperatorSettings(namespaces, leaderElection, leaseName, leaseNamespace, httpPort, interval, jsonLogs);
+  }
+}
