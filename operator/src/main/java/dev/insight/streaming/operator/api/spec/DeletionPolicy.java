@@ -1,0 +1,7 @@
+package dev.insight.streaming.operator.api.spec;
+
+/** What happens to the pipeline's Kafka topics when the resource is deleted. */
+public enum DeletionPolicy {
+    Retain,
+    Delete
+}
