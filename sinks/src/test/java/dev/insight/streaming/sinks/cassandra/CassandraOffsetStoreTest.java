@@ -1,0 +1,34 @@
+package dev.insight.streaming.sinks.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.insight.streaming.embedded.EmbeddedCassandra;
+import dev.insight.streaming.embedded.SharedServersExtension;
+import dev.insight.streaming.sinks.OffsetStore;
+import dev.insight.streaming.sinks.OffsetStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedServersExtension.class)
+class CassandraOffsetStoreTest extends OffsetStoreContract {
+
+    private static CqlSession session;
+
+    @BeforeAll
+    static void connect(EmbeddedCassandra cassandra) {
+        session = CqlSession.builder().addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
+                .withLocalDatacenter(cassandra.localDatacenter()).build();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    @Override
+    protected OffsetStore newStore(String location) {
+        return new CassandraOffsetStore(session, location, Replication.simple(1));
+    }
+}
