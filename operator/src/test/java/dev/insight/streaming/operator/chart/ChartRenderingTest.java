@@ -41,7 +41,7 @@ class ChartRenderingTest {
       assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
       assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     });
-    assertThat(operator.getImage()).isEqualTo("streaming-pipeline-operator:0.1.0-SNAPSHOT");
+    assertThat(operator.getImage()).isEqualTo("streaming-pipeline-operator:0.1.0");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getSecurityContext().getRunAsNonRoot()).isTrue();

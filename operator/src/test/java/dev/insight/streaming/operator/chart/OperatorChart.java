@@ -70,7 +70,8 @@ final class OperatorChart {
     return resources.stream().filter(kind::isInstance).map(kind::cast).toList();
   }
 
-  private static Path valuesFile(Map<String, Object> values) {
+  /** A temporary values file holding {@code values}. */
+  static Path valuesFile(Map<String, Object> values) {
     try {
       Path file = Files.createTempFile("values-", ".yaml");
       file.toFile().deleteOnExit();

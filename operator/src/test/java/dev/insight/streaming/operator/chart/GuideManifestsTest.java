@@ -1,0 +1,62 @@
+package dev.insight.streaming.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.insight.streaming.operator.api.CrdValidation;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Everything the real-cluster guide applies (examples/ and the development servers in examples/infra/)
+ * parses into the fabric8 class of its kind without unknown fields, and every StreamingPipeline passes the
+ * schema and CEL rules of the CRD the chart installs.
+ */
+class GuideManifestsTest {
+
+  private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+
+  @Test
+  void everyManifestParsesAndEveryPipelinePassesTheCrd() throws IOException {
+    CrdValidation crd = new CrdValidation(OperatorChart.DIR.resolve("crds").resolve(CrdValidation.CRD_FILE));
+    List<String> seen = new ArrayList<>();
+    for (Path file : manifests()) {
+      for (JsonNode document : CrdValidation.readYaml(file)) {
+        String kind = document.path("kind").asText();
+        String where = EXAMPLES.relativize(file) + " " + kind + "/" + document.at("/metadata/name").asText();
+        seen.add(where);
+        if (kind.equals("StreamingPipeline")) {
+          assertThat(crd.validate(document)).as("CRD schema and CEL rules for %s", where).isEmpty();
+          assertThat(Serialization.unmarshal(document.toString(), StreamingPipeline.class).getSpec())
+              .as(where).isNotNull();
+        } else {
+          KubernetesResource parsed = Serialization.unmarshal(document.toString(), KubernetesResource.class);
+          assertThat(parsed).as(where).isInstanceOf(HasMetadata.class);
+          assertThat(parsed.getClass().getSimpleName()).as("class of %s", where).isEqualTo(kind);
+          assertThat(UnknownFields.in(parsed)).as("fields fabric8 does not know in %s", where).isEmpty();
+        }
+      }
+    }
+    // the guide's own pieces must be among them, or the loop above proved nothing
+    assertThat(seen).anyMatch(where -> where.startsWith("infra/kafka.yaml Deployment/kafka"))
+        .anyMatch(where -> where.startsWith("infra/cassandra.yaml Deployment/cassandra"))
+        .anyMatch(where -> where.startsWith("infra/mongodb.yaml Deployment/mongodb"))
+        .anyMatch(where -> where.equals("infra/clicks-pipeline.yaml StreamingPipeline/clicks"));
+  }
+
+  private static List<Path> manifests() throws IOException {
+    try (Stream<Path> files = Files.walk(EXAMPLES)) {
+      return files.filter(file -> file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
+          .sorted().toList();
+    }
+  }
+}
