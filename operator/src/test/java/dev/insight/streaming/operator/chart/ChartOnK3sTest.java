@@ -85,7 +85,7 @@ class ChartOnK3sTest {
   @Test
   void installedChartRunsTheClicksPipelineUntilReady() throws IOException {
     Release release = new Helm(OperatorChart.DIR).install()
-        .withName("spo").withNamespace(OPERATOR_NAMESPACE).createNamespace()
+        .withName("streaming-pipeline-operator").withNamespace(OPERATOR_NAMESPACE).createNamespace()
         .withKubeConfigContents(k3s.getKubeConfigYaml())
         .withValuesFile(OperatorChart.valuesFile(Map.of(
             "image", Map.of("tag", IMAGE_TAG),
@@ -112,7 +112,7 @@ class ChartOnK3sTest {
           .waitUntilCondition(ChartOnK3sTest::isReady, 10, TimeUnit.MINUTES);
       assertThat(ready.get("status", "phase").toString()).isEqualTo("Running");
     } catch (RuntimeException notReady) {
-      System.err.println(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName("spo-streaming-pipeline-operator")
+      System.err.println(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName("streaming-pipeline-operator")
           .getLog());
       throw notReady;
     }

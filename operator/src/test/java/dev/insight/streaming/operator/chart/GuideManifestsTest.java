@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +53,21 @@ class GuideManifestsTest {
         .anyMatch(where -> where.startsWith("infra/cassandra.yaml Deployment/cassandra"))
         .anyMatch(where -> where.startsWith("infra/mongodb.yaml Deployment/mongodb"))
         .anyMatch(where -> where.equals("infra/clicks-pipeline.yaml StreamingPipeline/clicks"));
+  }
+
+  @Test
+  void everyFileTheGuideAppliesExistsAndIsAmongThoseChecked() throws IOException {
+    String readme = Files.readString(EXAMPLES.resolveSibling("README.md"));
+    int start = readme.indexOf("## Run on a real cluster");
+    assertThat(start).as("the guide's section in README.md").isNotNegative();
+    String guide = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    Matcher applied = Pattern.compile("-f (\\S+\\.ya?ml)").matcher(guide);
+    List<Path> files = new ArrayList<>();
+    while (applied.find()) {
+      files.add(EXAMPLES.resolveSibling(applied.group(1)).normalize());
+    }
+    assertThat(files).as("files the guide applies").isNotEmpty();
+    assertThat(manifests()).containsAll(files);
   }
 
   private static List<Path> manifests() throws IOException {
