@@ -1,5 +1,6 @@
 package dev.insight.streaming.operator.rbac;
 
+import dev.insight.streaming.operator.api.StreamingPipeline;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +15,9 @@ public final class OperatorAccess {
   /** The core API group. */
   public static final String CORE = "";
   /** The API group of the StreamingPipeline resource. */
-  public static final String PIPELINES_GROUP = "streaming.insight.dev";
+  public static final String PIPELINES_GROUP = StreamingPipeline.GROUP;
   /** The plural of the StreamingPipeline resource. */
-  public static final String PIPELINES = "streamingpipelines";
+  public static final String PIPELINES = StreamingPipeline.PLURAL;
 
   static final String RBAC = "rbac.authorization.k8s.io";
   static final String COORDINATION = "coordination.k8s.io";
