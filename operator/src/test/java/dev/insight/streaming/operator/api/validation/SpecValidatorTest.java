@@ -1,0 +1,239 @@
+package dev.insight.streaming.operator.api.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.BackoffSpec;
+import dev.insight.streaming.operator.api.spec.CassandraCredentials;
+import dev.insight.streaming.operator.api.spec.CassandraSinkSpec;
+import dev.insight.streaming.operator.api.spec.DeadLetterSpec;
+import dev.insight.streaming.operator.api.spec.DriverResources;
+import dev.insight.streaming.operator.api.spec.ExecutorResources;
+import dev.insight.streaming.operator.api.spec.FieldSpec;
+import dev.insight.streaming.operator.api.spec.RestartPolicySpec;
+import dev.insight.streaming.operator.api.spec.TopicSpec;
+import dev.insight.streaming.operator.api.spec.TransformSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** One test per problem the reconcile-time checks report, each asserting the field path and the advice. */
+class SpecValidatorTest {
+
+    private static final String VALID = """
+            apiVersion: streaming.insight.dev/v1alpha1
+            kind: StreamingPipeline
+            metadata: {name: orders, namespace: shop}
+            spec:
+              kafka:
+                bootstrapServers: kafka:9092
+                topics: [{name: orders, partitions: 3}, {name: refunds, partitions: 1}]
+              job: {image: streaming-pipeline-job:0.1.0}
+              transform:
+                keyFields: [id]
+                fields: [{name: id}, {name: amount, type: double}]
+              sinks:
+                mongodb: {uriSecret: {name: orders-mongodb, key: uri}, database: shop, collection: orders}
+            """;
+
+    private final StreamingPipeline pipeline = Serialization.unmarshal(VALID, StreamingPipeline.class);
+
+    private List<SpecProblem> problems() {
+        return SpecValidator.validate(pipeline);
+    }
+
+    @Test
+    void aValidSpecHasNoProblems() {
+        assertThat(problems()).isEmpty();
+        assertThat(pipeline.effectiveConsumerGroup()).isEqualTo("shop.orders");
+        assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("orders.dlq");
+    }
+
+    @Test
+    void sparkConfMayNotSetWhatTheOperatorWires() {
+        pipeline.getSpec().getJob().setSparkConf(Map.of(
+                "spark.master", "local[*]",
+                "spark.kubernetes.namespace", "other",
+                "spark.streaming.kafka.consumer.poll.ms", "100",
+                "spark.sql.shuffle.partitions", "4"));
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly(
+                "spec.job.sparkConf[spark.kubernetes.namespace]",
+                "spec.job.sparkConf[spark.master]",
+                "spec.job.sparkConf[spark.streaming.kafka.consumer.poll.ms]");
+    }
+
+    @Test
+    void sparkConfKeysWithASpecFieldNameThatField() {
+        pipeline.getSpec().getJob().setSparkConf(Map.of("spark.executor.memory", "4g"));
+
+        assertThat(problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.job.sparkConf[spark.executor.memory]");
+            assertThat(p.message()).contains("job.executor.memory");
+        });
+    }
+
+    @Test
+    void clientConfigMayNotSetWhatTheJobSets() {
+        pipeline.getSpec().getKafka().setClientConfig(Map.of("group.id", "x", "security.protocol", "SSL"));
+
+        assertThat(problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.kafka.clientConfig[group.id]");
+            assertThat(p.message()).contains("kafka.consumerGroup");
+        });
+    }
+
+    @Test
+    void keyFieldsMustBeAmongTheProjectedFields() {
+        pipeline.getSpec().getTransform().setKeyFields(List.of("id", "orderId"));
+
+        assertThat(problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.transform.keyFields[1]");
+            assertThat(p.message()).contains("orderId is not among transform.fields (amount, id)");
+        });
+    }
+
+    @Test
+    void keyFieldsMayNameAnyRecordFieldWhenNothingIsProjected() {
+        TransformSpec transform = new TransformSpec();
+        transform.setKeyFields(List.of("orderId"));
+        pipeline.getSpec().setTransform(transform);
+
+        assertThat(problems()).isEmpty();
+    }
+
+    @Test
+    void keyFieldsMayNotBeBlank() {
+        pipeline.getSpec().getTransform().setKeyFields(List.of(" "));
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.transform.keyFields[0]");
+    }
+
+    @Test
+    void projectedFieldsMustHaveUniqueNames() {
+        FieldSpec again = new FieldSpec();
+        again.setName("id");
+        pipeline.getSpec().getTransform().getFields().add(again);
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.transform.fields[2].name");
+    }
+
+    @Test
+    void topicsMustBeUnique() {
+        TopicSpec again = new TopicSpec();
+        again.setName("orders");
+        pipeline.getSpec().getKafka().getTopics().add(again);
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.kafka.topics[2].name");
+    }
+
+    @Test
+    void atLeastOneTopic() {
+        pipeline.getSpec().getKafka().getTopics().clear();
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.kafka.topics");
+    }
+
+    @Test
+    void atLeastOneSink() {
+        pipeline.getSpec().getSinks().setMongodb(null);
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.sinks");
+    }
+
+    @Test
+    void theDefaultDeadLetterTopicMayNotBeAnInputTopic() {
+        TopicSpec clash = new TopicSpec();
+        clash.setName("orders.dlq");
+        pipeline.getSpec().getKafka().getTopics().add(clash);
+
+        assertThat(problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.deadLetter.topic");
+            assertThat(p.message()).contains("default dead-letter topic orders.dlq is also an input topic");
+        });
+    }
+
+    @Test
+    void anExplicitDeadLetterTopicMayNotBeAnInputTopic() {
+        DeadLetterSpec deadLetter = new DeadLetterSpec();
+        deadLetter.setTopic("refunds");
+        pipeline.getSpec().setDeadLetter(deadLetter);
+
+        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.deadLetter.topic");
+    }
+
+    @Test
+    void namesTooLongForDerivedTopicAndGroupNeedExplicitOnes() {
+        pipeline.getMetadata().setName("p".repeat(246));
+
+        assertThat(problems()).extracting(SpecProblem::path)
+                .containsExactly("spec.kafka.consumerGroup", "spec.deadLetter.topic");
+    }
+
+    @Test
+    void sparkMemoryMustBeEnoughToStart() {
+        DriverResources driver = new DriverResources();
+        driver.setMemory("256m");
+        ExecutorResources executor = new ExecutorResources();
+        executor.setMemory("1Gi");
+        pipeline.getSpec().getJob().setDriver(driver);
+        pipeline.getSpec().getJob().setExecutor(executor);
+
+        assertThat(problems()).extracting(SpecProblem::toString)
+                .containsExactly("spec.job.driver.memory: 256m is below what Spark needs to start; use at least 512m");
+    }
+
+    @Test
+    void backoffMayNotStartAboveItsMaximum() {
+        BackoffSpec backoff = new BackoffSpec();
+        backoff.setInitialDelay("10m");
+        backoff.setMaxDelay("1m30s");
+        RestartPolicySpec restart = new RestartPolicySpec();
+        restart.setBackoff(backoff);
+        pipeline.getSpec().getJob().setRestartPolicy(restart);
+
+        assertThat(problems()).extracting(SpecProblem::path)
+                .containsExactly("spec.job.restartPolicy.backoff.initialDelay");
+    }
+
+    @Test
+    void cassandraCredentialsNeedTwoDistinctKeys() {
+        CassandraCredentials credentials = new CassandraCredentials();
+        credentials.setName("cassandra");
+        credentials.setPasswordKey("username");
+        CassandraSinkSpec cassandra = new CassandraSinkSpec();
+        cassandra.setCredentialsSecret(credentials);
+        pipeline.getSpec().getSinks().setCassandra(cassandra);
+
+        assertThat(problems()).extracting(SpecProblem::path)
+                .containsExactly("spec.sinks.cassandra.credentialsSecret.passwordKey");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        pipeline.getSpec().getJob().setSparkConf(Map.of("spark.master", "local"));
+        pipeline.getSpec().getTransform().setKeyFields(List.of("nope"));
+        pipeline.getSpec().getSinks().setMongodb(null);
+
+        List<SpecProblem> problems = problems();
+        assertThat(problems).hasSize(3);
+        assertThat(SpecValidator.describe(problems))
+                .contains("spec.job.sparkConf[spark.master]", "spec.transform.keyFields[0]", "spec.sinks");
+    }
+
+    @Test
+    void partitionsMayNotFallBelowWhatKafkaHas() {
+        var problems = SpecValidator.validateAgainstKafka(pipeline.getSpec(), Map.of("orders", 6, "refunds", 1));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("spec.kafka.topics[0].partitions");
+            assertThat(p.message()).contains("orders already has 6 partitions", "set at least 6");
+        });
+    }
+
+    @Test
+    void topicsMissingFromKafkaOrGrowingAreFine() {
+        assertThat(SpecValidator.validateAgainstKafka(pipeline.getSpec(), Map.of("orders", 2))).isEmpty();
+    }
+}
