@@ -1,0 +1,61 @@
+package dev.insight.streaming.operator.secrets;
+
+import dev.insight.streaming.operator.api.spec.SecretKeyRef;
+import dev.insight.streaming.operator.api.spec.SecretRef;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the values of the Secrets a spec names, in the pipeline's namespace. A missing Secret or key is a
+ * {@link SecretNotFoundException} naming both; values are returned to the caller and never logged here.
+ */
+public final class SecretResolver {
+
+  private final KubernetesClient client;
+
+  public SecretResolver(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The value of one key.
+   *
+   * @param usedFor what the value is for, e.g. {@code sinks.mongodb.uriSecret}, so the error says where to look
+   */
+  public String value(String namespace, SecretKeyRef ref, String usedFor) {
+    return value(namespace, ref.getName(), ref.getKey(), usedFor);
+  }
+
+  /** The value of key {@code key} of Secret {@code secretName}. */
+  public String value(String namespace, String secretName, String key, String usedFor) {
+    Map<String, String> values = values(namespace, secretName, usedFor);
+    String value = values.get(key);
+    if (value == null) {
+      throw SecretNotFoundException.missingKey(namespace, secretName, key, usedFor);
+    }
+    return value;
+  }
+
+  /** Every key and value of a Secret named as a whole, e.g. Kafka client settings, sorted by key. */
+  public Map<String, String> values(String namespace, SecretRef ref, String usedFor) {
+    return values(namespace, ref.getName(), usedFor);
+  }
+
+  private Map<String, String> values(String namespace, String secretName, String usedFor) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+    if (secret == null) {
+      throw SecretNotFoundException.missingSecret(namespace, secretName, usedFor);
+    }
+    Map<String, String> values = new TreeMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> values.put(k,
+          new String(Base64.getDecoder().decode(v == null ? "" : v), StandardCharsets.UTF_8)));
+    }
+    return new LinkedHashMap<>(values);
+  }
+}
