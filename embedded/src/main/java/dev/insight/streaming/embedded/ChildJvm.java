@@ -199,15 +199,21 @@ final class ChildJvm {
         return "\nlast " + tail.size() + " lines of " + logFile + ":\n  " + String.join("\n  ", tail);
     }
 
+    /** The likely cause, from the log: a stack trace's tail alone rarely shows the line that explains it. */
     private String recognisedCause() {
-        String log = String.join("\n", logTail(logFile, 400));
+        List<String> lines = logTail(logFile, 2000);
+        String log = String.join("\n", lines);
         if (log.contains("Address already in use")) {
             return ": a port it needs is already in use (see the log below)";
         }
         if (log.contains("OutOfMemoryError")) {
             return ": out of memory (raise its heap)";
         }
-        return "";
+        return lines.stream()
+                .filter(line -> line.contains(" ERROR ") || line.startsWith("Exception"))
+                .findFirst()
+                .map(line -> "; first error in its log: " + line.strip())
+                .orElse("");
     }
 
     static List<String> logTail(Path file, int lines) {

@@ -53,6 +53,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnStop;
+    private volatile Duration startupTime;
     private volatile String releaseVersion;
 
     private EmbeddedCassandra(ChildJvm jvm, int port, Path dataDir, boolean deleteDataOnStop) {
@@ -93,6 +94,11 @@ public final class EmbeddedCassandra implements AutoCloseable {
     /** The {@code release_version} the node answered the readiness query with. */
     public String releaseVersion() {
         return releaseVersion;
+    }
+
+    /** From launching the first JVM until the readiness round trip succeeded. */
+    public Duration startupTime() {
+        return startupTime;
     }
 
     public long pid() {
@@ -231,6 +237,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
                     "-Dcassandra-foreground=yes",
                     "-Dlogback.configurationFile=" + logback.toUri()));
             options.addAll(jvmOptions);
+            long launched = System.nanoTime();
             ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
                     "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, dir.resolve("cassandra.log")));
             EmbeddedCassandra cassandra = new EmbeddedCassandra(jvm, nativePort, dir, temporary);
@@ -242,6 +249,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
                 cassandra.releaseVersion = CqlProbe.releaseVersion(LoopbackPorts.HOST, nativePort,
                         (int) Math.min(remaining.toMillis(), 10_000));
             });
+            cassandra.startupTime = Duration.ofNanos(System.nanoTime() - launched);
             return cassandra;
         }
 

@@ -33,11 +33,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final String SERVER = "Kafka broker";
     private static final String READINESS_TOPIC = "__embedded_readiness";
     private static final int BIND_RETRIES = 3;
+    private static final int NODE_ID = 1;
 
     private final ChildJvm jvm;
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnStop;
+    private volatile Duration startupTime;
 
     private EmbeddedKafka(ChildJvm jvm, int port, Path dataDir, boolean deleteDataOnStop) {
         this.jvm = jvm;
@@ -64,6 +66,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
+    /** From launching the first JVM until the readiness round trip succeeded. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
     public long pid() {
         return jvm.pid();
     }
@@ -79,6 +86,55 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Path logFile() {
         return jvm.logFile();
+    }
+
+    /**
+     * Creates a topic (replication factor 1) and returns once the broker has created every partition's log, so
+     * producers can write at once.
+     *
+     * <p>Why wait: Kafka 4.1 can answer the first produce to a brand-new partition with NOT_LEADER_OR_FOLLOWER while
+     * accepting a later in-flight batch, after which an idempotent producer retries the first one forever with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER (KAFKA-15591). Producing only after the partitions exist avoids that.
+     */
+    public void createTopic(String topic, int partitions) {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(config)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            awaitPartitionLogs(admin, topic, partitions, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitPartitionLogs(Admin admin, String topic, int partitions, Duration timeout)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long created = admin.describeLogDirs(List.of(NODE_ID)).allDescriptions().get(10, TimeUnit.SECONDS)
+                    .getOrDefault(NODE_ID, Map.of()).values().stream()
+                    .flatMap(dir -> dir.replicaInfos().keySet().stream())
+                    .filter(partition -> partition.topic().equals(topic))
+                    .count();
+            if (created >= partitions) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("only " + created + " of " + partitions
+                        + " partition logs of " + topic + " exist after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Stops the broker (gracefully, then forcibly) and deletes its temporary folder. Idempotent. */
@@ -186,10 +242,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path log4j = dir.resolve("log4j2.properties");
             DataDirectory.write(log4j, LOG4J2_CONFIG);
             Path logFile = dir.resolve("kafka.log");
+            long launched = System.nanoTime();
 
             List<String> options = new ArrayList<>(List.of(
                     "-Xms128m", "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                    "-Dlog4j2.configurationFile=" + log4j.toUri()));
+                    "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                    // the broker logs through slf4j-simple (see runtimes/kafka-broker), to stderr, into kafka.log
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                    "-Dorg.slf4j.simpleLogger.log.kafka.request.logger=warn",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.controller=warn"));
             options.addAll(jvmOptions);
             // the format tool only writes meta.properties: the fastest JIT settings are enough for it
             List<String> toolOptions = new ArrayList<>(options);
@@ -209,13 +272,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                         && e.getMessage().contains("Address already in use");
                 throw raceLost ? new PortRaceLost(e) : e;
             }
+            kafka.startupTime = Duration.ofNanos(System.nanoTime() - launched);
             return kafka;
         }
 
         private String serverProperties(Path dir, int clientPort, int quorumPort) {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("process.roles", "broker,controller");
-            config.put("node.id", "1");
+            config.put("node.id", String.valueOf(NODE_ID));
             config.put("listeners", "PLAINTEXT://" + LoopbackPorts.HOST + ":" + clientPort
                     + ",CONTROLLER://" + LoopbackPorts.HOST + ":" + quorumPort);
             config.put("advertised.listeners", "PLAINTEXT://" + LoopbackPorts.HOST + ":" + clientPort);
@@ -315,6 +379,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** For the few classes that log through log4j2 directly. */
     private static final String LOG4J2_CONFIG = """
             status = warn
             appender.console.type = Console
