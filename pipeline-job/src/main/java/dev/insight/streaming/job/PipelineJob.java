@@ -66,7 +66,7 @@ public final class PipelineJob {
         this.pipeline = config.pipeline().key();
     }
 
-    /** Runs the job until SIGTERM (exit 0 after the running batch stored its offsets) or a failure (exit 1). */
+    /** Runs the job until SIGTERM (exit 0 once the generated batches stored their offsets) or a failure (exit 1). */
     public static void main(String[] args) {
         String path = args.length > 0 ? args[0] : System.getenv(CONFIG_ENV);
         if (path == null) {
@@ -146,7 +146,7 @@ public final class PipelineJob {
                     e.toString(), e);
             return 1;
         }
-        LOG.info("pipeline {}: stop requested, finishing the running batch", pipeline);
+        LOG.info("pipeline {}: stop requested, finishing the batches already generated", pipeline);
         ssc.stop(true, true);
         LOG.info("pipeline {}: stopped gracefully", pipeline);
         return 0;
