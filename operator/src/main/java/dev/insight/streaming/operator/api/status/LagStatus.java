@@ -20,6 +20,12 @@ public class LagStatus {
     @JsonPropertyDescription("Estimated seconds the oldest unprocessed record has waited.")
     private Long secondsBehind;
 
+    @JsonPropertyDescription("Records processed per second over the window, summed over partitions.")
+    private Double processingRate;
+
+    @JsonPropertyDescription("Records appended to the topics per second over the window, summed over partitions.")
+    private Double producingRate;
+
     @JsonPropertyDescription("When the figures were computed (RFC 3339).")
     private String evaluatedAt;
 
@@ -65,6 +71,22 @@ public class LagStatus {
 
     public void setSecondsBehind(Long secondsBehind) {
         this.secondsBehind = secondsBehind;
+    }
+
+    public Double getProcessingRate() {
+        return processingRate;
+    }
+
+    public void setProcessingRate(Double processingRate) {
+        this.processingRate = processingRate;
+    }
+
+    public Double getProducingRate() {
+        return producingRate;
+    }
+
+    public void setProducingRate(Double producingRate) {
+        this.producingRate = producingRate;
     }
 
     public String getEvaluatedAt() {

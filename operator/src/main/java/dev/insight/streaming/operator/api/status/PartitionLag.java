@@ -22,15 +22,24 @@ public class PartitionLag {
     @JsonPropertyDescription("end - processed.")
     private Long lag;
 
+    @JsonPropertyDescription("This partition's verdict over the window: OK, WARN, STALL, STOP or ERR.")
+    private LagEvaluation evaluation;
+
     public PartitionLag() {
     }
 
     public PartitionLag(String topic, Integer partition, Long processed, Long end, Long lag) {
+        this(topic, partition, processed, end, lag, null);
+    }
+
+    public PartitionLag(String topic, Integer partition, Long processed, Long end, Long lag,
+            LagEvaluation evaluation) {
         this.topic = topic;
         this.partition = partition;
         this.processed = processed;
         this.end = end;
         this.lag = lag;
+        this.evaluation = evaluation;
     }
 
     public String getTopic() {
@@ -71,5 +80,13 @@ public class PartitionLag {
 
     public void setLag(Long lag) {
         this.lag = lag;
+    }
+
+    public LagEvaluation getEvaluation() {
+        return evaluation;
+    }
+
+    public void setEvaluation(LagEvaluation evaluation) {
+        this.evaluation = evaluation;
     }
 }
