@@ -1,19 +1,37 @@
 package dev.insight.streaming.operator;
 
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.validation.SpecProblem;
+import dev.insight.streaming.operator.api.validation.SpecValidator;
 import dev.insight.streaming.operator.config.OperatorSettings;
 import dev.insight.streaming.operator.http.HealthAndMetricsServer;
+import dev.insight.streaming.operator.kafka.KafkaClusters;
+import dev.insight.streaming.operator.reconciler.PipelineStep;
+import dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler;
+import dev.insight.streaming.operator.secrets.SecretResolver;
+import dev.insight.streaming.operator.sinks.SinkConnections;
+import dev.insight.streaming.operator.sinks.SinkStep;
+import dev.insight.streaming.operator.status.EventRecorder;
+import dev.insight.streaming.operator.status.PhaseRule;
+import dev.insight.streaming.operator.status.StatusWriter;
+import dev.insight.streaming.operator.topics.TopicStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running operator: the JOSDK runtime with server-side apply off (the same setting in production and on the
- * mock API server, so tests run the production path), its health and metrics endpoint, and optional leader election.
+ * mock API server, so tests run the production path), the pipeline reconciler and its steps, the shared Kafka and
+ * sink connections and the status writer (which the lag monitor uses too), its health and metrics endpoint, and
+ * optional leader election. It owns and closes everything it creates except the Kubernetes client.
  */
 public final class PipelineOperator implements AutoCloseable {
 
@@ -23,11 +41,24 @@ public final class PipelineOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Operator operator;
+  private final Clock clock = Clock.systemUTC();
+  private final SecretResolver secrets;
+  private final KafkaClusters kafkaClusters;
+  private final SinkConnections sinkConnections;
+  private final EventRecorder events;
+  private final StatusWriter statusWriter;
   private HealthAndMetricsServer http;
 
   public PipelineOperator(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
     this.settings = settings;
+    this.secrets = new SecretResolver(client);
+    this.kafkaClusters = new KafkaClusters(secrets, clock);
+    this.sinkConnections = new SinkConnections(secrets, clock);
+    this.events = new EventRecorder(client, clock);
+    List<PipelineStep> steps = steps();
+    this.statusWriter = new StatusWriter(client, events,
+        new PhaseRule(steps.stream().map(PipelineStep::condition).toList()), clock);
     this.operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
@@ -39,6 +70,28 @@ public final class PipelineOperator implements AutoCloseable {
             new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
       }
     });
+    operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter),
+        this::configureController);
+  }
+
+  /**
+   * The reconcile steps, in order; a step that is not ready stops the ones after it, and every step's condition
+   * is required for Ready. A new concern is one more line here.
+   */
+  private List<PipelineStep> steps() {
+    return List.of(
+        new TopicStep(kafkaClusters, events, clock),
+        new SinkStep(sinkConnections, clock));
+  }
+
+  private void configureController(ControllerConfigurationOverrider<StreamingPipeline> controller) {
+    if (!settings.watchesAllNamespaces()) {
+      controller.settingNamespaces(settings.namespaces());
+    }
+  }
+
+  private static List<String> specProblems(StreamingPipeline pipeline) {
+    return SpecValidator.validate(pipeline).stream().map(SpecProblem::toString).toList();
   }
 
   /** Starts the HTTP endpoint and the controllers; returns once informers are synced (or, standing by, at once). */
@@ -68,6 +121,33 @@ public final class PipelineOperator implements AutoCloseable {
     return registry;
   }
 
+  /** The shared Kafka Admin clients, one per cluster (the lag monitor reads end offsets through them). */
+  public KafkaClusters kafkaClusters() {
+    return kafkaClusters;
+  }
+
+  /** The shared Cassandra sessions and MongoDB clients (the lag monitor reads stored offsets through them). */
+  public SinkConnections sinkConnections() {
+    return sinkConnections;
+  }
+
+  /** The one writer of pipeline status. */
+  public StatusWriter statusWriter() {
+    return statusWriter;
+  }
+
+  public SecretResolver secrets() {
+    return secrets;
+  }
+
+  public EventRecorder events() {
+    return events;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
   /** The port of /healthz, /readyz and /metrics once started. */
   public int httpPort() {
     return http.port();
@@ -86,8 +166,13 @@ public final class PipelineOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
-      if (http != null) {
-        http.close();
+      try {
+        kafkaClusters.close();
+        sinkConnections.close();
+      } finally {
+        if (http != null) {
+          http.close();
+        }
       }
     }
   }

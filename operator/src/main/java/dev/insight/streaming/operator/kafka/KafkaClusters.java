@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,11 +53,14 @@ public final class KafkaClusters implements AutoCloseable {
     if (kafka.getClientConfig() != null) {
       settings.putAll(kafka.getClientConfig());
     }
+    Set<String> secretKeys = Set.of();
     if (kafka.getClientSecret() != null) {
-      settings.putAll(secrets.values(pipeline.getMetadata().getNamespace(), kafka.getClientSecret(),
-          "kafka.clientSecret"));
+      Map<String, String> fromSecret = secrets.values(pipeline.getMetadata().getNamespace(), kafka.getClientSecret(),
+          "kafka.clientSecret");
+      settings.putAll(fromSecret);
+      secretKeys = fromSecret.keySet();
     }
-    return new KafkaCluster(kafka.getBootstrapServers(), settings);
+    return new KafkaCluster(kafka.getBootstrapServers(), settings, secretKeys);
   }
 
   /**

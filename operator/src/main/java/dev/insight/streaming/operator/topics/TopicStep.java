@@ -1,0 +1,301 @@
+package dev.insight.streaming.operator.topics;
+
+import dev.insight.streaming.operator.api.Conditions;
+import dev.insight.streaming.operator.api.Conditions.Reason;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.DeletionPolicy;
+import dev.insight.streaming.operator.api.status.TopicStatus;
+import dev.insight.streaming.operator.kafka.KafkaCluster;
+import dev.insight.streaming.operator.kafka.KafkaClusters;
+import dev.insight.streaming.operator.reconciler.CleanupOutcome;
+import dev.insight.streaming.operator.reconciler.PipelineStep;
+import dev.insight.streaming.operator.reconciler.RetryBackoff;
+import dev.insight.streaming.operator.reconciler.StepOutcome;
+import dev.insight.streaming.operator.secrets.SecretNotFoundException;
+import dev.insight.streaming.operator.status.EventRecorder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DeleteTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics concern: creates the pipeline's input and dead-letter topics with their partitions, replication factor
+ * and config, raises partitions, applies config changes, and reports {@code TopicsReady}. On deletion it deletes the
+ * topics under {@code deletionPolicy: Delete}, giving up after a few tries with a Warning event when Kafka is out of
+ * reach, so the finalizer never blocks forever.
+ */
+public final class TopicStep implements PipelineStep {
+
+  /** How many times deletion tries to reach Kafka before the finalizer goes without deleting the topics. */
+  static final int DELETE_ATTEMPTS = 3;
+  static final Duration DELETE_RETRY = Duration.ofSeconds(3);
+  // deletion waits for the broker less than a reconcile does: it is retried and then given up
+  private static final Duration DELETE_CALL_TIMEOUT = Duration.ofSeconds(3);
+  // a future is given a little longer than the Admin's own timeout, which normally fires first with a clearer error
+  private static final long WAIT_MS = KafkaClusters.API_TIMEOUT.toMillis() + 2_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicStep.class);
+
+  private final KafkaClusters kafka;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final Map<String, Integer> deleteAttempts = new ConcurrentHashMap<>();
+
+  public TopicStep(KafkaClusters kafka, EventRecorder events, Clock clock) {
+    this.kafka = kafka;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public String condition() {
+    return Conditions.TOPICS_READY;
+  }
+
+  @Override
+  public StepOutcome reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    List<DesiredTopic> desired = DesiredTopic.of(pipeline);
+    KafkaCluster cluster;
+    try {
+      cluster = kafka.clusterOf(pipeline);
+    } catch (SecretNotFoundException e) {
+      return failing(pipeline, Reason.SECRET_NOT_FOUND, e.getMessage());
+    }
+    try {
+      Admin admin = kafka.admin(cluster);
+      Map<String, ObservedTopic> observed = observe(admin, desired);
+      TopicPlan plan = TopicPlan.between(desired, observed);
+      String refused = apply(admin, plan, pipeline);
+      if (refused != null) {
+        return failing(pipeline, Reason.TOPIC_ERROR, cluster.redact(refused));
+      }
+      return ready(desired, observed, plan);
+    } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      Reason reason = unreachable(cause) ? Reason.KAFKA_UNREACHABLE : Reason.TOPIC_ERROR;
+      String message = (reason == Reason.KAFKA_UNREACHABLE ? "Kafka at " + cluster.bootstrapServers()
+          + " is unreachable: " : "Kafka at " + cluster.bootstrapServers() + " refused a topic request: ")
+          + describe(cause);
+      LOG.warn("{}/{}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+          cluster.redact(message));
+      return failing(pipeline, reason, cluster.redact(message));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while talking to Kafka", e);
+    }
+  }
+
+  @Override
+  public CleanupOutcome cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    String who = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    List<String> names = DesiredTopic.of(pipeline).stream().map(DesiredTopic::name).toList();
+    if (pipeline.getSpec().getDeletionPolicy() != DeletionPolicy.Delete) {
+      LOG.info("{} deleted: topics {} kept (deletionPolicy Retain)", who, names);
+      return CleanupOutcome.done();
+    }
+    String uid = pipeline.getMetadata().getUid();
+    String failure;
+    try {
+      KafkaCluster cluster = kafka.clusterOf(pipeline);
+      try {
+        deleteTopics(kafka.admin(cluster), names);
+        deleteAttempts.remove(uid);
+        LOG.info("{} deleted: topics {} deleted (deletionPolicy Delete)", who, names);
+        return CleanupOutcome.done();
+      } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        failure = cluster.redact("Kafka at " + cluster.bootstrapServers() + ": " + describe(cause));
+      }
+    } catch (SecretNotFoundException e) {
+      failure = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deleting topics", e);
+    }
+    int attempt = deleteAttempts.merge(uid, 1, Integer::sum);
+    if (attempt < DELETE_ATTEMPTS) {
+      LOG.warn("{}: deleting topics {} failed (attempt {} of {}), retrying in {}s: {}", who, names, attempt,
+          DELETE_ATTEMPTS, DELETE_RETRY.toSeconds(), failure);
+      return CleanupOutcome.retryAfter(DELETE_RETRY);
+    }
+    deleteAttempts.remove(uid);
+    String message = "deletionPolicy is Delete but topics " + names + " could not be deleted after " + attempt
+        + " attempts and are left in Kafka; delete them by hand. Last error: " + failure;
+    LOG.warn("{}: {}", who, message);
+    events.record(pipeline, EventRecorder.Type.Warning, Reason.KAFKA_UNREACHABLE, message);
+    return CleanupOutcome.done();
+  }
+
+  private static Map<String, ObservedTopic> observe(Admin admin, List<DesiredTopic> desired)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
+        .get(WAIT_MS, TimeUnit.MILLISECONDS);
+    List<String> existing = desired.stream().map(DesiredTopic::name).filter(names::contains).distinct().toList();
+    Map<String, ObservedTopic> observed = new LinkedHashMap<>();
+    if (existing.isEmpty()) {
+      return observed;
+    }
+    Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
+        .get(WAIT_MS, TimeUnit.MILLISECONDS);
+    Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
+            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList())
+        .all().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    for (DesiredTopic topic : desired) {
+      TopicDescription description = descriptions.get(topic.name());
+      if (description == null) {
+        continue;
+      }
+      Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String key : topic.config().keySet()) {
+        ConfigEntry entry = config == null ? null : config.get(key);
+        values.put(key, entry == null ? null : entry.value());
+      }
+      observed.put(topic.name(), new ObservedTopic(topic.name(), description.partitions().size(), values));
+    }
+    return observed;
+  }
+
+  /** Applies the plan; returns why Kafka refused a topic, or null when everything was applied. */
+  private static String apply(Admin admin, TopicPlan plan, StreamingPipeline pipeline)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    String who = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    List<String> refusals = new ArrayList<>();
+    if (!plan.toCreate().isEmpty()) {
+      CreateTopicsResult created = admin.createTopics(plan.toCreate().stream()
+          .map(t -> new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.config()))
+          .toList());
+      refusals.addAll(refusals(created.values(), "create topic", TopicExistsException.class));
+      LOG.info("{}: created topics {}", who, plan.toCreate().stream()
+          .map(t -> t.name() + " (" + t.partitions() + " partitions, replication " + t.replicationFactor() + ")")
+          .toList());
+    }
+    if (!plan.toRaise().isEmpty()) {
+      refusals.addAll(refusals(admin.createPartitions(plan.toRaise().entrySet().stream().collect(
+          Collectors.toMap(Map.Entry::getKey, e -> NewPartitions.increaseTo(e.getValue())))).values(),
+          "raise partitions of", null));
+      LOG.info("{}: raised partitions {}", who, plan.toRaise());
+    }
+    if (!plan.configChanges().isEmpty()) {
+      Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
+      plan.configChanges().forEach((topic, changes) -> ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+          changes.entrySet().stream()
+              .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+              .toList()));
+      Map<String, KafkaFuture<Void>> byTopic = new LinkedHashMap<>();
+      admin.incrementalAlterConfigs(ops).values().forEach((resource, future) -> byTopic.put(resource.name(), future));
+      refusals.addAll(refusals(byTopic, "change config of", null));
+      LOG.info("{}: changed topic configs {}", who, plan.configChanges());
+    }
+    return refusals.isEmpty() ? null : String.join("; ", refusals);
+  }
+
+  /** Waits for each topic's future; Kafka's refusals become messages, unreachability is thrown. */
+  private static List<String> refusals(Map<String, ? extends KafkaFuture<?>> futures, String action,
+      Class<? extends Throwable> harmless) throws InterruptedException, ExecutionException,
+      java.util.concurrent.TimeoutException {
+    List<String> refusals = new ArrayList<>();
+    for (Map.Entry<String, ? extends KafkaFuture<?>> entry : futures.entrySet()) {
+      try {
+        entry.getValue().get(WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (harmless != null && harmless.isInstance(cause)) {
+          continue; // a concurrent creator won
+        }
+        if (unreachable(cause)) {
+          throw e;
+        }
+        refusals.add("Kafka refused to " + action + " " + entry.getKey() + ": " + describe(cause));
+      }
+    }
+    return refusals;
+  }
+
+  private static void deleteTopics(Admin admin, List<String> names)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    int timeoutMs = (int) DELETE_CALL_TIMEOUT.toMillis();
+    Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs)).names()
+        .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+    List<String> present = names.stream().filter(existing::contains).distinct().toList();
+    if (present.isEmpty()) {
+      return;
+    }
+    for (KafkaFuture<Void> future : admin.deleteTopics(present, new DeleteTopicsOptions().timeoutMs(timeoutMs))
+        .topicNameValues().values()) {
+      try {
+        future.get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private StepOutcome ready(List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan) {
+    List<TopicStatus> topics = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    for (DesiredTopic topic : desired) {
+      ObservedTopic found = observed.get(topic.name());
+      int partitions = found == null ? topic.partitions() : Math.max(found.partitions(), topic.partitions());
+      topics.add(new TopicStatus(topic.name(), partitions, true));
+      described.add(topic.name() + " (" + partitions + ")");
+    }
+    String message = desired.size() + " topics ready, partitions: " + String.join(", ", described);
+    Reason reason = Reason.READY;
+    if (!plan.larger().isEmpty()) {
+      reason = Reason.PARTITIONS_DECREASED;
+      message += ". Kept with more partitions than the spec asks (Kafka cannot remove partitions): "
+          + plan.larger().entrySet().stream().map(e -> e.getKey() + " has " + e.getValue())
+              .collect(Collectors.joining(", "))
+          + "; raise spec.kafka.topics[].partitions to match to silence this";
+    }
+    return StepOutcome.ready(reason, message).withDetails(editor -> editor.status().setTopics(topics));
+  }
+
+  private StepOutcome failing(StreamingPipeline pipeline, Reason reason, String message) {
+    return StepOutcome.notReady(reason, message, RetryBackoff.next(pipeline, condition(), clock));
+  }
+
+  static boolean unreachable(Throwable error) {
+    return error instanceof TimeoutException || error instanceof java.util.concurrent.TimeoutException
+        || error instanceof DisconnectException || error instanceof AuthenticationException
+        || (error instanceof KafkaException && !(error instanceof ApiException));
+  }
+
+  private static String describe(Throwable error) {
+    String message = error.getMessage();
+    return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}
