@@ -1,0 +1,222 @@
+package dev.insight.streaming.operator.driver;
+
+import dev.insight.streaming.operator.api.Conditions;
+import dev.insight.streaming.operator.api.Conditions.Reason;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.StreamingPipelineSpec;
+import dev.insight.streaming.operator.api.status.DriverStatus;
+import dev.insight.streaming.operator.changes.SpecChangeRules;
+import dev.insight.streaming.operator.reconciler.CleanupOutcome;
+import dev.insight.streaming.operator.reconciler.PipelineStep;
+import dev.insight.streaming.operator.reconciler.StepOutcome;
+import dev.insight.streaming.operator.secrets.SecretNotFoundException;
+import dev.insight.streaming.operator.secrets.SecretResolver;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pipeline's Spark driver: keeps its ConfigMap, Service, ServiceAccount, Role and RoleBinding in place,
+ * and starts, stops, restarts and replaces the one driver pod as {@link DriverLifecycle} decides. Reports the
+ * DriverRunning condition and {@code status.driver}.
+ */
+public final class DriverStep implements PipelineStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DriverStep.class);
+  static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
+  /** How long past its deletion deadline a stuck pod may hold up the pipeline's deletion. */
+  static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(60);
+
+  private final KubernetesClient client;
+  private final SecretResolver secrets;
+  private final Clock clock;
+  private final String javaOptions;
+
+  public DriverStep(KubernetesClient client, SecretResolver secrets, Clock clock) {
+    this(client, secrets, clock, SparkJavaOptions.flags());
+  }
+
+  DriverStep(KubernetesClient client, SecretResolver secrets, Clock clock, String javaOptions) {
+    this.client = client;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.javaOptions = javaOptions;
+  }
+
+  /**
+   * The event source that reconciles a pipeline when its driver pod changes phase or goes away: an informer on the
+   * operator's driver pods (by label), mapped to their pipeline by owner reference.
+   */
+  public static InformerEventSource<Pod, StreamingPipeline> podEvents(EventSourceContext<StreamingPipeline> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, StreamingPipeline.class)
+        .withName("driver-pods")
+        .withLabelSelector(DriverNames.driverPodSelector())
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class, false))
+        .build(), context);
+  }
+
+  @Override
+  public String condition() {
+    return Conditions.DRIVER_RUNNING;
+  }
+
+  @Override
+  public StepOutcome reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    DriverNames names = DriverNames.of(pipeline);
+    StreamingPipelineSpec spec = pipeline.getSpec();
+    boolean suspend = Boolean.TRUE.equals(spec.getSuspend());
+    SecretEnv env;
+    try {
+      env = secretEnv(pipeline);
+    } catch (SecretNotFoundException | IllegalArgumentException e) {
+      // without them the pod would hang in CreateContainerConfigError; a suspended pipeline needs none
+      if (!suspend) {
+        return StepOutcome.notReady(Reason.SECRET_NOT_FOUND, e.getMessage(), SECRET_RECHECK);
+      }
+      env = null;
+    }
+    if (env != null) {
+      ensureSupportObjects(pipeline, names);
+    }
+    PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
+    Optional<DriverPodState> pod = Optional.ofNullable(podResource.get()).map(DriverPodState::of);
+    DriverStatus previous = pipeline.getStatus() == null ? null : pipeline.getStatus().getDriver();
+    DriverLifecycle.Wish wish = new DriverLifecycle.Wish(suspend, SpecChangeRules.driverHash(spec),
+        RestartPolicy.of(spec.getJob().getRestartPolicy()));
+    DriverLifecycle.Decision decision = DriverLifecycle.decide(names.pod(), pod, previous, wish, clock.instant());
+    switch (decision.action()) {
+      case CREATE -> {
+        if (!create(pipeline, names, env, wish.specHash())) {
+          return StepOutcome.notReady(Reason.DRIVER_STARTING, "driver pod " + names.pod()
+              + " appeared meanwhile; looking again", Duration.ofSeconds(1));
+        }
+      }
+      case STOP_GRACEFULLY -> {
+        Duration grace = DriverPodFactory.gracePeriod(spec.getJob());
+        LOG.info("stopping driver pod {}/{} gracefully ({}s): {}", names.namespace(), names.pod(),
+            grace.toSeconds(), decision.message());
+        podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND).withGracePeriod(grace.toSeconds()).delete();
+      }
+      case REMOVE_ENDED -> {
+        LOG.info("removing ended driver pod {}/{}: {}", names.namespace(), names.pod(), decision.message());
+        podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+      }
+      case NONE -> { }
+    }
+    StepOutcome outcome = decision.ready()
+        ? StepOutcome.ready(decision.reason(), decision.message())
+        : StepOutcome.notReady(decision.reason(), decision.message(), decision.recheckAfter());
+    return outcome.recheckAfter(decision.recheckAfter())
+        .withDetails(editor -> editor.status().setDriver(decision.status()));
+  }
+
+  /** Stops the driver gracefully before the pipeline goes, so it stores its offsets (and topics may go after). */
+  @Override
+  public CleanupOutcome cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    DriverNames names = DriverNames.of(pipeline);
+    PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
+    Pod pod = podResource.get();
+    if (pod == null || !ownedBy(pod, pipeline)) {
+      return CleanupOutcome.done();
+    }
+    String deadline = pod.getMetadata().getDeletionTimestamp();
+    if (deadline == null) {
+      podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND)
+          .withGracePeriod(DriverPodFactory.gracePeriod(pipeline.getSpec().getJob()).toSeconds()).delete();
+      return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
+    }
+    if (clock.instant().isAfter(Instant.parse(deadline).plus(CLEANUP_PATIENCE))) {
+      LOG.warn("driver pod {}/{} is still terminating {} after its deadline; leaving it to the garbage collector",
+          names.namespace(), names.pod(), CLEANUP_PATIENCE);
+      return CleanupOutcome.done();
+    }
+    return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
+  }
+
+  private SecretEnv secretEnv(StreamingPipeline pipeline) {
+    String ns = pipeline.getMetadata().getNamespace();
+    StreamingPipelineSpec spec = pipeline.getSpec();
+    List<String> kafkaKeys = spec.getKafka().getClientSecret() == null ? List.of()
+        : List.copyOf(secrets.values(ns, spec.getKafka().getClientSecret(), "kafka.clientSecret").keySet());
+    SecretEnv env = SecretEnv.of(spec, kafkaKeys);
+    // only that each key exists is checked here; the values stay with the kubelet
+    for (SecretEnv.Variable v : env.variables()) {
+      secrets.value(ns, v.secret(), v.key(), "environment variable " + v.name() + " of the driver");
+    }
+    return env;
+  }
+
+  private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
+    ensure(DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
+    ensure(DriverObjects.role(pipeline, names),
+        (want, have) -> Objects.equals(want.getRules(), have.getRules()));
+    ensure(DriverObjects.roleBinding(pipeline, names),
+        (want, have) -> Objects.equals(want.getRoleRef(), have.getRoleRef())
+            && Objects.equals(want.getSubjects(), have.getSubjects()));
+    Service service = DriverObjects.service(pipeline, names);
+    ensure(service, (want, have) -> have.getSpec() != null
+        && Objects.equals(want.getSpec().getPorts(), have.getSpec().getPorts())
+        && Objects.equals(want.getSpec().getSelector(), have.getSpec().getSelector())
+        && Objects.equals(want.getSpec().getClusterIP(), have.getSpec().getClusterIP())
+        && Objects.equals(want.getSpec().getPublishNotReadyAddresses(), have.getSpec().getPublishNotReadyAddresses()));
+  }
+
+  /** Creates {@code want}, or updates what is there when its content or ownership differs. */
+  private <T extends HasMetadata> void ensure(T want, BiPredicate<T, T> sameContent) {
+    @SuppressWarnings("unchecked")
+    T have = (T) client.resource(want).get();
+    if (have == null) {
+      client.resource(want).create();
+      return;
+    }
+    boolean same = sameContent.test(want, have)
+        && Objects.equals(want.getMetadata().getLabels(), have.getMetadata().getLabels())
+        && Objects.equals(want.getMetadata().getOwnerReferences(), have.getMetadata().getOwnerReferences());
+    if (!same) {
+      want.getMetadata().setResourceVersion(have.getMetadata().getResourceVersion());
+      client.resource(want).update();
+    }
+  }
+
+  // the ConfigMap is written only here, right before a pod starts: a running driver keeps the config it started with
+  private boolean create(StreamingPipeline pipeline, DriverNames names, SecretEnv env, String specHash) {
+    ConfigMap configMap = DriverObjects.configMap(pipeline, names, env, javaOptions);
+    ensure(configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
+    Pod pod = DriverPodFactory.pod(pipeline, names, env, specHash);
+    try {
+      client.pods().inNamespace(names.namespace()).resource(pod).create();
+      LOG.info("created driver pod {}/{} (spec hash {})", names.namespace(), names.pod(), specHash);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean ownedBy(HasMetadata child, StreamingPipeline pipeline) {
+    return child.getMetadata().getOwnerReferences() != null && child.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> Objects.equals(o.getUid(), pipeline.getMetadata().getUid()));
+  }
+}
