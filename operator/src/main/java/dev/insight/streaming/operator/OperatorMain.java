@@ -35,6 +35,10 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Namespace of the Lease; empty uses the client's namespace (env POD_NAMESPACE).")
   String leaseNamespace;
 
+  @Option(names = "--lease-identity", defaultValue = "${env:POD_NAME:-}",
+      description = "This replica's name in the Lease; empty uses HOSTNAME (env POD_NAME).")
+  String leaseIdentity;
+
   @Option(names = "--port", defaultValue = "${env:HTTP_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
   int port;
@@ -89,6 +93,7 @@ public final class OperatorMain implements Callable<Integer> {
     }
     return new OperatorSettings(watched, leaderElection, leaseName,
         leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace,
-        port, DurationText.parse(lagInterval), logFormat.equals("json"));
+        port, DurationText.parse(lagInterval), logFormat.equals("json"),
+        leaseIdentity == null || leaseIdentity.isBlank() ? null : leaseIdentity);
   }
 }

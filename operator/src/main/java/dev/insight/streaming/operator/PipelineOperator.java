@@ -67,7 +67,7 @@ public final class PipelineOperator implements AutoCloseable {
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
       if (settings.leaderElection()) {
         overrider.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+            new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace(), settings.leaseIdentity()));
       }
     });
     operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter),

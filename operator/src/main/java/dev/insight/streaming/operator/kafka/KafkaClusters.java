@@ -28,7 +28,7 @@ public final class KafkaClusters implements AutoCloseable {
   public static final Duration API_TIMEOUT = Duration.ofSeconds(8);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
   /** An Admin unused this long is closed (its pipelines were deleted or moved to other settings). */
-  static final Duration IDLE = Duration.ofMinutes(15);
+  static final Duration IDLE = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaClusters.class);
 

@@ -42,7 +42,7 @@ public final class SinkConnections implements AutoCloseable {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MONGO_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(5);
   /** A connection unused this long is closed (its pipelines were deleted or moved to other settings). */
-  static final Duration IDLE = Duration.ofMinutes(15);
+  static final Duration IDLE = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkConnections.class);
 
