@@ -244,8 +244,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path logFile = dir.resolve("kafka.log");
             long launched = System.nanoTime();
 
+            // C1 only and the serial collector: on 2 busy cores start-up is CPU-bound, and the broker's hot paths
+            // (sendfile, CRC intrinsics) barely use the JIT; jvmOption("-XX:TieredStopAtLevel=4") undoes it
             List<String> options = new ArrayList<>(List.of(
-                    "-Xms128m", "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+                    "-Xms128m", "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                     "-Dlog4j2.configurationFile=" + log4j.toUri(),
                     // the broker logs through slf4j-simple (see runtimes/kafka-broker), to stderr, into kafka.log
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
@@ -254,11 +257,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "-Dorg.slf4j.simpleLogger.log.kafka.request.logger=warn",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.controller=warn"));
             options.addAll(jvmOptions);
-            // the format tool only writes meta.properties: the fastest JIT settings are enough for it
-            List<String> toolOptions = new ArrayList<>(options);
-            toolOptions.add("-XX:TieredStopAtLevel=1");
             ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
-                    toolOptions, "kafka.tools.StorageTool",
+                    options, "kafka.tools.StorageTool",
                     List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
                     dir, logFile), startTimeout);
             ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,

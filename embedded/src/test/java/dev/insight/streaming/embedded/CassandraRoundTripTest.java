@@ -3,9 +3,12 @@ package dev.insight.streaming.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,9 @@ class CassandraRoundTripTest {
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
                 .withLocalDatacenter(cassandra.localDatacenter())
+                // schema changes take seconds on 2 busy cores; the driver's default 2 s is for production latency
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30)).build())
                 .build()) {
             session.execute("CREATE KEYSPACE IF NOT EXISTS round_trip WITH replication ="
                     + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
