@@ -1,0 +1,438 @@
+package dev.insight.streaming.local.pods;
+
+import dev.insight.streaming.embedded.ParentWatchdog;
+import dev.insight.streaming.local.pods.DriverCommand.UnsupportedPodException;
+import dev.insight.streaming.local.pods.PodSetup.ContainerConfigException;
+import dev.insight.streaming.operator.driver.DriverContract;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the kubelet for driver pods: runs each pod the operator creates as a child JVM (the pipeline job on a
+ * local Spark master, the JobConfig from the pod's ConfigMap volume, Secret values as the environment the pod
+ * declares), reports the pod's phase and container state through the status subresource, and on deletion sends
+ * SIGTERM, waits the pod's grace period, then SIGKILL. Each pod's output goes to its own log file.
+ */
+public final class PodRunner implements AutoCloseable {
+
+  /** The one node of the local cluster. */
+  public static final String NODE_NAME = "local";
+  /** Spark's master for driver JVMs: two task threads, as many as this machine has cores. */
+  public static final String DEFAULT_MASTER = "local[2]";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
+  private static final Duration CONFIG_RETRY = Duration.ofSeconds(2);
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(5);
+  private static final int TERMINATION_MESSAGE_BYTES = 2048;
+
+  private final KubernetesClient client;
+  private final JobRuntime runtime;
+  private final Path workDir;
+  private final PodSetup setup;
+  private final String master;
+  private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
+  private final Map<String, Path> logs = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Pod> informer;
+  private volatile boolean closing;
+
+  public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir) {
+    this(client, runtime, workDir, DEFAULT_MASTER);
+  }
+
+  public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir, String master) {
+    this.client = client;
+    this.runtime = runtime;
+    this.workDir = workDir.toAbsolutePath();
+    this.setup = new PodSetup(client);
+    this.master = master;
+  }
+
+  /** Starts watching pods in every namespace. */
+  public PodRunner start() {
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the pod runner's folder " + workDir, e);
+    }
+    informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        admit(pod);
+      }
+
+      @Override
+      public void onUpdate(Pod old, Pod pod) {
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+          terminate(pod);
+        } else {
+          admit(pod);
+        }
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean finalStateUnknown) {
+        terminate(pod);
+      }
+    }, 0);
+    return this;
+  }
+
+  /** The log file of the latest pod of that name the runner ran. */
+  public Optional<Path> logFile(String namespace, String pod) {
+    return Optional.ofNullable(logs.get(key(namespace, pod)));
+  }
+
+  /** The JVM running the named pod, while one runs. */
+  public Optional<ProcessHandle> process(String namespace, String pod) {
+    return pods.values().stream()
+        .filter(p -> p.namespace.equals(namespace) && p.name.equals(pod))
+        .map(p -> p.process).filter(p -> p != null && p.isAlive()).map(Process::toHandle).findFirst();
+  }
+
+  /** Every driver JVM still alive. */
+  public List<ProcessHandle> processes() {
+    return pods.values().stream().map(p -> p.process).filter(p -> p != null && p.isAlive()).map(Process::toHandle)
+        .collect(Collectors.toList());
+  }
+
+  /** Stops watching and stops every pod's JVM (SIGTERM, its grace period, SIGKILL), all at once. */
+  @Override
+  public void close() {
+    closing = true;
+    if (informer != null) {
+      informer.close();
+    }
+    List<Thread> stops = new ArrayList<>();
+    for (RunningPod pod : pods.values()) {
+      Thread stop = new Thread(() -> pod.stop(pod.grace), "stop " + pod);
+      stop.start();
+      stops.add(stop);
+    }
+    for (Thread stop : stops) {
+      try {
+        stop.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pods.values().forEach(RunningPod::kill);
+      }
+    }
+  }
+
+  private void admit(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    if (closing || pods.containsKey(uid) || pod.getStatus() != null && isFinal(pod.getStatus().getPhase())) {
+      return;
+    }
+    RunningPod running = new RunningPod(pod);
+    if (pods.putIfAbsent(uid, running) == null) {
+      daemon("pod " + running, running::run);
+    }
+  }
+
+  private void terminate(Pod pod) {
+    RunningPod running = pods.get(pod.getMetadata().getUid());
+    if (running != null && running.deleted.getCount() > 0) {
+      running.deleted.countDown();
+      daemon("delete " + running, () -> {
+        running.stop(grace(pod));
+        try {
+          running.exited.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        pods.remove(running.uid, running);
+      });
+    }
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static boolean isFinal(String phase) {
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private static Duration grace(Pod pod) {
+    Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+    return Duration.ofSeconds(seconds == null ? 30 : seconds);
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  /** One pod on this node: its lifecycle runs on its own thread. */
+  private final class RunningPod {
+    final Pod pod;
+    final String namespace;
+    final String name;
+    final String uid;
+    final Duration grace;
+    final Path dir;
+    final CountDownLatch deleted = new CountDownLatch(1);
+    final CountDownLatch exited = new CountDownLatch(1);
+    final Instant startTime = Instant.now();
+    volatile Process process;
+    int restarts;
+
+    RunningPod(Pod pod) {
+      this.pod = pod;
+      this.namespace = pod.getMetadata().getNamespace();
+      this.name = pod.getMetadata().getName();
+      this.uid = pod.getMetadata().getUid();
+      this.grace = grace(pod);
+      this.dir = workDir.resolve("pods").resolve(namespace + "_" + name + "_" + uid.substring(0, Math.min(8, uid.length())));
+    }
+
+    void run() {
+      try {
+        Container container = pod.getSpec().getContainers().get(0);
+        if (pod.getSpec().getContainers().size() > 1 || !isDriver(container)) {
+          writeStatus(unschedulable("the local pod runner runs only Spark driver pods (one container, the image's '"
+              + DriverContract.ENTRYPOINT_DRIVER + "' entrypoint)"));
+          return;
+        }
+        writeStatus(PodStatuses.waiting(pod, startTime, "ContainerCreating", null));
+        awaitPredecessor();
+        while (!isDeleted()) {
+          Optional<Process> started = startContainer(container);
+          if (started.isEmpty()) {
+            return;
+          }
+          process = started.get();
+          Instant startedAt = Instant.now();
+          writeStatus(PodStatuses.running(pod, startTime, startedAt, restarts));
+          int exit = process.waitFor();
+          Instant finishedAt = Instant.now();
+          if (isDeleted()) {
+            LOG.info("pod {}: driver JVM exited with code {} after deletion", this, exit);
+            return;
+          }
+          String reason = exit == 0 ? "Completed" : "Error";
+          String message = exit == 0 ? null : logTail();
+          LOG.info("pod {}: driver JVM exited with code {} ({})", this, exit, reason);
+          String policy = pod.getSpec().getRestartPolicy();
+          boolean restart = "Always".equals(policy) || "OnFailure".equals(policy) && exit != 0;
+          if (!restart) {
+            writeStatus(PodStatuses.terminated(pod, startTime, startedAt, finishedAt, exit, reason, message, restarts));
+            return;
+          }
+          restarts++;
+          writeStatus(PodStatuses.waiting(pod, startTime, "CrashLoopBackOff", "restarting after exit code " + exit));
+          if (deleted.await(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.error("pod {}: the pod runner failed: {}", this, e.toString(), e);
+      } finally {
+        exited.countDown();
+      }
+    }
+
+    /** Sets the container up and starts its JVM; empty when the pod was deleted before it could start. */
+    private Optional<Process> startContainer(Container container) throws InterruptedException {
+      while (true) {
+        if (isDeleted()) {
+          return Optional.empty();
+        }
+        try {
+          Files.createDirectories(dir);
+          Map<String, Path> mounts = setup.mountVolumes(pod, container, dir.resolve("volumes"));
+          Map<String, String> env = setup.environment(pod, container);
+          Path scratch = Files.createDirectories(dir.resolve("scratch"));
+          DriverCommand command = DriverCommand.of(container.getArgs(), p -> PodSetup.inPodPath(mounts, p),
+              env.get(DriverContract.BIND_ADDRESS_ENV), master, scratch);
+          Map<String, String> jvmEnv = new java.util.HashMap<>(env);
+          // paths the pod's variables name inside the container (the JobConfig) are where its volumes are here
+          jvmEnv.replaceAll((k, v) -> v.startsWith("/") && mounts.keySet().stream().anyMatch(v::startsWith)
+              ? PodSetup.inPodPath(mounts, v).toString() : v);
+          return Optional.of(launch(command, jvmEnv));
+        } catch (ContainerConfigException e) {
+          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
+          if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Optional.empty();
+          }
+        } catch (UnsupportedPodException e) {
+          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerError", e.getMessage()));
+          return Optional.empty();
+        } catch (IOException e) {
+          writeStatus(PodStatuses.waiting(pod, startTime, "RunContainerError", e.getMessage()));
+          if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Optional.empty();
+          }
+        }
+      }
+    }
+
+    private Process launch(DriverCommand command, Map<String, String> env) throws IOException {
+      Path log = dir.resolve(pod.getSpec().getContainers().get(0).getName() + ".log");
+      logs.put(key(namespace, name), log);
+      List<String> cmd = new ArrayList<>();
+      cmd.add(runtime.java().toString());
+      cmd.addAll(command.jvmOptions());
+      cmd.add("-D" + ParentWatchdog.PARENT_PID + "=" + ProcessHandle.current().pid());
+      cmd.add("-cp");
+      cmd.add(installWatchdog(dir) + File.pathSeparator
+          + runtime.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+      // the watchdog halts the JVM when this one goes away, however it goes (see ParentWatchdog)
+      cmd.add(ParentWatchdog.class.getName());
+      cmd.add(command.mainClass());
+      cmd.addAll(command.appArgs());
+      ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // a container sees only what its pod declares, plus what a JVM needs to find itself
+      Map<String, String> environment = builder.environment();
+      environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "USER", "TZ"));
+      environment.putAll(env);
+      Process started = builder.start();
+      LOG.info("pod {}: driver JVM pid {} started on {}, log {}, environment {}", this, started.pid(), master, log,
+          env.keySet());
+      return started;
+    }
+
+    private void awaitPredecessor() throws InterruptedException {
+      // a kubelet never runs two pods of one name at once: the API server keeps the old one until it is gone
+      for (RunningPod other : pods.values()) {
+        if (other != this && other.namespace.equals(namespace) && other.name.equals(name)) {
+          other.exited.await();
+        }
+      }
+    }
+
+    /** SIGTERM, the grace period, then SIGKILL. */
+    void stop(Duration gracePeriod) {
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        LOG.info("pod {}: SIGTERM to driver JVM pid {}, grace {} s", this, p.pid(), gracePeriod.toSeconds());
+        p.destroy();
+        try {
+          if (!p.waitFor(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("pod {}: driver JVM pid {} outlived its grace period, SIGKILL", this, p.pid());
+            kill();
+          }
+        } catch (InterruptedException e) {
+          kill();
+          Thread.currentThread().interrupt();
+        }
+      }
+      deleted.countDown();
+    }
+
+    void kill() {
+      Process p = process;
+      if (p != null) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+          p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private boolean isDeleted() {
+      return deleted.getCount() == 0 || closing;
+    }
+
+    private PodStatus unschedulable(String message) {
+      return new PodStatusBuilder().withPhase("Pending").addNewCondition().withType("PodScheduled")
+          .withStatus("False").withReason("Unschedulable").withMessage(message)
+          .withLastTransitionTime(Instant.now().toString()).endCondition().build();
+    }
+
+    /** Writes the status through the status subresource, unless the pod is gone or replaced by a namesake. */
+    private void writeStatus(PodStatus status) {
+      for (int attempt = 0; attempt < 5; attempt++) {
+        try {
+          Pod current = client.pods().inNamespace(namespace).withName(name).get();
+          if (current == null || !uid.equals(current.getMetadata().getUid())) {
+            return;
+          }
+          current.setStatus(status);
+          client.pods().inNamespace(namespace).resource(current).updateStatus();
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            LOG.warn("pod {}: cannot write status {}: {}", this, status.getPhase(), e.getMessage());
+            return;
+          }
+        }
+      }
+    }
+
+    private String logTail() {
+      Path log = logs.get(key(namespace, name));
+      if (log == null || !Files.isRegularFile(log)) {
+        return null;
+      }
+      try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+        long length = file.length();
+        int size = (int) Math.min(length, TERMINATION_MESSAGE_BYTES);
+        byte[] bytes = new byte[size];
+        file.seek(length - size);
+        file.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return key(namespace, name);
+    }
+  }
+
+  private static boolean isDriver(Container container) {
+    return container.getArgs() != null && !container.getArgs().isEmpty()
+        && DriverContract.ENTRYPOINT_DRIVER.equals(container.getArgs().get(0));
+  }
+
+  /** Copies the watchdog's lone class file next to the pod, so nothing of ours but it joins the job's classpath. */
+  private static Path installWatchdog(Path podDir) throws IOException {
+    String classFile = ParentWatchdog.class.getName().replace('.', '/') + ".class";
+    Path root = podDir.resolve("watchdog-classes");
+    Path target = root.resolve(classFile);
+    try (InputStream in = ParentWatchdog.class.getClassLoader().getResourceAsStream(classFile)) {
+      if (in == null) {
+        throw new IOException(classFile + " is not on the classpath");
+      }
+      Files.createDirectories(target.getParent());
+      Files.write(target, in.readAllBytes());
+    }
+    return root;
+  }
+}
