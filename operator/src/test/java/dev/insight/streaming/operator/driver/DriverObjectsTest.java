@@ -1,0 +1,272 @@
+package dev.insight.streaming.operator.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.changes.SpecChangeRules;
+import dev.insight.streaming.operator.rbac.AccessRule;
+import dev.insight.streaming.operator.rbac.OperatorAccess;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The driver's objects as rendered for the full example's pipeline, field by field. */
+class DriverObjectsTest {
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final String SASL = "org.apache.kafka.common.security.scram.ScramLoginModule required"
+      + " username=\"clickstream\" password=\"change-me\";";
+
+  private final StreamingPipeline pipeline = pipeline();
+  private final DriverNames names = DriverNames.of(pipeline);
+  private final SecretEnv secrets = SecretEnv.of(pipeline.getSpec(), List.of("sasl.jaas.config"));
+  private final String flags = SparkJavaOptions.flags();
+
+  private static StreamingPipeline pipeline() {
+    StreamingPipeline p = SERIALIZATION.unmarshal("""
+        apiVersion: streaming.insight.dev/v1alpha1
+        kind: StreamingPipeline
+        metadata: {name: clickstream, namespace: analytics, uid: 7d1c4a52-0000-4000-8000-000000000001}
+        spec:
+          kafka:
+            bootstrapServers: kafka-0.kafka:9092,kafka-1.kafka:9092
+            consumerGroup: analytics.clickstream
+            topics: [{name: web.clicks, partitions: 6}, {name: mobile.clicks, partitions: 3}]
+            clientConfig: {security.protocol: SASL_PLAINTEXT, sasl.mechanism: SCRAM-SHA-512}
+            clientSecret: {name: clickstream-kafka}
+          job:
+            image: streaming-pipeline-job:0.1.0
+            batchInterval: 40s
+            maxRatePerPartition: 5000
+            driver: {cores: 2, memory: 2g}
+            executor: {instances: 3, cores: 2, memory: 4g}
+            sparkConf: {spark.sql.shuffle.partitions: "8"}
+          transform:
+            keyFields: [eventId]
+            fields: [{name: eventId, source: id}, {name: durationMs, source: duration, type: long}]
+          sinks:
+            cassandra:
+              contactPoints: [cassandra-0.cassandra]
+              localDatacenter: dc1
+              keyspace: analytics
+              table: clicks
+              credentialsSecret: {name: clickstream-cassandra}
+            mongodb:
+              uriSecret: {name: clickstream-mongodb, key: connection-string}
+              database: analytics
+              collection: clicks
+        """, StreamingPipeline.class);
+    return p;
+  }
+
+  @Test
+  void thePodRunsTheSparkDriverEntrypointInClientModeLockedDown() {
+    String hash = SpecChangeRules.driverHash(pipeline.getSpec());
+    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash);
+    assertThat(pod.getMetadata().getName()).isEqualTo("clickstream-driver");
+    assertThat(pod.getMetadata().getNamespace()).isEqualTo("analytics");
+    assertThat(pod.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "app.kubernetes.io/name", "streaming-pipeline",
+        "app.kubernetes.io/managed-by", "streaming-pipeline-operator",
+        "app.kubernetes.io/component", "driver",
+        "streaming.insight.dev/pipeline", "clickstream"));
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("streaming.insight.dev/driver-spec-hash", hash);
+    assertOwned(pod.getMetadata().getOwnerReferences());
+
+    var spec = pod.getSpec();
+    assertThat(spec.getServiceAccountName()).isEqualTo("clickstream-driver");
+    assertThat(spec.getRestartPolicy()).isEqualTo("Never");
+    assertThat(spec.getTerminationGracePeriodSeconds()).as("2 x 40s batches + 30s").isEqualTo(110L);
+    assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(spec.getSecurityContext().getRunAsUser()).isEqualTo(185L);
+    assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(spec.getVolumes()).singleElement().satisfies(v -> {
+      assertThat(v.getConfigMap().getName()).isEqualTo("clickstream-driver");
+    });
+
+    Container c = spec.getContainers().get(0);
+    assertThat(spec.getContainers()).hasSize(1);
+    assertThat(c.getName()).isEqualTo("spark-kubernetes-driver");
+    assertThat(c.getImage()).isEqualTo("streaming-pipeline-job:0.1.0");
+    assertThat(c.getCommand()).as("the image's own entrypoint").isNullOrEmpty();
+    assertThat(c.getArgs()).containsExactly("driver",
+        "--properties-file", "/etc/streaming-pipeline/spark.properties",
+        "--class", "dev.insight.streaming.job.PipelineJob",
+        "local:///opt/pipeline/pipeline-job.jar",
+        "/etc/streaming-pipeline/jobconfig.json");
+    assertThat(c.getVolumeMounts()).singleElement().satisfies(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/etc/streaming-pipeline");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("driver-rpc:7078", "blockmanager:7079", "spark-ui:4040");
+    // 2g heap + max(384Mi, 10%) overhead
+    assertThat(c.getResources().getRequests()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "cpu", new Quantity("2"), "memory", new Quantity("2432Mi")));
+    assertThat(c.getResources().getLimits()).isEqualTo(c.getResources().getRequests());
+
+    Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(env.keySet()).containsExactlyInAnyOrder("SPARK_DRIVER_BIND_ADDRESS", "PIPELINE_JOB_CONFIG",
+        "KAFKA_SASL_JAAS_CONFIG", "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD", "MONGODB_URI");
+    assertThat(env.get("SPARK_DRIVER_BIND_ADDRESS").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("status.podIP");
+    assertThat(env.get("PIPELINE_JOB_CONFIG").getValue()).isEqualTo("/etc/streaming-pipeline/jobconfig.json");
+    assertSecretRef(env.get("KAFKA_SASL_JAAS_CONFIG"), "clickstream-kafka", "sasl.jaas.config");
+    assertSecretRef(env.get("CASSANDRA_USERNAME"), "clickstream-cassandra", "username");
+    assertSecretRef(env.get("CASSANDRA_PASSWORD"), "clickstream-cassandra", "password");
+    assertSecretRef(env.get("MONGODB_URI"), "clickstream-mongodb", "connection-string");
+  }
+
+  @Test
+  void theConfigMapHoldsTheJobConfigSparkPropertiesAndExecutorTemplateButNoSecretValue() throws Exception {
+    ConfigMap cm = DriverObjects.configMap(pipeline, names, secrets, flags);
+    assertThat(cm.getMetadata().getName()).isEqualTo("clickstream-driver");
+    assertOwned(cm.getMetadata().getOwnerReferences());
+    assertThat(cm.getData()).containsOnlyKeys("jobconfig.json", "spark.properties", "executor-pod-template.yaml");
+    String everything = String.join("\n", cm.getData().values());
+    assertThat(everything).doesNotContain("change-me", SASL, "password=");
+
+    JsonNode job = new ObjectMapper().readTree(cm.getData().get("jobconfig.json"));
+    assertThat(job.at("/pipeline/namespace").asText()).isEqualTo("analytics");
+    assertThat(job.at("/kafka/consumerGroup").asText()).isEqualTo("analytics.clickstream");
+    assertThat(job.at("/kafka/topics").toString()).isEqualTo("[\"web.clicks\",\"mobile.clicks\"]");
+    assertThat(job.at("/kafka/clientConfigFromEnv/sasl.jaas.config").asText()).isEqualTo("KAFKA_SASL_JAAS_CONFIG");
+    assertThat(job.at("/sinks/cassandra/usernameEnv").asText()).isEqualTo("CASSANDRA_USERNAME");
+    assertThat(job.at("/sinks/cassandra/passwordEnv").asText()).isEqualTo("CASSANDRA_PASSWORD");
+    assertThat(job.at("/sinks/mongodb/uriEnv").asText()).isEqualTo("MONGODB_URI");
+    assertThat(job.at("/deadLetter/topic").asText()).isEqualTo("clickstream.dlq");
+    assertThat(job.at("/stream/maxRatePerPartition").asLong()).isEqualTo(5000L);
+
+    Properties spark = new Properties();
+    spark.load(new StringReader(cm.getData().get("spark.properties")));
+    assertThat(spark).containsEntry("spark.master", "k8s://https://kubernetes.default.svc:443")
+        .containsEntry("spark.submit.deployMode", "client")
+        .containsEntry("spark.kubernetes.namespace", "analytics")
+        .containsEntry("spark.kubernetes.driver.pod.name", "clickstream-driver")
+        .containsEntry("spark.kubernetes.container.image", "streaming-pipeline-job:0.1.0")
+        .containsEntry("spark.driver.host", "clickstream-driver.analytics.svc")
+        .containsEntry("spark.driver.port", "7078")
+        .containsEntry("spark.driver.blockManager.port", "7079")
+        .containsEntry("spark.executor.instances", "3")
+        .containsEntry("spark.executor.cores", "2")
+        .containsEntry("spark.executor.memory", "4096m")
+        .containsEntry("spark.driver.memory", "2048m")
+        .containsEntry("spark.driver.cores", "2")
+        .containsEntry("spark.driver.extraJavaOptions", flags)
+        .containsEntry("spark.executor.extraJavaOptions", flags)
+        .containsEntry("spark.kubernetes.executor.podTemplateFile",
+            "/etc/streaming-pipeline/executor-pod-template.yaml")
+        .containsEntry("spark.kubernetes.executor.secretKeyRef.MONGODB_URI", "clickstream-mongodb:connection-string")
+        .containsEntry("spark.kubernetes.executor.secretKeyRef.KAFKA_SASL_JAAS_CONFIG",
+            "clickstream-kafka:sasl.jaas.config")
+        .containsEntry("spark.streaming.kafka.maxRatePerPartition", "5000")
+        .containsEntry("spark.sql.shuffle.partitions", "8");
+
+    Pod template = SERIALIZATION.unmarshal(cm.getData().get("executor-pod-template.yaml"), Pod.class);
+    assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "executor")
+        .containsEntry("streaming.insight.dev/pipeline", "clickstream");
+    assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(template.getSpec().getContainers().get(0).getSecurityContext().getCapabilities().getDrop())
+        .containsExactly("ALL");
+  }
+
+  @Test
+  void theHeadlessServiceSelectsTheDriverOnly() {
+    Service service = DriverObjects.service(pipeline, names);
+    assertThat(service.getMetadata().getName()).isEqualTo("clickstream-driver");
+    assertOwned(service.getMetadata().getOwnerReferences());
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(service.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(service.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "streaming.insight.dev/pipeline", "clickstream", "app.kubernetes.io/component", "driver"));
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->"
+        + p.getTargetPort().getIntVal())
+        .containsExactly("driver-rpc:7078->7078", "blockmanager:7079->7079", "spark-ui:4040->4040");
+  }
+
+  @Test
+  void theDriversRoleGrantsWhatOperatorAccessDeclaresForIt() {
+    Role role = DriverObjects.role(pipeline, names);
+    RoleBinding binding = DriverObjects.roleBinding(pipeline, names);
+    assertOwned(role.getMetadata().getOwnerReferences());
+    assertOwned(binding.getMetadata().getOwnerReferences());
+    assertThat(role.getRules()).isEqualTo(AccessRule.toPolicyRules(OperatorAccess.driverRole()));
+    assertThat(role.getRules()).allSatisfy(r -> {
+      assertThat(r.getApiGroups()).containsExactly("");
+      assertThat(r.getResources()).singleElement().isIn("pods", "services", "configmaps");
+    });
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("clickstream-driver");
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("clickstream-driver");
+      assertThat(s.getNamespace()).isEqualTo("analytics");
+    });
+    assertOwned(DriverObjects.serviceAccount(pipeline, names).getMetadata().getOwnerReferences());
+  }
+
+  @Test
+  void theJavaOptionsAreTheBuildsOneListTheTestsRunWithToo() {
+    // surefire's argLine and the operator's resource are both filtered from the parent's spark.java17.flags
+    List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    assertThat(Arrays.asList(flags.split(" "))).hasSizeGreaterThan(10).allSatisfy(f -> assertThat(jvm).contains(f));
+    assertThat(flags).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+  }
+
+  @Test
+  void longNamesAreShortenedStablyWithinKubernetesLimits() {
+    String longName = "a".repeat(70) + ".b";
+    DriverNames n = new DriverNames("ns", longName, DriverNames.dnsLabel(longName));
+    assertThat(n.pod()).hasSizeLessThanOrEqualTo(63).endsWith("-driver").matches("[a-z0-9-]+");
+    assertThat(n.executorPodPrefix()).hasSizeLessThanOrEqualTo(47);
+    assertThat(n.pod()).isEqualTo(new DriverNames("ns", longName, DriverNames.dnsLabel(longName)).pod());
+    assertThat(DriverNames.dnsLabel("1st")).isEqualTo("sp-1st");
+  }
+
+  @Test
+  void propertiesEscapeWhatJavaPropertiesWouldMisread() throws Exception {
+    String text = SparkProperties.render(Map.of("a key", "x=y: #1 \\ é\n", "spark.b", " lead"));
+    Properties read = new Properties();
+    read.load(new StringReader(text));
+    assertThat(read).containsEntry("a key", "x=y: #1 \\ é\n").containsEntry("spark.b", " lead");
+  }
+
+  private static void assertSecretRef(EnvVar var, String secret, String key) {
+    assertThat(var.getValue()).isNull();
+    assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret);
+    assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(key);
+  }
+
+  private static void assertOwned(List<OwnerReference> refs) {
+    assertThat(refs).singleElement().satisfies(o -> {
+      assertThat(o.getApiVersion()).isEqualTo("streaming.insight.dev/v1alpha1");
+      assertThat(o.getKind()).isEqualTo("StreamingPipeline");
+      assertThat(o.getName()).isEqualTo("clickstream");
+      assertThat(o.getUid()).isEqualTo("7d1c4a52-0000-4000-8000-000000000001");
+      assertThat(o.getController()).isTrue();
+      assertThat(o.getBlockOwnerDeletion()).isTrue();
+    });
+  }
+}
