@@ -50,6 +50,8 @@ public final class LocalCluster implements AutoCloseable {
   public static final String DEFAULT_NAMESPACE = "default";
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  /** Held so the level sticks (JUL keeps loggers weakly): the mock server logs every request at INFO to stderr. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -249,6 +251,11 @@ public final class LocalCluster implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /** The printer columns of the StreamingPipeline CRD, as {@code kubectl get sp} shows them. */
+  public static PrinterColumns printerColumns() {
+    return new PrinterColumns(loadCrd().getSpec().getVersions().get(0).getAdditionalPrinterColumns());
+  }
+
   static CustomResourceDefinition loadCrd() {
     try (InputStream in = LocalCluster.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
       if (in == null) {
@@ -284,6 +291,12 @@ public final class LocalCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   static String rootMessage(Throwable e) {
