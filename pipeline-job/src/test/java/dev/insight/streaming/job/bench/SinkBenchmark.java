@@ -1,6 +1,8 @@
 package dev.insight.streaming.job.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +59,17 @@ public final class SinkBenchmark {
     private static final int PARTITIONS = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0); // the shared servers stop in their shutdown hook
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         long records = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         EmbeddedKafka kafka = SharedServers.kafka();
         EmbeddedCassandra cassandra = SharedServers.cassandra();
@@ -81,7 +93,6 @@ public final class SinkBenchmark {
         System.out.println();
         System.out.printf("%,d records, %d partitions, local[2]; records/s between 20%% and 100%% progress%n", records, PARTITIONS);
         lines.forEach(System.out::println);
-        System.exit(0); // the shared servers stop in their shutdown hook
     }
 
     private static String line(String what, double measured, double baseline, double target) {
@@ -196,7 +207,11 @@ public final class SinkBenchmark {
         JobConfig config = JobConfig.parse(JSON.writeValueAsString(config(kafka, cassandra, topic, "cassandra_base", true, false)));
         Transformation transformation = Transformation.of(config.transform());
         try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-                .withLocalDatacenter(cassandra.localDatacenter()).build()) {
+                .withLocalDatacenter(cassandra.localDatacenter())
+                // the connector's writes wait up to 2 minutes too; the driver's 2 s default fails under 256 in flight here
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, java.time.Duration.ofMinutes(2)).build())
+                .build()) {
             CassandraSchema schema = SinkSet.cassandraSchema(config);
             schema.createIfMissing(session);
             PreparedStatement insert = session.prepare("INSERT INTO bench.cassandra_base (id, \"eventId\", \"userId\", amount, ok, at)"
