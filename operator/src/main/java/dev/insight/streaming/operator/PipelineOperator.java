@@ -16,6 +16,7 @@ import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
 import dev.insight.streaming.operator.topics.TopicStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -48,6 +49,8 @@ public final class PipelineOperator implements AutoCloseable {
   private final EventRecorder events;
   private final StatusWriter statusWriter;
   private HealthAndMetricsServer http;
+  private volatile boolean closing;
+  private volatile boolean leaseLost;
 
   public PipelineOperator(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
@@ -66,8 +69,15 @@ public final class PipelineOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
       if (settings.leaderElection()) {
-        overrider.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace(), settings.leaseIdentity()));
+        // JOSDK's default on losing the lease is System.exit, which deadlocks when it happens inside the shutdown
+        // hook (close() releases the lease) and kills any process embedding the operator; see lostLease()
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
+            settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.leaseIdentity(),
+            new LeaderCallbacks(() -> LOG.info("holding the leader Lease {}: reconciling", settings.leaseName()),
+                this::lostLease, leader -> LOG.info("leader of Lease {} is {}", settings.leaseName(), leader)),
+            false));
       }
     });
     operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter),
@@ -154,7 +164,24 @@ public final class PipelineOperator implements AutoCloseable {
   }
 
   boolean live() {
-    return operator.getRuntimeInfo().isStarted();
+    return !leaseLost && operator.getRuntimeInfo().isStarted();
+  }
+
+  /**
+   * Another replica may lead now, so this one must stop reconciling at once; it stops its controllers and fails
+   * its liveness probe, and the Deployment restarts it as a fresh candidate.
+   */
+  private void lostLease() {
+    if (closing) {
+      return;
+    }
+    leaseLost = true;
+    LOG.error("lost the leader Lease {}: stopping reconciliation; /healthz fails from now on so this replica is"
+        + " restarted", settings.leaseName());
+    // stopping from inside the leader elector's callback would wait on the elector itself
+    Thread stopper = new Thread(operator::stop, "operator-stop-after-lost-lease");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   boolean ready() {
@@ -163,6 +190,7 @@ public final class PipelineOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       operator.stop();
     } finally {

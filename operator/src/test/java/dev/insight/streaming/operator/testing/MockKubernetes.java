@@ -4,7 +4,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.insight.streaming.operator.rbac.OperatorAccess;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -18,6 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * The fabric8 mock API server in CRUD mode with the StreamingPipeline CRD (as checked in under crds/) installed,
@@ -35,9 +42,14 @@ public final class MockKubernetes implements AutoCloseable {
 
   /** Starts the server, installs the CRD and creates {@code namespaces}. */
   public static MockKubernetes start(String... namespaces) {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
     server.init();
+    // The CRUD mock refuses JOSDK's access review (it wants metadata) where an API server would answer it with
+    // the caller's rules; answer with the leader-election rules the chart grants (OperatorAccess), nothing more.
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, leaseAccessReview()).always();
     KubernetesClient client = server.createClient();
     try {
       client.resource(crd(client)).create();
@@ -74,6 +86,17 @@ public final class MockKubernetes implements AutoCloseable {
   public void close() {
     client.close();
     server.destroy();
+  }
+
+  private static SelfSubjectRulesReview leaseAccessReview() {
+    return new SelfSubjectRulesReviewBuilder()
+        .withNewStatus()
+            .withIncomplete(false)
+            .withResourceRules(OperatorAccess.leaderElection().stream().map(rule -> new ResourceRuleBuilder()
+                .withApiGroups(rule.apiGroup()).withResources(rule.resource()).withVerbs(rule.verbs()).build())
+                .toList())
+        .endStatus()
+        .build();
   }
 
   private static CustomResourceDefinition crd(KubernetesClient client) {
