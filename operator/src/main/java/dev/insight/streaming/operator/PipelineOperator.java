@@ -4,6 +4,7 @@ import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.validation.SpecProblem;
 import dev.insight.streaming.operator.api.validation.SpecValidator;
 import dev.insight.streaming.operator.config.OperatorSettings;
+import dev.insight.streaming.operator.driver.DriverStep;
 import dev.insight.streaming.operator.http.HealthAndMetricsServer;
 import dev.insight.streaming.operator.kafka.KafkaClusters;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
@@ -91,7 +92,8 @@ public final class PipelineOperator implements AutoCloseable {
   private List<PipelineStep> steps() {
     return List.of(
         new TopicStep(kafkaClusters, events, clock),
-        new SinkStep(sinkConnections, clock));
+        new SinkStep(sinkConnections, clock),
+        new DriverStep(client, secrets, clock));
   }
 
   private void configureController(ControllerConfigurationOverrider<StreamingPipeline> controller) {
