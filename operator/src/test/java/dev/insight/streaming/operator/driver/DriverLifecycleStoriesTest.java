@@ -264,6 +264,36 @@ class DriverLifecycleStoriesTest {
   }
 
   @Test
+  void aRestartedOperatorAdoptsTheRunningDriverAndNeverStartsASecond() {
+    try (DriverWorld world = new DriverWorld("adopt")) {
+      world.createPipeline(restartPolicy(RestartPolicyType.Always, null, "1m"));
+      world.reconcile();
+      Pod running = world.pod();
+      world.kubeletRuns(world.clock.instant());
+      world.reconcile();
+
+      // a new operator process: new client, new step, new status writer; only the cluster remembers
+      try (var client = world.server.createClient()) {
+        var step = new DriverStep(client, new dev.insight.streaming.operator.secrets.SecretResolver(client),
+            world.clock, DriverWorld.JAVA_OPTIONS);
+        var writer = new dev.insight.streaming.operator.status.StatusWriter(client,
+            new dev.insight.streaming.operator.status.EventRecorder(client, world.clock),
+            new dev.insight.streaming.operator.status.PhaseRule(java.util.List.of(Conditions.DRIVER_RUNNING)),
+            world.clock);
+        var restarted = new dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler(
+            p -> java.util.List.of(), java.util.List.of(step), writer);
+        restarted.reconcile(world.pipeline(), null);
+        restarted.reconcile(world.pipeline(), null);
+        assertThat(world.pod().getMetadata().getUid()).isEqualTo(running.getMetadata().getUid());
+        assertThat(world.podRequests("POST")).hasSize(1);
+        assertThat(world.podRequests("DELETE")).isEmpty();
+        assertThat(world.driverCondition().getStatus()).isEqualTo(Conditions.TRUE);
+        assertThat(world.pipeline().getStatus().getDriver().getPodName()).isEqualTo("adopt-driver");
+      }
+    }
+  }
+
+  @Test
   void aConflictOnStatusIsRetriedAndKeepsTheOtherWritersChange() {
     try (DriverWorld world = new DriverWorld("conflict")) {
       world.createPipeline(p -> { });
