@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.rbac.OperatorAccess;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -80,6 +82,20 @@ public final class MockKubernetes implements AutoCloseable {
     values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
         .withNamespace(namespace).endMetadata().withData(data).build()).createOr(op -> op.update());
+  }
+
+  /**
+   * Makes the next status write of one pipeline fail with 409 Conflict, as an API server does when another writer
+   * got there first. Needed because the CRUD mock ignores resourceVersion on {@code /status} writes.
+   */
+  public void conflictOnNextStatusWrite(String namespace, String name) {
+    server.expect().put().withPath("/apis/" + StreamingPipeline.GROUP + "/" + StreamingPipeline.VERSION
+            + "/namespaces/" + namespace + "/" + StreamingPipeline.PLURAL + "/" + name + "/status")
+        .andReturn(409, new StatusBuilder().withStatus("Failure").withCode(409).withReason("Conflict")
+            .withMessage("Operation cannot be fulfilled on " + StreamingPipeline.PLURAL + " \"" + name
+                + "\": the object has been modified; please apply your changes to the latest version and try again")
+            .build())
+        .once();
   }
 
   @Override
