@@ -187,7 +187,9 @@ class PipelineStoriesTest {
     edit("no-kafka", p -> p.getSpec().getKafka().setBootstrapServers(bootstrap));
     Condition up = PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready",
         READY_WITHIN);
-    assertThat(up.getLastTransitionTime()).isNotEqualTo(down.getLastTransitionTime());
+    // times have whole seconds, so a quick recovery may share the failure's second; StatusWriterTest pins the rule
+    assertThat(java.time.Instant.parse(up.getLastTransitionTime()))
+        .isAfterOrEqualTo(java.time.Instant.parse(down.getLastTransitionTime()));
     assertThat(kafka.listTopics().names().get()).contains("no-kafka-in");
   }
 
