@@ -130,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
     String name = applied.getMetadata().getName();
     out.println("demo: applied StreamingPipeline " + namespace + "/" + name + "; producing " + rate + " events/s");
     String topic = applied.getSpec().getKafka().getTopics().get(0).getName();
-    r.producer = new EventProducer(servers.bootstrapServers(), topic, rate, events).start();
+    r.producer = new EventProducer(servers.bootstrapServers(), topic, rate, events, "evt-").start();
     r.counter = new SinkCounter(applied, servers);
     listenForEnter(r.producer);
 

@@ -25,6 +25,7 @@ public final class EventProducer implements AutoCloseable {
   private final String topic;
   private final int ratePerSecond;
   private final long limit;
+  private final String idPrefix;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-producer");
     t.setDaemon(true);
@@ -39,8 +40,9 @@ public final class EventProducer implements AutoCloseable {
 
   /**
    * @param limit stop (pause) after this many events; 0 for no limit
+   * @param idPrefix starts every event's id; ids repeat across producers with one prefix, and the sinks upsert
    */
-  public EventProducer(String bootstrapServers, String topic, int ratePerSecond, long limit) {
+  public EventProducer(String bootstrapServers, String topic, int ratePerSecond, long limit, String idPrefix) {
     this.producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
@@ -50,6 +52,7 @@ public final class EventProducer implements AutoCloseable {
     this.topic = topic;
     this.ratePerSecond = ratePerSecond;
     this.limit = limit;
+    this.idPrefix = idPrefix;
   }
 
   public EventProducer start() {
@@ -71,7 +74,7 @@ public final class EventProducer implements AutoCloseable {
         return;
       }
       long seq = sent.incrementAndGet();
-      String id = "evt-" + seq;
+      String id = idPrefix + seq;
       String json = String.format(Locale.ROOT, "{\"id\":\"%s\",\"kind\":\"%s\",\"amount\":%.2f,\"at\":\"%s\"}", id,
           KINDS[(int) (seq % KINDS.length)], (seq % 10_000) / 100.0, Instant.now());
       producer.send(new ProducerRecord<>(topic, id, json), (meta, error) -> {

@@ -58,6 +58,7 @@ public final class PodRunner implements AutoCloseable {
   private final String master;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Map<String, Path> logs = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger podSequence = new java.util.concurrent.atomic.AtomicInteger();
   private SharedIndexInformer<Pod> informer;
   private volatile boolean closing;
 
@@ -210,7 +211,8 @@ public final class PodRunner implements AutoCloseable {
       this.name = pod.getMetadata().getName();
       this.uid = pod.getMetadata().getUid();
       this.grace = grace(pod);
-      this.dir = workDir.resolve("pods").resolve(namespace + "_" + name + "_" + uid.substring(0, Math.min(8, uid.length())));
+      // one folder per pod object, numbered: a replacement of the same name keeps its predecessor's log
+      this.dir = workDir.resolve("pods").resolve(namespace + "_" + name + "_" + podSequence.incrementAndGet());
     }
 
     void run() {
@@ -336,7 +338,9 @@ public final class PodRunner implements AutoCloseable {
       Process p = process;
       if (p != null && p.isAlive()) {
         LOG.info("pod {}: SIGTERM to driver JVM pid {}, grace {} s", this, p.pid(), gracePeriod.toSeconds());
-        p.destroy();
+        // the handle's destroy only signals; Process.destroy() would also close the JVM's stdin, which its
+        // ParentWatchdog reads as "parent gone" and halts at once, skipping the job's graceful stop
+        p.toHandle().destroy();
         try {
           if (!p.waitFor(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("pod {}: driver JVM pid {} outlived its grace period, SIGKILL", this, p.pid());
