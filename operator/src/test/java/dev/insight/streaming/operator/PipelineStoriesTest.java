@@ -177,7 +177,7 @@ class PipelineStoriesTest {
     create(pipeline);
 
     Condition down = PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.FALSE,
-        "KafkaUnreachable", READY_WITHIN);
+        "KafkaUnavailable", READY_WITHIN);
     assertThat(down.getMessage()).contains("127.0.0.1:" + port).contains("TimeoutException");
     assertThat(PipelineStatus.condition(kube.client(), NS, "no-kafka", Conditions.READY)).get()
         .extracting(Condition::getStatus).isEqualTo(Conditions.FALSE);
@@ -282,13 +282,13 @@ class PipelineStoriesTest {
     pipeline.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
     kube.secret(NS, TestPipelines.mongoSecret(pipeline), values("uri", SharedServers.mongo().connectionString()));
     create(pipeline);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.FALSE, "KafkaUnreachable",
+    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.FALSE, "KafkaUnavailable",
         READY_WITHIN);
 
     deleteAndAwaitGone("drop-unreachable");
     assertThat(events("drop-unreachable")).anySatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getReason()).isEqualTo("KafkaUnreachable");
+      assertThat(e.getReason()).isEqualTo("KafkaUnavailable");
       assertThat(e.getMessage()).contains("could not be deleted").contains("drop-unreachable-in");
     });
   }

@@ -32,7 +32,7 @@ public final class Conditions {
         /** Everything this condition covers is ready. */
         READY("Ready"),
         /** The Kafka cluster cannot be reached. */
-        KAFKA_UNREACHABLE("KafkaUnreachable"),
+        KAFKA_UNAVAILABLE("KafkaUnavailable"),
         /** A topic exists with more partitions than the spec asks for. */
         PARTITIONS_DECREASED("PartitionsDecreased"),
         /** Kafka refused to create or change a topic. */

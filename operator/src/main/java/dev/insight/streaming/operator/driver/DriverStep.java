@@ -1,7 +1,7 @@
 package dev.insight.streaming.operator.driver;
 
-import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.Conditions.Reason;
+import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineSpec;
 import dev.insight.streaming.operator.api.status.DriverStatus;
@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
@@ -73,6 +74,18 @@ public final class DriverStep implements PipelineStep {
         .withLabelSelector(DriverNames.driverPodSelector())
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class, false))
         .build(), context);
+  }
+
+  @Override
+  public List<EventSource<?, StreamingPipeline>> eventSources(EventSourceContext<StreamingPipeline> context) {
+    return List.of(podEvents(context));
+  }
+
+  /** A suspended pipeline's driver is stopped even while topics or sinks are failing; nothing else runs then. */
+  @Override
+  public Optional<StepOutcome> reconcileWhileBlocked(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    return Boolean.TRUE.equals(pipeline.getSpec().getSuspend()) ? Optional.of(reconcile(pipeline, context))
+        : Optional.empty();
   }
 
   @Override

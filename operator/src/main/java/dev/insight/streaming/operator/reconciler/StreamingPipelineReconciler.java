@@ -6,8 +6,10 @@ import dev.insight.streaming.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,8 +18,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The reconcile loop: check the spec, then run each step (topics, sinks, driver) in order, stopping at the first
- * that is not ready, and write what was found through the one status writer. Deletion runs each step's cleanup.
+ * The reconcile loop: check the spec, then run each step (topics, sinks, driver) in order; once one is not ready the
+ * later ones only do what must happen regardless (stopping a suspended driver). Every result goes through the one
+ * status writer. Deletion runs each step's cleanup.
  */
 public final class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
 
@@ -50,19 +53,30 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
     }
     Duration next = RESYNC;
     StreamingPipeline current = statusWriter.update(pipeline, editor -> editor.specValid());
+    boolean blocked = false;
     for (PipelineStep step : steps) {
-      StepOutcome outcome = step.reconcile(current, context);
+      Optional<StepOutcome> result = blocked ? step.reconcileWhileBlocked(current, context)
+          : Optional.of(step.reconcile(current, context));
+      if (result.isEmpty()) {
+        continue;
+      }
+      StepOutcome outcome = result.get();
       current = statusWriter.update(current, editor -> {
         editor.condition(step.condition(), outcome.ready() ? Conditions.TRUE : Conditions.FALSE, outcome.reason(),
             outcome.message());
         outcome.details().accept(editor);
       });
       next = shorter(next, outcome.recheckAfter());
-      if (!outcome.ready()) {
-        break;
-      }
+      blocked = blocked || !outcome.ready();
     }
     return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(next);
+  }
+
+  @Override
+  public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
+    List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
+    steps.forEach(step -> sources.addAll(step.eventSources(context)));
+    return sources;
   }
 
   @Override

@@ -102,8 +102,8 @@ public final class TopicStep implements PipelineStep {
       return ready(desired, observed, plan);
     } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      Reason reason = unreachable(cause) ? Reason.KAFKA_UNREACHABLE : Reason.TOPIC_ERROR;
-      String message = (reason == Reason.KAFKA_UNREACHABLE ? "Kafka at " + cluster.bootstrapServers()
+      Reason reason = unreachable(cause) ? Reason.KAFKA_UNAVAILABLE : Reason.TOPIC_ERROR;
+      String message = (reason == Reason.KAFKA_UNAVAILABLE ? "Kafka at " + cluster.bootstrapServers()
           + " is unreachable: " : "Kafka at " + cluster.bootstrapServers() + " refused a topic request: ")
           + describe(cause);
       LOG.warn("{}/{}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
@@ -152,7 +152,7 @@ public final class TopicStep implements PipelineStep {
     String message = "deletionPolicy is Delete but topics " + names + " could not be deleted after " + attempt
         + " attempts and are left in Kafka; delete them by hand. Last error: " + failure;
     LOG.warn("{}: {}", who, message);
-    events.record(pipeline, EventRecorder.Type.Warning, Reason.KAFKA_UNREACHABLE, message);
+    events.record(pipeline, EventRecorder.Type.Warning, Reason.KAFKA_UNAVAILABLE, message);
     return CleanupOutcome.done();
   }
 

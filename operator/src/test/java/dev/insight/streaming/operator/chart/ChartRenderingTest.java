@@ -41,6 +41,11 @@ class ChartRenderingTest {
       assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
       assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     });
+    // two replicas must not share a Lease identity (the operator reads POD_NAME for --lease-identity)
+    assertThat(operator.getEnv()).anySatisfy(env -> {
+      assertThat(env.getName()).isEqualTo("POD_NAME");
+      assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+    });
     assertThat(operator.getImage()).isEqualTo("streaming-pipeline-operator:0.1.0");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");

@@ -3,7 +3,9 @@ package dev.insight.streaming.operator.driver;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.status.Condition;
+import dev.insight.streaming.operator.kafka.KafkaClusters;
 import dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler;
+import dev.insight.streaming.operator.topics.TopicStep;
 import dev.insight.streaming.operator.secrets.SecretResolver;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
@@ -125,9 +127,22 @@ final class DriverWorld implements AutoCloseable {
   final StatusWriter statusWriter;
   final DriverStep step;
   final StreamingPipelineReconciler reconciler;
+  private final KafkaClusters kafkaForTopics;
   final String name;
 
   DriverWorld(String name) {
+    this(name, false);
+  }
+
+  /**
+   * A world whose reconciler runs the real topic step (against the pipeline's bootstrap servers) before the driver
+   * step, so a broker outage blocks the driver step as it does in the operator.
+   */
+  static DriverWorld behindTopicStep(String name) {
+    return new DriverWorld(name, true);
+  }
+
+  private DriverWorld(String name, boolean withTopicStep) {
     this.name = name;
     server.init();
     client = server.createClient();
@@ -143,7 +158,15 @@ final class DriverWorld implements AutoCloseable {
     statusWriter = new StatusWriter(client, new EventRecorder(client, clock),
         new PhaseRule(List.of(Conditions.DRIVER_RUNNING)), clock);
     step = new DriverStep(client, new SecretResolver(client), clock, JAVA_OPTIONS);
-    reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(step), statusWriter);
+    this.kafkaForTopics = withTopicStep ? new KafkaClusters(new SecretResolver(client), Clock.systemUTC()) : null;
+    if (kafkaForTopics == null) {
+      reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(step), statusWriter);
+    } else {
+      TopicStep topics = new TopicStep(kafkaForTopics, new EventRecorder(client, clock), clock);
+      reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(topics, step), new StatusWriter(client,
+          new EventRecorder(client, clock), new PhaseRule(List.of(Conditions.TOPICS_READY, Conditions.DRIVER_RUNNING)),
+          clock));
+    }
   }
 
   /** Every request the API server received so far, oldest first. */
@@ -250,6 +273,9 @@ final class DriverWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    if (kafkaForTopics != null) {
+      kafkaForTopics.close();
+    }
     client.close();
     server.destroy();
   }

@@ -14,7 +14,7 @@ class RetryBackoffTest {
   static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
   static Condition failingSince(String time) {
-    return new Condition(Conditions.TOPICS_READY, Conditions.FALSE, "KafkaUnreachable", "down", time, 1L);
+    return new Condition(Conditions.TOPICS_READY, Conditions.FALSE, "KafkaUnavailable", "down", time, 1L);
   }
 
   @Test

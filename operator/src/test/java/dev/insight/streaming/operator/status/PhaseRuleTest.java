@@ -47,9 +47,9 @@ class PhaseRuleTest {
   @Test
   void aFailingConditionBeforeRunningIsProvisioningAndAfterItDegraded() {
     StreamingPipelineStatus first = apply(new StreamingPipelineStatus(), e -> e.specValid()
-        .notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNREACHABLE, "down"));
+        .notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNAVAILABLE, "down"));
     assertThat(first.getPhase()).isEqualTo(Phase.Provisioning);
-    assertThat(first.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("KafkaUnreachable");
+    assertThat(first.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("KafkaUnavailable");
 
     StreamingPipelineStatus running = apply(new StreamingPipelineStatus(), e -> e.specValid()
         .ready(Conditions.TOPICS_READY, Reason.READY, "t").ready(Conditions.SINKS_READY, Reason.READY, "s"));

@@ -71,7 +71,7 @@ class StatusWriterTest {
     assertThat(sameStatus.getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
 
     clock.set(Instant.parse("2026-01-01T10:02:00Z"));
-    writer.update(pipeline, e -> e.notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNREACHABLE, "down"));
+    writer.update(pipeline, e -> e.notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNAVAILABLE, "down"));
     Condition flipped = stored("transitions").getStatus().condition(Conditions.TOPICS_READY).orElseThrow();
     assertThat(flipped.getStatus()).isEqualTo(Conditions.FALSE);
     assertThat(flipped.getLastTransitionTime()).isEqualTo("2026-01-01T10:02:00Z");
@@ -100,14 +100,14 @@ class StatusWriterTest {
   void anEventIsRecordedPerConditionChange() {
     StreamingPipeline pipeline = created("events");
     pipeline = writer.update(pipeline, e -> e.specValid().notReady(Conditions.TOPICS_READY,
-        Reason.KAFKA_UNREACHABLE, "down"));
+        Reason.KAFKA_UNAVAILABLE, "down"));
     writer.update(pipeline, e -> e.ready(Conditions.TOPICS_READY, Reason.READY, "up"));
 
     assertThat(kube.client().v1().events().inNamespace(NS).list().getItems().stream()
         .filter(ev -> "events".equals(ev.getInvolvedObject().getName()))
         .filter(ev -> ev.getMessage().startsWith(Conditions.TOPICS_READY))
         .map(ev -> ev.getType() + "/" + ev.getReason()).toList())
-        .containsExactlyInAnyOrder("Warning/KafkaUnreachable", "Normal/Ready");
+        .containsExactlyInAnyOrder("Warning/KafkaUnavailable", "Normal/Ready");
   }
 
   private static StreamingPipeline stored(String name) {
