@@ -1,0 +1,64 @@
+package dev.insight.streaming.local.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.insight.streaming.local.pods.WorkDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra and a driver JVM below it), gets SIGINT, and
+ * every process it started is gone when it has exited.
+ */
+class DemoCtrlCTest {
+
+  private Process demo;
+
+  @AfterEach
+  void killLeftovers() {
+    if (demo != null) {
+      demo.descendants().forEach(ProcessHandle::destroyForcibly);
+      demo.destroyForcibly();
+    }
+  }
+
+  @Test
+  void ctrlCStopsTheDemoAndEveryProcessItStarted() throws Exception {
+    Path work = WorkDirs.forTest(DemoCtrlCTest.class);
+    Path out = work.resolve("stdout.txt");
+    demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), DemoCommand.class.getName(), "--plain", "--rate", "50",
+        "--work-dir", work.resolve("demo").toString()))
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+
+    // wait for the whole family: two servers and the driver JVM running the job
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      assertThat(demo.isAlive()).as("demo output:\n%s", Files.readString(out)).isTrue();
+      assertThat(demo.descendants().map(DemoCtrlCTest::commandLine))
+          .anyMatch(c -> c.contains("kafka.Kafka")).anyMatch(c -> c.contains("CassandraDaemon"))
+          .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"));
+    });
+    List<ProcessHandle> family = demo.descendants().toList();
+
+    new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as("the demo exits after Ctrl-C").isTrue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(family).as("processes the demo started").noneMatch(ProcessHandle::isAlive));
+    assertThat(Files.readString(out)).contains("demo: stopped; nothing left running");
+  }
+
+  /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */
+  private static String commandLine(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return p.info().commandLine().orElse("");
+    }
+  }
+}
