@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -81,6 +82,12 @@ final class LocalApiDispatcher extends Dispatcher {
         }
       }
     }
+    if ("PUT".equals(request.getMethod()) && path.endsWith("/status")) {
+      Optional<MockResponse> conflict = staleStatusWrite(request, path);
+      if (conflict.isPresent()) {
+        return conflict.get();
+      }
+    }
     if (("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod()))
         && SECRET_WRITE.matcher(path).matches()) {
       return crud.dispatch(withStringDataAsData(request));
@@ -93,10 +100,41 @@ final class LocalApiDispatcher extends Dispatcher {
     crud.shutdown();
   }
 
+  /**
+   * An API server refuses a status write whose resourceVersion is not the stored one (409), so two writers of one
+   * status (the reconciler and the lag monitor) never silently undo each other; the mock checks this only for the
+   * main resource.
+   */
+  private Optional<MockResponse> staleStatusWrite(RecordedRequest request, String path) {
+    try {
+      String sent = json.readTree(request.getBody().getBytes()).path("metadata").path("resourceVersion").asText("");
+      if (sent.isEmpty()) {
+        return Optional.empty();
+      }
+      String resource = path.substring(0, path.length() - "/status".length());
+      MockResponse stored = crud.dispatch(new RecordedRequest("GET " + resource + " HTTP/1.1", HttpMethod.GET,
+          resource, request.getHeaders(), new Buffer()));
+      if (stored.code() != 200) {
+        return Optional.empty();
+      }
+      String current = json.readTree(stored.getBody().getBytes()).path("metadata").path("resourceVersion").asText("");
+      if (current.isEmpty() || sent.equals(current)) {
+        return Optional.empty();
+      }
+      ObjectNode status = json.createObjectNode();
+      status.put("apiVersion", "v1").put("kind", "Status").put("status", "Failure").put("code", 409)
+          .put("reason", "Conflict")
+          .put("message", "the object has been modified; please apply your changes to the latest version and try again");
+      return Optional.of(new MockResponse().setResponseCode(409).setBody(json.writeValueAsString(status)));
+    } catch (IOException e) {
+      return Optional.empty(); // not JSON: the CRUD dispatcher answers with its own error
+    }
+  }
+
   /** An API server stores a Secret's stringData as base64 data and never returns stringData; the mock does not. */
   private RecordedRequest withStringDataAsData(RecordedRequest request) {
     try {
-      JsonNode body = json.readTree(request.getUtf8Body());
+      JsonNode body = json.readTree(request.getBody().getBytes());
       if (!(body instanceof ObjectNode secret) || !secret.has("stringData")) {
         return request;
       }

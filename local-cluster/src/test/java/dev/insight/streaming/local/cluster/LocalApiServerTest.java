@@ -1,15 +1,18 @@
 package dev.insight.streaming.local.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.StreamingPipelineStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +75,31 @@ class LocalApiServerTest {
     assertThat(kubectl("get", "sp", "tabled", "-o", "yaml")).contains("kind: StreamingPipeline").contains("name: tabled");
     assertThat(kubectl("get", "streamingpipelines.streaming.insight.dev", "-o", "name"))
         .contains("streamingpipeline.streaming.insight.dev/tabled");
+  }
+
+  @Test
+  void aStatusWriteWithAStaleResourceVersionIsRefusedLikeAnApiServerDoes() {
+    KubernetesClient client = cluster.client();
+    StreamingPipeline pipeline = client.load(
+            LocalApiServerTest.class.getResourceAsStream("/META-INF/streaming-pipeline/examples/minimal-pipeline.yaml"))
+        .items().stream().filter(r -> StreamingPipeline.KIND.equals(r.getKind()))
+        .map(r -> client.getKubernetesSerialization().convertValue(r, StreamingPipeline.class))
+        .findFirst().orElseThrow();
+    pipeline.getMetadata().setName("contended");
+    StreamingPipeline stored = client.resource(pipeline).inNamespace("default").create();
+
+    StreamingPipeline first = client.getKubernetesSerialization().clone(stored);
+    first.setStatus(new StreamingPipelineStatus());
+    first.getStatus().setMessage("written by the reconciler");
+    client.resource(first).inNamespace("default").updateStatus();
+
+    StreamingPipeline stale = client.getKubernetesSerialization().clone(stored);
+    stale.setStatus(new StreamingPipelineStatus());
+    stale.getStatus().setMessage("written from an old copy");
+    assertThatThrownBy(() -> client.resource(stale).inNamespace("default").updateStatus())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    assertThat(client.resources(StreamingPipeline.class).inNamespace("default").withName("contended").get()
+        .getStatus().getMessage()).isEqualTo("written by the reconciler");
   }
 
   @Test
