@@ -72,6 +72,11 @@ public final class LagMonitor implements AutoCloseable {
   private final Map<PipelineKey, Tracked> tracked = new HashMap<>();
   private final List<SharedIndexInformer<StreamingPipeline>> informers = new ArrayList<>();
   private ScheduledExecutorService scheduler;
+  private final java.util.concurrent.ExecutorService writers;
+  /** Marks a write the status budget holds back. */
+  private static final Runnable WAITING = () -> { };
+  /** How many status writes run at once. */
+  static final int WRITERS = 4;
 
   /**
    * @param namespaces the namespaces whose pipelines are watched; empty means all
@@ -93,6 +98,11 @@ public final class LagMonitor implements AutoCloseable {
     this.metrics = new LagMetrics(registry);
     this.cycleTimer = Timer.builder("streaming.pipeline.lag.cycle")
         .description("Time of one lag cycle: read, evaluate, write changed statuses").register(registry);
+    this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
+      Thread t = new Thread(r, "lag-status-writer");
+      t.setDaemon(true);
+      return t;
+    });
     this.statusWrites = Counter.builder("streaming.pipeline.lag.status.writes")
         .description("Status writes made by the lag monitor").register(registry);
   }
@@ -138,6 +148,7 @@ public final class LagMonitor implements AutoCloseable {
       }
       scheduler = null;
     }
+    writers.shutdownNow();
     informers.forEach(SharedIndexInformer::close);
     informers.clear();
   }
@@ -152,7 +163,8 @@ public final class LagMonitor implements AutoCloseable {
   }
 
   /** What one cycle did. */
-  public record CycleReport(int pipelines, int sampled, int written, int waiting, Duration took) {
+  public record CycleReport(int pipelines, int sampled, int written, int waiting, Duration took, Duration read,
+      Duration evaluate, Duration write) {
   }
 
   /** Runs one cycle now: read, evaluate, publish, write what the budget allows. Not reentrant. */
@@ -177,23 +189,51 @@ public final class LagMonitor implements AutoCloseable {
     }
     tracked.keySet().retainAll(present);
     metrics.retain(present);
+    long readStarted = System.nanoTime();
     Map<PipelineKey, PipelineReading> readings = reader.read(due.stream().map(t -> t.target).toList());
+    long readEnded = System.nanoTime();
     reader.retainClusters(tracked.values().stream().map(t -> t.target.kafka()).filter(Objects::nonNull)
         .collect(Collectors.toSet()));
-    int written = 0;
+    List<Runnable> writes = new ArrayList<>();
     int waiting = 0;
     for (Tracked t : due) {
       PipelineLag lag = t.apply(readings.get(t.key), now);
       metrics.publish(t.key, lag);
-      switch (t.write(lag, now)) {
-        case WRITE_CHANGE, WRITE_FIGURES -> written++;
-        case WAIT -> waiting++;
-        case SKIP -> { }
+      Runnable write = t.write(lag, now);
+      if (write == WAITING) {
+        waiting++;
+      } else if (write != null) {
+        writes.add(write);
       }
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    long evaluated = System.nanoTime();
+    writeAll(writes);
+    long ended = System.nanoTime();
+    Duration took = Duration.ofNanos(ended - started);
     cycleTimer.record(took);
-    return new CycleReport(present.size(), due.size(), written, waiting, took);
+    return new CycleReport(present.size(), due.size(), writes.size(), waiting, took,
+        Duration.ofNanos(readEnded - readStarted), Duration.ofNanos(evaluated - readEnded),
+        Duration.ofNanos(ended - evaluated));
+  }
+
+  /** Runs the status writes on a few threads: each is one round trip, and the API server serves them in parallel. */
+  private void writeAll(List<Runnable> writes) {
+    if (writes.size() <= 1) {
+      writes.forEach(Runnable::run);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> futures = new ArrayList<>(writes.size());
+    writes.forEach(w -> futures.add(writers.submit(w)));
+    for (java.util.concurrent.Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.warn("a lag status write failed: {}", e.getCause().toString());
+      }
+    }
   }
 
   /** What the monitor keeps about one pipeline between cycles. */
@@ -279,7 +319,8 @@ public final class LagMonitor implements AutoCloseable {
           .map(Condition::isTrue).orElse(false);
     }
 
-    Decision write(PipelineLag lag, Instant now) {
+    /** The status write this cycle's lag calls for, {@link #WAITING} when it must wait, or null when none. */
+    Runnable write(PipelineLag lag, Instant now) {
       String evaluatedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
       LagStatus status = lag.toStatus(source, evaluatedAt, rules.maxPartitions());
       String conditionStatus = lag.healthy() ? Conditions.TRUE : Conditions.FALSE;
@@ -287,22 +328,28 @@ public final class LagMonitor implements AutoCloseable {
       String figures = figures(status);
       Decision decision = budget.decide(written, lag.evaluation(), conditionStatus, reason, figures, now,
           rules.statusInterval());
-      if (decision == Decision.WAIT || decision == Decision.SKIP) {
-        return decision;
+      if (decision == Decision.WAIT) {
+        return WAITING;
       }
-      try {
-        StreamingPipeline stored = statusWriter.update(pipeline, editor -> {
-          editor.status().setLag(status);
-          editor.condition(Conditions.LAG_HEALTHY, conditionStatus, lag.reason(), lag.message());
-        });
-        statusWrites.increment();
-        pipeline = stored;
-        written = new Written(lag.evaluation(), conditionStatus, reason, figures, now);
-        return decision;
-      } catch (RuntimeException e) {
-        LOG.warn("could not write the lag status of {}: {}", key, e.getMessage());
-        return Decision.SKIP;
+      if (decision == Decision.SKIP) {
+        return null;
       }
+      StreamingPipeline base = pipeline;
+      return () -> {
+        try {
+          StreamingPipeline stored = statusWriter.update(base, editor -> {
+            editor.status().setLag(status);
+            editor.condition(Conditions.LAG_HEALTHY, conditionStatus, lag.reason(), lag.message());
+          });
+          statusWrites.increment();
+          written = new Written(lag.evaluation(), conditionStatus, reason, figures, now);
+          if (stored != null) {
+            pipeline = stored;
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("could not write the lag status of {}: {}", key, e.getMessage());
+        }
+      };
     }
 
     /** What the pipeline's status already says, so that a restarted operator does not write it again. */
