@@ -7,6 +7,7 @@ import dev.insight.streaming.operator.config.OperatorSettings;
 import dev.insight.streaming.operator.driver.DriverStep;
 import dev.insight.streaming.operator.http.HealthAndMetricsServer;
 import dev.insight.streaming.operator.kafka.KafkaClusters;
+import dev.insight.streaming.operator.lag.LagMonitor;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler;
 import dev.insight.streaming.operator.secrets.SecretResolver;
@@ -49,6 +50,7 @@ public final class PipelineOperator implements AutoCloseable {
   private final SinkConnections sinkConnections;
   private final EventRecorder events;
   private final StatusWriter statusWriter;
+  private final LagMonitor lagMonitor;
   private HealthAndMetricsServer http;
   private volatile boolean closing;
   private volatile boolean leaseLost;
@@ -63,6 +65,8 @@ public final class PipelineOperator implements AutoCloseable {
     List<PipelineStep> steps = steps();
     this.statusWriter = new StatusWriter(client, events,
         new PhaseRule(steps.stream().map(PipelineStep::condition).toList()), clock);
+    this.lagMonitor = new LagMonitor(client, settings.namespaces(), kafkaClusters, sinkConnections, statusWriter,
+        registry, settings.lagInterval(), clock);
     this.operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
@@ -76,7 +80,10 @@ public final class PipelineOperator implements AutoCloseable {
             settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.leaseIdentity(),
-            new LeaderCallbacks(() -> LOG.info("holding the leader Lease {}: reconciling", settings.leaseName()),
+            new LeaderCallbacks(() -> {
+              LOG.info("holding the leader Lease {}: reconciling", settings.leaseName());
+              lagMonitor.start();
+            },
                 this::lostLease, leader -> LOG.info("leader of Lease {} is {}", settings.leaseName(), leader)),
             false));
       }
@@ -111,6 +118,9 @@ public final class PipelineOperator implements AutoCloseable {
     http = HealthAndMetricsServer.start(settings.httpPort(), this::live, this::ready, registry);
     LOG.info("health and metrics on port {} (/healthz, /readyz, /metrics)", http.port());
     operator.start();
+    if (!settings.leaderElection()) {
+      lagMonitor.start();
+    }
     LOG.info("operator started: watching {}, leader election {}",
         settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
         settings.leaderElection() ? "on (lease " + settings.leaseName() + ")" : "off");
@@ -181,7 +191,10 @@ public final class PipelineOperator implements AutoCloseable {
     LOG.error("lost the leader Lease {}: stopping reconciliation; /healthz fails from now on so this replica is"
         + " restarted", settings.leaseName());
     // stopping from inside the leader elector's callback would wait on the elector itself
-    Thread stopper = new Thread(operator::stop, "operator-stop-after-lost-lease");
+    Thread stopper = new Thread(() -> {
+      lagMonitor.close();
+      operator.stop();
+    }, "operator-stop-after-lost-lease");
     stopper.setDaemon(true);
     stopper.start();
   }
@@ -197,6 +210,7 @@ public final class PipelineOperator implements AutoCloseable {
       operator.stop();
     } finally {
       try {
+        lagMonitor.close();
         kafkaClusters.close();
         sinkConnections.close();
       } finally {

@@ -109,6 +109,9 @@ public final class LagMonitor implements AutoCloseable {
 
   /** Starts the informers (waiting for their first list) and the periodic cycle. */
   public synchronized LagMonitor start() {
+    if (scheduler != null) {
+      return this;
+    }
     startInformers();
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lag-monitor");
