@@ -75,9 +75,25 @@ public final class OperatorMain implements Callable<Integer> {
       client.close();
       stopped.countDown();
     }, "operator-shutdown"));
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // JOSDK has logged the details; say in one line what to check, then exit non-zero
+      System.err.println("streaming-pipeline-operator could not start: " + rootCause(e) + " (Kubernetes API "
+          + client.getMasterUrl() + "; check KUBECONFIG or the pod's service account, and that the"
+          + " StreamingPipeline CRD is installed)");
+      return 1;
+    }
     stopped.await();
     return 0;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   OperatorSettings settings() {
