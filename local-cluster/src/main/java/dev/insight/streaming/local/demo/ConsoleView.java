@@ -86,7 +86,7 @@ final class ConsoleView {
     EventProducer p = f.producer();
     out.append(String.format(Locale.ROOT, "producer: %,d events sent to %s (%,d acknowledged%s) at %d/s, %s%n",
         p.sent(), p.topic(), p.acknowledged(), p.failed() > 0 ? ", " + p.failed() + " failed" : "",
-        p.ratePerSecond(), p.paused() ? "PAUSED" : "running"));
+        p.ratePerSecond(), p.paused() ? "PAUSED" : p.sending() ? "running" : "waiting for the topic"));
     out.append("sinks:   ");
     if (f.cassandraTable() != null) {
       out.append(String.format(Locale.ROOT, "Cassandra %s %s rows   ", f.cassandraTable(), count(f.cassandraRows())));

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +17,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Sends sample events ({@code id}, {@code kind}, {@code amount}, {@code at}, JSON, keyed by id) to a topic at a
  * steady rate, in ten slices a second; it can pause and resume, and counts what Kafka acknowledged.
+ *
+ * <p>It sends nothing until the topic exists: a producer's first send to a missing topic makes a broker with
+ * {@code auto.create.topics.enable} create it with the broker's default of one partition, the operator then only
+ * raises the count, and the producer keeps writing to partition 0 until its metadata expires (5 minutes). Waiting
+ * lets the operator create the topic with the partitions the pipeline asks for, so the keys spread over all of them.
  */
 public final class EventProducer implements AutoCloseable {
 
@@ -36,6 +43,8 @@ public final class EventProducer implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean paused;
   private volatile Instant pausedAt;
+  private volatile boolean topicExists;
+  private final String bootstrapServers;
   private double carry;
 
   /**
@@ -49,6 +58,7 @@ public final class EventProducer implements AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.CLIENT_ID_CONFIG, "demo-producer"), new StringSerializer(), new StringSerializer());
+    this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.ratePerSecond = ratePerSecond;
     this.limit = limit;
@@ -61,7 +71,7 @@ public final class EventProducer implements AutoCloseable {
   }
 
   private void slice() {
-    if (paused) {
+    if (paused || !topicExists()) {
       return;
     }
     carry += (double) ratePerSecond / SLICES_PER_SECOND;
@@ -85,6 +95,28 @@ public final class EventProducer implements AutoCloseable {
         }
       });
     }
+  }
+
+  /** Whether the topic exists yet; asked of Kafka (through a short-lived Admin client) until it does. */
+  private boolean topicExists() {
+    if (!topicExists) {
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+          AdminClientConfig.CLIENT_ID_CONFIG, "demo-producer-topic-check",
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+        topicExists = admin.listTopics().names().get(2, TimeUnit.SECONDS).contains(topic);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // Kafka not answering yet: ask again on the next slice
+      }
+    }
+    return topicExists;
+  }
+
+  /** False until the topic exists; the producer sends nothing before. */
+  public boolean sending() {
+    return topicExists;
   }
 
   public void pause() {

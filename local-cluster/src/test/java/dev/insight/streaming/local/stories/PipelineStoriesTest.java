@@ -16,6 +16,7 @@ import dev.insight.streaming.local.pods.WorkDirs;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DeletionPolicy;
 import dev.insight.streaming.operator.api.status.Condition;
+import dev.insight.streaming.operator.api.status.LagEvaluation;
 import dev.insight.streaming.operator.driver.DriverContract;
 import dev.insight.streaming.operator.driver.DriverNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -91,6 +92,7 @@ class PipelineStoriesTest {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         var driver = get("killed").getStatus().getDriver();
         assertThat(driver.getLastFailure()).as("the operator saw the pod fail").isNotNull();
+        assertThat(driver.getLastFailure().getMessage()).as("the Failed pod's exit code").contains("exit code 137");
       });
       try (EventProducer second = produce("killed", 1000, "b-")) {
         await().atMost(READY_WITHIN).untilAsserted(() ->
@@ -213,14 +215,25 @@ class PipelineStoriesTest {
     assertThat(c.getStatus()).isEqualTo("True");
   }
 
-  /** Lag 0 in status, and exactly {@code events} rows in each sink: none lost, none duplicated. */
+  /**
+   * Exactly {@code events} rows in each sink (none lost, none duplicated) and, in the same status, Ready=True and
+   * lag 0 evaluated OK over every partition of the pipeline's topics (not over a subset the monitor has seen).
+   */
   static void awaitDrained(String name, SinkCounter sinks, long events) {
     await().atMost(DRAINED_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       assertThat(sinks.cassandraRows().orElse(-1)).as("Cassandra rows of %s", name).isEqualTo(events);
       assertThat(sinks.mongoDocuments().orElse(-1)).as("MongoDB documents of %s", name).isEqualTo(events);
-      var lag = get(name).getStatus().getLag();
+      StreamingPipeline p = get(name);
+      var lag = p.getStatus().getLag();
       assertThat(lag).as("lag in the status of %s", name).isNotNull();
       assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
+      assertThat(lag.getEvaluation()).as("lag evaluation of %s", name).isEqualTo(LagEvaluation.OK);
+      int partitions = p.getSpec().getKafka().getTopics().stream()
+          .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions()).sum();
+      assertThat(lag.getPartitionCount()).as("partitions evaluated for %s", name).isEqualTo(partitions);
+      assertThat(lag.getPartitions()).as("records reached every partition of %s", name)
+          .hasSize(partitions).allSatisfy(part -> assertThat(part.getEnd()).isPositive());
+      assertThat(p.getStatus().getConditions()).as("conditions of %s", name).anySatisfy(c -> assertReady(c));
     });
   }
 
