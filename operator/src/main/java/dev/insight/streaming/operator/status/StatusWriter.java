@@ -5,6 +5,7 @@ import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineStatus;
 import dev.insight.streaming.operator.api.status.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -53,14 +54,20 @@ public final class StatusWriter {
     for (int attempt = 1; ; attempt++) {
       StreamingPipelineStatus before = current.getStatus() == null ? new StreamingPipelineStatus()
           : current.getStatus();
-      StreamingPipelineStatus after = copy(before);
+      // one serialization of the old status serves both the working copy and the comparison
+      String beforeJson = serialization.asJson(before);
+      StreamingPipelineStatus after = serialization.unmarshal(beforeJson, StreamingPipelineStatus.class);
       StatusEditor editor = new StatusEditor(after, current.getMetadata().getGeneration(), clock);
       change.accept(editor);
       phaseRule.apply(current, editor);
-      if (same(before, after) && current.getStatus() != null) {
+      if (current.getStatus() != null && beforeJson.equals(serialization.asJson(after))) {
         return current;
       }
-      StreamingPipeline updated = serialization.clone(current);
+      // the status subresource takes the object as stored (metadata with its resourceVersion, spec) plus the new
+      // status; the cached object itself is never modified
+      StreamingPipeline updated = new StreamingPipeline();
+      updated.setMetadata(new ObjectMetaBuilder(current.getMetadata()).build());
+      updated.setSpec(current.getSpec());
       updated.setStatus(after);
       try {
         StreamingPipeline written = client.resources(StreamingPipeline.class)
@@ -110,11 +117,4 @@ public final class StatusWriter {
     }
   }
 
-  private StreamingPipelineStatus copy(StreamingPipelineStatus status) {
-    return serialization.unmarshal(serialization.asJson(status), StreamingPipelineStatus.class);
-  }
-
-  private boolean same(StreamingPipelineStatus a, StreamingPipelineStatus b) {
-    return serialization.asJson(a).equals(serialization.asJson(b));
-  }
 }

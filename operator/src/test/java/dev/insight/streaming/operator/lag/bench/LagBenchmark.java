@@ -58,10 +58,13 @@ public final class LagBenchmark {
   private static final int PARTITIONS = 8;
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration WINDOW = Duration.ofSeconds(2);
+  // the mock server logs every request at INFO through java.util.logging: at this scale that is the cost measured.
+  // java.util.logging keeps loggers weakly, so the quieted one is held here or its level is lost at the next GC.
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   public static void main(String[] args) throws Exception {
-    // the mock server logs every request at INFO through java.util.logging: at this scale that is the cost measured
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     int pipelines = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     System.out.printf("lag benchmark: %d pipelines x %d partitions, max heap %d MB, %d cores%n", pipelines,
