@@ -17,7 +17,7 @@ class CrdStalenessTest {
         assertThat(checkedIn).as("checked-in CRD").exists();
 
         assertThat(Files.readString(checkedIn))
-                .as("%s is stale: regenerate it with `./mvnw -o -q -B -pl operator -Dupdate-crds -DskipTests"
+                .as("%s is stale: regenerate it with `./mvnw -q -B -pl operator -am -Dupdate-crds -DskipTests"
                         + " process-classes` and commit the result", checkedIn.normalize())
                 .isEqualTo(Files.readString(generated));
     }
