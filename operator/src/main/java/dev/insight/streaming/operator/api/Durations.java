@@ -15,7 +15,8 @@ public final class Durations {
     /** The duration {@code text} stands for; IllegalArgumentException when it is not in the spec's format. */
     public static Duration parse(String text) {
         if (text == null || !text.matches(Formats.DURATION)) {
-            throw new IllegalArgumentException("not a duration like 500ms, 5s, 1m30s: " + text);
+            throw new IllegalArgumentException("'" + text
+                    + "' is not a duration: use a number with a unit ms, s, m or h, e.g. 500ms, 10s, 1m30s");
         }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(text);
