@@ -38,9 +38,13 @@ final class ChildJvm {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** What a child JVM runs: the server's main class, its arguments, JVM options and classpath. */
+    /**
+     * What a child JVM runs: the server's main class, its arguments, JVM options and classpath. The child deletes
+     * {@code workDir} when its parent vanishes only if {@code temporaryWorkDir}: a folder the caller asked to keep is
+     * kept.
+     */
     record Launch(String server, Path java, List<Path> classpath, List<String> jvmOptions, String mainClass,
-                  List<String> args, Path workDir, Path logFile) {
+                  List<String> args, Path workDir, boolean temporaryWorkDir, Path logFile) {
     }
 
     /** Starts the child; the caller owns it and must stop it. */
@@ -54,7 +58,9 @@ final class ChildJvm {
         command.add(launch.java().toString());
         command.addAll(launch.jvmOptions());
         command.add("-D" + ParentWatchdog.PARENT_PID + "=" + ProcessHandle.current().pid());
-        command.add("-D" + ParentWatchdog.ORPHAN_DIR + "=" + launch.workDir());
+        if (launch.temporaryWorkDir()) {
+            command.add("-D" + ParentWatchdog.ORPHAN_DIR + "=" + launch.workDir());
+        }
         command.add("-cp");
         command.add(watchdogDir + java.io.File.pathSeparator + launch.classpath().stream()
                 .map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));

@@ -239,7 +239,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
             options.addAll(jvmOptions);
             long launched = System.nanoTime();
             ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
-                    "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, dir.resolve("cassandra.log")));
+                    "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, temporary, dir.resolve("cassandra.log")));
             EmbeddedCassandra cassandra = new EmbeddedCassandra(jvm, nativePort, dir, temporary);
             // the folder of a failed start is kept: its log explains the failure
             jvm.awaitReady(startTimeout, remaining -> {

@@ -260,9 +260,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
                     options, "kafka.tools.StorageTool",
                     List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
-                    dir, logFile), startTimeout);
+                    dir, temporary, logFile), startTimeout);
             ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
-                    "kafka.Kafka", List.of(properties.toString()), dir, logFile));
+                    "kafka.Kafka", List.of(properties.toString()), dir, temporary, logFile));
             EmbeddedKafka kafka = new EmbeddedKafka(jvm, clientPort, dir, temporary);
             try {
                 jvm.awaitReady(startTimeout, kafka::roundTrip);

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A server child JVM ends with stop(), and also when its parent JVM is killed outright. */
 class ServerLifecycleTest {
@@ -39,9 +41,24 @@ class ServerLifecycleTest {
 
     @Test
     void aBrokerEndsItselfWhenItsParentJvmIsKilled() throws Exception {
+        Path dataDir = killTheParentOfABroker();
+        assertThat(Files.exists(dataDir)).as("orphaned broker's folder %s", dataDir).isFalse();
+    }
+
+    @Test
+    void anOrphanedBrokerKeepsAFolderItWasToldToKeep(@TempDir Path kept) throws Exception {
+        Path dataDir = killTheParentOfABroker(kept.resolve("broker").toString());
+        assertThat(dataDir).isEqualTo(kept.resolve("broker"));
+        assertThat(dataDir.resolve("server.properties")).as("kept folder of the orphaned broker").exists();
+    }
+
+    /** Starts a broker from a parent JVM, SIGKILLs the parent, and returns the broker's folder once it ended. */
+    private static Path killTheParentOfABroker(String... parentArgs) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process parent = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), OrphanedParent.class.getName())
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), OrphanedParent.class.getName()));
+        command.addAll(List.of(parentArgs));
+        Process parent = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         long brokerPid = -1;
@@ -67,7 +84,7 @@ class ServerLifecycleTest {
                 broker.onExit().get(15, TimeUnit.SECONDS);
             }
             assertThat(ChildProcesses.isAlive(brokerPid)).as("orphaned broker %d", brokerPid).isFalse();
-            assertThat(Files.exists(dataDir)).as("orphaned broker's folder %s", dataDir).isFalse();
+            return dataDir;
         } finally {
             parent.destroyForcibly();
             if (brokerPid > 0) {
