@@ -169,6 +169,26 @@ class LagEvaluatorTest {
   }
 
   @Test
+  void caughtUpIsNeverSaidWithoutFiguresBeforeAnyOffsetIsStored() {
+    // the demo's topic has 4 partitions; the job has neither stored nor committed an offset yet
+    List<PartitionWindow> windows = new ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      windows.add(new PartitionWindow("t", p));
+    }
+    PipelineLag none = evaluator.evaluate(windows, RULES, true, 0);
+    LagStatus before = none.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:00Z", RULES.maxPartitions());
+    assertThat(none.message()).isEqualTo("No partitions to measure yet");
+    assertThat(before.getTotal()).isNull();
+    assertThat(before.getPartitionCount()).isZero();
+    windows.forEach(w -> w.add(1000, 7, 7, RULES.window()));
+    PipelineLag caughtUp = evaluator.evaluate(windows, RULES, true, 1000);
+    LagStatus after = caughtUp.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:01Z", RULES.maxPartitions());
+    assertThat(caughtUp.message()).isEqualTo("Caught up on all 4 partitions");
+    assertThat(after.getTotal()).isZero();
+    assertThat(after.getPartitionCount()).isEqualTo(4);
+  }
+
+  @Test
   void secondsBehindInterpolatesWhenTheOldestUnprocessedRecordWasAppended() {
     // 100 records/s appended; processed stands 3.5 s behind the log end
     PartitionWindow w = new PartitionWindow("t", 0);
