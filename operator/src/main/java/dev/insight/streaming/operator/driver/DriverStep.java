@@ -29,7 +29,9 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -172,10 +174,13 @@ public final class DriverStep implements PipelineStep {
     List<String> kafkaKeys = spec.getKafka().getClientSecret() == null ? List.of()
         : List.copyOf(secrets.values(ns, spec.getKafka().getClientSecret(), "kafka.clientSecret").keySet());
     SecretEnv env = SecretEnv.of(spec, kafkaKeys);
-    // only that each key exists is checked here; the values stay with the kubelet
+    // only that each key exists is checked here, each Secret read once; the values stay with the kubelet
+    Map<String, Map<String, String>> usesBySecret = new LinkedHashMap<>();
     for (SecretEnv.Variable v : env.variables()) {
-      secrets.value(ns, v.secret(), v.key(), "environment variable " + v.name() + " of the driver");
+      usesBySecret.computeIfAbsent(v.secret(), name -> new LinkedHashMap<>())
+          .putIfAbsent(v.key(), "environment variable " + v.name() + " of the driver");
     }
+    usesBySecret.forEach((secret, uses) -> secrets.values(ns, secret, uses));
     return env;
   }
 

@@ -41,6 +41,24 @@ public final class SecretResolver {
     return value;
   }
 
+  /**
+   * The values of several keys of one Secret, read once.
+   *
+   * @param usedForByKey each key, with what its value is for, so a missing key's error says where to look
+   */
+  public Map<String, String> values(String namespace, String secretName, Map<String, String> usedForByKey) {
+    Map<String, String> all = values(namespace, secretName, usedForByKey.values().iterator().next());
+    Map<String, String> wanted = new LinkedHashMap<>();
+    usedForByKey.forEach((key, usedFor) -> {
+      String value = all.get(key);
+      if (value == null) {
+        throw SecretNotFoundException.missingKey(namespace, secretName, key, usedFor);
+      }
+      wanted.put(key, value);
+    });
+    return wanted;
+  }
+
   /** Every key and value of a Secret named as a whole, e.g. Kafka client settings, sorted by key. */
   public Map<String, String> values(String namespace, SecretRef ref, String usedFor) {
     return values(namespace, ref.getName(), usedFor);

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,12 +72,12 @@ public final class SinkConnections implements AutoCloseable {
     if (credentials == null) {
       return Optional.of(CassandraCluster.of(spec.getContactPoints(), spec.getLocalDatacenter()));
     }
-    String namespace = pipeline.getMetadata().getNamespace();
-    String username = secrets.value(namespace, credentials.getName(), credentials.getUsernameKey(),
-        "sinks.cassandra.credentialsSecret.usernameKey");
-    String password = secrets.value(namespace, credentials.getName(), credentials.getPasswordKey(),
-        "sinks.cassandra.credentialsSecret.passwordKey");
-    return Optional.of(new CassandraCluster(spec.getContactPoints(), spec.getLocalDatacenter(), username, password));
+    Map<String, String> usedFor = new LinkedHashMap<>();
+    usedFor.put(credentials.getUsernameKey(), "sinks.cassandra.credentialsSecret.usernameKey");
+    usedFor.putIfAbsent(credentials.getPasswordKey(), "sinks.cassandra.credentialsSecret.passwordKey");
+    Map<String, String> values = secrets.values(pipeline.getMetadata().getNamespace(), credentials.getName(), usedFor);
+    return Optional.of(new CassandraCluster(spec.getContactPoints(), spec.getLocalDatacenter(),
+        values.get(credentials.getUsernameKey()), values.get(credentials.getPasswordKey())));
   }
 
   /**
