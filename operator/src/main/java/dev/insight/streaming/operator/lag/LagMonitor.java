@@ -1,5 +1,6 @@
 package dev.insight.streaming.operator.lag;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
@@ -368,13 +369,10 @@ public final class LagMonitor implements AutoCloseable {
     }
   }
 
+  /** status.lag as JSON without evaluatedAt; never touches the object, which may be the informer cache's own. */
   private String figures(LagStatus status) {
-    String evaluatedAt = status.getEvaluatedAt();
-    status.setEvaluatedAt(null);
-    try {
-      return serialization.asJson(status);
-    } finally {
-      status.setEvaluatedAt(evaluatedAt);
-    }
+    ObjectNode tree = serialization.convertValue(status, ObjectNode.class);
+    tree.remove("evaluatedAt");
+    return tree.toString();
   }
 }

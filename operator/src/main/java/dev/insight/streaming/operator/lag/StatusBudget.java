@@ -40,7 +40,16 @@ final class StatusBudget {
     if (Objects.equals(last.figures(), figures)) {
       return Decision.SKIP;
     }
+    if (!measured(last.figures()) && measured(figures)) {
+      // the first figures after none (e.g. the job's first stored offsets) are news, not a drift of numbers
+      return Decision.WRITE_CHANGE;
+    }
     boolean due = last.at() == null || !now.isBefore(last.at().plus(statusInterval));
     return due ? Decision.WRITE_FIGURES : Decision.WAIT;
+  }
+
+  /** Whether serialized lag figures hold a total, i.e. some partition's offsets were measured. */
+  private static boolean measured(String figures) {
+    return figures != null && figures.contains("\"total\":");
   }
 }

@@ -47,4 +47,11 @@ class StatusBudgetTest {
     assertThat(budget.decide(last, LagEvaluation.OK, "True", "LagOk", "{\"total\":5}", T0.plus(Duration.ofDays(1)),
         INTERVAL)).isEqualTo(Decision.SKIP);
   }
+
+  @Test
+  void theFirstFiguresAfterNoneAreWrittenAtOnce() {
+    Written unmeasured = new Written(LagEvaluation.OK, "True", "LagOk", "{\"partitionCount\":0}", T0);
+    assertThat(budget.decide(unmeasured, LagEvaluation.OK, "True", "LagOk", "{\"total\":0,\"partitionCount\":4}",
+        T0.plusSeconds(1), INTERVAL)).isEqualTo(Decision.WRITE_CHANGE);
+  }
 }
