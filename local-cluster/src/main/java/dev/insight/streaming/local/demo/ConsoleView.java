@@ -58,8 +58,8 @@ final class ConsoleView {
       out.append("lag: not evaluated yet\n");
     } else {
       out.append(String.format(Locale.ROOT, "lag: %s   total %s   max %s   %s s behind   source %s   evaluated %s%n",
-          lag.getEvaluation(), lag.getTotal(), lag.getMax(), lag.getSecondsBehind(), lag.getSource(),
-          lag.getEvaluatedAt()));
+          lag.getEvaluation(), orDash(lag.getTotal()), orDash(lag.getMax()), orDash(lag.getSecondsBehind()),
+          orDash(lag.getSource()), orDash(lag.getEvaluatedAt())));
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("TOPIC", "PARTITION", "PROCESSED", "END", "LAG", "EVALUATION"));
       List<PartitionLag> partitions = lag.getPartitions() == null ? List.of() : lag.getPartitions();
@@ -126,5 +126,10 @@ final class ConsoleView {
 
   static String seconds(Duration d) {
     return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  /** A figure not measured yet shows as "-", as kubectl shows an empty column. */
+  private static String orDash(Object value) {
+    return value == null ? "-" : value.toString();
   }
 }
