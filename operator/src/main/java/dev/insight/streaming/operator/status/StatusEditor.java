@@ -67,12 +67,6 @@ public final class StatusEditor {
     return condition(type, Conditions.FALSE, reason, message);
   }
 
-  /** Removes a condition, e.g. one a step no longer owns. */
-  public StatusEditor removeCondition(String type) {
-    status.getConditions().removeIf(c -> type.equals(c.getType()));
-    return this;
-  }
-
   /** The spec passed the reconcile-time checks; records the generation the status now reflects. */
   public StatusEditor specValid() {
     specVerdict = SpecVerdict.VALID;

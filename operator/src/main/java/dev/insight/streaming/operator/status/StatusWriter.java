@@ -93,11 +93,6 @@ public final class StatusWriter {
     }
   }
 
-  /** The phase rule in force, e.g. for a writer that wants to know which conditions make Ready. */
-  public PhaseRule phaseRule() {
-    return phaseRule;
-  }
-
   private void recordTransitions(StreamingPipeline pipeline, StreamingPipelineStatus before,
       StreamingPipelineStatus after) {
     Map<String, Condition> old = before.getConditions() == null ? Map.of()
