@@ -167,9 +167,12 @@ public final class TopicStep implements PipelineStep {
     }
     Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
         .get(WAIT_MS, TimeUnit.MILLISECONDS);
-    Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
-            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList())
-        .all().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    // only the config keys the spec names are compared, so topics that name none need no describeConfigs call
+    List<ConfigResource> configured = desired.stream()
+        .filter(topic -> !topic.config().isEmpty() && existing.contains(topic.name()))
+        .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).distinct().toList();
+    Map<ConfigResource, Config> configs = configured.isEmpty() ? Map.of()
+        : admin.describeConfigs(configured).all().get(WAIT_MS, TimeUnit.MILLISECONDS);
     for (DesiredTopic topic : desired) {
       TopicDescription description = descriptions.get(topic.name());
       if (description == null) {
