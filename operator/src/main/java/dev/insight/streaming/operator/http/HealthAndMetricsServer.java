@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
@@ -16,9 +17,11 @@ import java.util.function.BooleanSupplier;
 public final class HealthAndMetricsServer implements AutoCloseable {
 
   private final HttpServer server;
+  private final ExecutorService executor;
 
-  private HealthAndMetricsServer(HttpServer server) {
+  private HealthAndMetricsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
+    this.executor = executor;
   }
 
   /** Starts serving on all interfaces at {@code port} (0 picks a free port). */
@@ -37,13 +40,14 @@ public final class HealthAndMetricsServer implements AutoCloseable {
     server.createContext("/readyz", exchange -> probe(exchange, ready));
     server.createContext("/metrics", exchange ->
         respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+    ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "health-and-metrics");
       thread.setDaemon(true);
       return thread;
-    }));
+    });
+    server.setExecutor(executor);
     server.start();
-    return new HealthAndMetricsServer(server);
+    return new HealthAndMetricsServer(server, executor);
   }
 
   public int port() {
@@ -53,6 +57,8 @@ public final class HealthAndMetricsServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    // HttpServer.stop leaves a caller-supplied executor running: without this each stopped server keeps a thread
+    executor.shutdownNow();
   }
 
   private static void probe(HttpExchange exchange, BooleanSupplier check) throws IOException {
