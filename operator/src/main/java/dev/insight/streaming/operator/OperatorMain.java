@@ -4,6 +4,7 @@ import dev.insight.streaming.operator.config.DurationText;
 import dev.insight.streaming.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -107,9 +108,15 @@ public final class OperatorMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--log-format " + logFormat + " is not one of text, json");
     }
+    Duration lag;
+    try {
+      lag = DurationText.parse(lagInterval);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--lag-interval " + e.getMessage());
+    }
     return new OperatorSettings(watched, leaderElection, leaseName,
         leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace,
-        port, DurationText.parse(lagInterval), logFormat.equals("json"),
+        port, lag, logFormat.equals("json"),
         leaseIdentity == null || leaseIdentity.isBlank() ? null : leaseIdentity);
   }
 }
