@@ -1,6 +1,7 @@
 package dev.insight.streaming.embedded;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,10 +258,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "-Dorg.slf4j.simpleLogger.log.kafka.request.logger=warn",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.controller=warn"));
             options.addAll(jvmOptions);
-            ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
-                    options, "kafka.tools.StorageTool",
-                    List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
-                    dir, temporary, logFile), startTimeout);
+            // a kept folder that a broker already ran in (a restart, or a retry after a lost port race) is
+            // formatted already: formatting it again would be refused, as its cluster id is another one
+            if (!Files.exists(dir.resolve("kraft-logs").resolve("meta.properties"))) {
+                ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
+                        options, "kafka.tools.StorageTool",
+                        List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
+                        dir, temporary, logFile), startTimeout);
+            }
             ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
                     "kafka.Kafka", List.of(properties.toString()), dir, temporary, logFile));
             EmbeddedKafka kafka = new EmbeddedKafka(jvm, clientPort, dir, temporary);
@@ -270,6 +275,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // the folder of a failed start is kept: its log explains the failure
                 boolean raceLost = port == 0 && controllerPort == 0
                         && e.getMessage().contains("Address already in use");
+                if (raceLost && temporary) {
+                    DataDirectory.delete(dir); // the retry starts in a fresh folder; this one explains nothing
+                }
                 throw raceLost ? new PortRaceLost(e) : e;
             }
             kafka.startupTime = Duration.ofNanos(System.nanoTime() - launched);

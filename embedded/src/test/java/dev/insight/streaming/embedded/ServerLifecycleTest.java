@@ -58,8 +58,9 @@ class ServerLifecycleTest {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), OrphanedParent.class.getName()));
         command.addAll(List.of(parentArgs));
+        Path parentErr = Files.createTempFile("orphaned-parent-", ".err");
         Process parent = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(parentErr.toFile())
                 .start();
         long brokerPid = -1;
         try (BufferedReader out = new BufferedReader(
@@ -72,7 +73,9 @@ class ServerLifecycleTest {
                     break;
                 }
             }
-            assertThat(started).as("the parent JVM reported its broker").isNotNull();
+            parent.waitFor(started == null ? 10 : 0, TimeUnit.SECONDS);
+            assertThat(started).as("the parent JVM reported its broker; its stderr:%n%s",
+                    Files.readString(parentErr)).isNotNull();
             brokerPid = Long.parseLong(started.group(1));
             Path dataDir = Path.of(started.group(2));
             assertThat(ChildProcesses.isAlive(brokerPid)).isTrue();
@@ -86,6 +89,7 @@ class ServerLifecycleTest {
             assertThat(ChildProcesses.isAlive(brokerPid)).as("orphaned broker %d", brokerPid).isFalse();
             return dataDir;
         } finally {
+            Files.deleteIfExists(parentErr);
             parent.destroyForcibly();
             if (brokerPid > 0) {
                 ProcessHandle.of(brokerPid).ifPresent(ProcessHandle::destroyForcibly);
