@@ -22,6 +22,32 @@ public final class MemorySizes {
         return Math.multiplyExact(amount, 1L << shift);
     }
 
+    /** sparkConf keys that size the driver container beyond its heap, read as Spark reads them. */
+    public static final String DRIVER_OVERHEAD_KEY = "spark.driver.memoryOverhead";
+    public static final String DRIVER_OVERHEAD_FACTOR_KEY = "spark.driver.memoryOverheadFactor";
+
+    /** A Spark size setting such as spark.driver.memoryOverhead: a number, MiB unless a unit (k, m, g, t, optionally with b) follows. */
+    public static final String SPARK_MEBIBYTES = "(?i)^[0-9]{1,9}(k|kb|m|mb|g|gb|t|tb)?$";
+
+    /**
+     * A Spark size setting read as Spark reads spark.driver.memoryOverhead: in MiB when it has no unit, rounded down
+     * to whole MiB when its unit is k.
+     */
+    public static long sparkMebibytes(String text) {
+        if (text == null || !text.trim().matches(SPARK_MEBIBYTES)) {
+            throw new IllegalArgumentException("not a Spark size like 512, 512m or 1g: " + text);
+        }
+        String lower = text.trim().toLowerCase();
+        String unit = lower.replaceAll("^[0-9]+", "");
+        long amount = Long.parseLong(lower.substring(0, lower.length() - unit.length()));
+        return switch (unit.isEmpty() ? "m" : unit.substring(0, 1)) {
+            case "k" -> amount >> 10;
+            case "m" -> amount;
+            case "g" -> amount << 10;
+            default -> amount << 20;
+        };
+    }
+
     /** Size in whole mebibytes, the unit Spark settings such as spark.driver.memory take without a suffix. */
     public static long mebibytes(String text) {
         return bytes(text) >> 20;

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The driver pod: the Spark image's {@code driver} entrypoint (spark-submit in client mode, so Spark itself
@@ -69,7 +70,7 @@ public final class DriverPodFactory {
                 .withArgs(arguments())
                 .withEnv(env(secrets))
                 .withPorts(ports())
-                .withResources(resources(driver))
+                .withResources(resources(driver, job.getSparkConf()))
                 .withSecurityContext(containerSecurity())
                 .addNewVolumeMount()
                     .withName(CONFIG_VOLUME)
@@ -121,10 +122,22 @@ public final class DriverPodFactory {
     return wanted.compareTo(MIN_GRACE) < 0 ? MIN_GRACE : wanted;
   }
 
-  /** The container's memory: the heap plus Spark's default overhead, which the JVM needs beyond it. */
-  static long containerMemoryMib(String heap) {
+  /**
+   * The container's memory: the heap plus the overhead the JVM needs beyond it, as Spark sizes it: {@code
+   * spark.driver.memoryOverhead} from sparkConf when set, else the heap times {@code
+   * spark.driver.memoryOverheadFactor} (default 0.10), at least 384 MiB. SpecValidator has refused values that do
+   * not parse.
+   */
+  static long containerMemoryMib(String heap, Map<String, String> sparkConf) {
     long mib = MemorySizes.mebibytes(heap);
-    return mib + Math.max(MIN_OVERHEAD_MIB, (long) Math.ceil(mib * OVERHEAD_FACTOR));
+    Map<String, String> conf = sparkConf == null ? Map.of() : sparkConf;
+    String overhead = conf.get(MemorySizes.DRIVER_OVERHEAD_KEY);
+    if (overhead != null) {
+      return mib + MemorySizes.sparkMebibytes(overhead);
+    }
+    String factor = conf.get(MemorySizes.DRIVER_OVERHEAD_FACTOR_KEY);
+    double f = factor == null ? OVERHEAD_FACTOR : Double.parseDouble(factor.trim());
+    return mib + Math.max(MIN_OVERHEAD_MIB, (long) Math.ceil(mib * f));
   }
 
   private static List<EnvVar> env(SecretEnv secrets) {
@@ -153,9 +166,9 @@ public final class DriverPodFactory {
     return new ContainerPortBuilder().withName(name).withContainerPort(number).withProtocol("TCP").build();
   }
 
-  private static ResourceRequirements resources(DriverResources driver) {
+  private static ResourceRequirements resources(DriverResources driver, Map<String, String> sparkConf) {
     Quantity cpu = new Quantity(Integer.toString(driver.getCores()));
-    Quantity memory = new Quantity(containerMemoryMib(driver.getMemory()) + "Mi");
+    Quantity memory = new Quantity(containerMemoryMib(driver.getMemory(), sparkConf) + "Mi");
     return new ResourceRequirementsBuilder()
         .addToRequests("cpu", cpu)
         .addToRequests("memory", memory)

@@ -25,4 +25,15 @@ class DurationsAndSizesTest {
         assertThat(MemorySizes.bytes("4k")).isEqualTo(4096);
         assertThatThrownBy(() -> MemorySizes.bytes("1024")).hasMessageContaining("not a memory size");
     }
+
+    @Test
+    void sparkSizeSettingsAreMebibytesUnlessTheyNameAUnit() {
+        assertThat(MemorySizes.sparkMebibytes("512")).isEqualTo(512);
+        assertThat(MemorySizes.sparkMebibytes("512m")).isEqualTo(512);
+        assertThat(MemorySizes.sparkMebibytes("1G")).isEqualTo(1024);
+        assertThat(MemorySizes.sparkMebibytes("2gb")).isEqualTo(2048);
+        assertThat(MemorySizes.sparkMebibytes("2048k")).isEqualTo(2);
+        assertThatThrownBy(() -> MemorySizes.sparkMebibytes("1Gi")).hasMessageContaining("not a Spark size");
+        assertThatThrownBy(() -> MemorySizes.sparkMebibytes("lots")).hasMessageContaining("not a Spark size");
+    }
 }

@@ -77,6 +77,22 @@ class DriverObjectsTest {
   }
 
   @Test
+  void theContainerIsSizedWithTheOverheadSetInSparkConf() {
+    assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of())).isEqualTo(2048 + 384);
+    assertThat(DriverPodFactory.containerMemoryMib("8g", null)).isEqualTo(8192 + 820);
+    assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "1g")))
+        .isEqualTo(3072);
+    assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "100")))
+        .as("an explicit overhead is taken as it is, below the 384 MiB floor too").isEqualTo(2148);
+    assertThat(DriverPodFactory.containerMemoryMib("4g", Map.of("spark.driver.memoryOverheadFactor", "0.4")))
+        .isEqualTo(4096 + 1639);
+
+    pipeline.getSpec().getJob().setSparkConf(Map.of("spark.driver.memoryOverhead", "1g"));
+    Container c = DriverPodFactory.pod(pipeline, names, secrets, "h").getSpec().getContainers().get(0);
+    assertThat(c.getResources().getLimits().get("memory")).isEqualTo(new Quantity("3072Mi"));
+  }
+
+  @Test
   void thePodRunsTheSparkDriverEntrypointInClientModeLockedDown() {
     String hash = SpecChangeRules.driverHash(pipeline.getSpec());
     Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash);

@@ -10,7 +10,6 @@ import dev.insight.streaming.operator.api.spec.CassandraCredentials;
 import dev.insight.streaming.operator.api.spec.FieldSpec;
 import dev.insight.streaming.operator.api.spec.JobSpec;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
-import dev.insight.streaming.operator.api.spec.TopicSpec;
 import dev.insight.streaming.operator.api.spec.TransformSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,27 +44,6 @@ public final class SpecValidator {
         checkTransform(spec.getTransform(), problems);
         checkSinks(spec, problems);
         checkDeadLetter(resource, problems);
-        return problems;
-    }
-
-    /**
-     * Problems between the spec and the topics as they are in Kafka: a topic may not shrink.
-     *
-     * @param existingPartitions partition count of each input topic that exists, by name
-     */
-    public static List<SpecProblem> validateAgainstKafka(StreamingPipelineSpec spec,
-            Map<String, Integer> existingPartitions) {
-        List<SpecProblem> problems = new ArrayList<>();
-        List<TopicSpec> topics = spec.getKafka() == null ? List.of() : spec.getKafka().getTopics();
-        for (int i = 0; i < topics.size(); i++) {
-            TopicSpec topic = topics.get(i);
-            Integer existing = existingPartitions.get(topic.getName());
-            if (existing != null && topic.getPartitions() != null && topic.getPartitions() < existing) {
-                problems.add(new SpecProblem("spec.kafka.topics[" + i + "].partitions",
-                        "topic " + topic.getName() + " already has " + existing + " partitions in Kafka and partitions"
-                                + " cannot be removed; set at least " + existing));
-            }
-        }
         return problems;
     }
 
@@ -114,6 +92,7 @@ public final class SpecValidator {
             job.getSparkConf().keySet().stream().sorted().forEach(key ->
                     OperatorOwnedSettings.sparkRefusal(key).ifPresent(why ->
                             problems.add(new SpecProblem("spec.job.sparkConf[" + key + "]", why))));
+            checkDriverOverhead(job.getSparkConf(), problems);
         }
         if (job.getDriver() != null) {
             checkSparkMemory("spec.job.driver.memory", job.getDriver().getMemory(), problems);
@@ -127,6 +106,30 @@ public final class SpecValidator {
                 && Durations.parse(backoff.getInitialDelay()).compareTo(Durations.parse(backoff.getMaxDelay())) > 0) {
             problems.add(new SpecProblem("spec.job.restartPolicy.backoff.initialDelay",
                     backoff.getInitialDelay() + " exceeds maxDelay " + backoff.getMaxDelay()));
+        }
+    }
+
+    /** The two settings the driver pod's memory is sized from must parse, or the pod cannot be built. */
+    private static void checkDriverOverhead(Map<String, String> sparkConf, List<SpecProblem> problems) {
+        String overhead = sparkConf.get(MemorySizes.DRIVER_OVERHEAD_KEY);
+        if (overhead != null && (!overhead.trim().matches(MemorySizes.SPARK_MEBIBYTES)
+                || MemorySizes.sparkMebibytes(overhead) < 1)) {
+            problems.add(new SpecProblem("spec.job.sparkConf[" + MemorySizes.DRIVER_OVERHEAD_KEY + "]",
+                    "not a memory size like 512 (MiB), 512m or 1g: " + abbreviate(overhead)));
+        }
+        String factor = sparkConf.get(MemorySizes.DRIVER_OVERHEAD_FACTOR_KEY);
+        if (factor != null && !isOverheadFactor(factor)) {
+            problems.add(new SpecProblem("spec.job.sparkConf[" + MemorySizes.DRIVER_OVERHEAD_FACTOR_KEY + "]",
+                    "not a fraction of the heap above 0 and at most 10, like 0.1 or 0.4: " + abbreviate(factor)));
+        }
+    }
+
+    private static boolean isOverheadFactor(String text) {
+        try {
+            double f = Double.parseDouble(text.trim());
+            return f > 0 && f <= 10;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

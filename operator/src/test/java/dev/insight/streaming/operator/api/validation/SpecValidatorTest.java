@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.BackoffSpec;
@@ -72,6 +73,23 @@ class SpecValidatorTest {
             assertThat(p.path()).isEqualTo("spec.job.sparkConf[spark.executor.memory]");
             assertThat(p.message()).contains("job.executor.memory");
         });
+    }
+
+    @Test
+    void theDriverOverheadSettingsMustParseAsSparkReadsThem() {
+        pipeline.getSpec().getJob().setSparkConf(Map.of(
+                "spark.driver.memoryOverhead", "1Gi",
+                "spark.driver.memoryOverheadFactor", "ten percent"));
+
+        assertThat(problems()).extracting(SpecProblem::path, SpecProblem::message).containsExactly(
+                tuple("spec.job.sparkConf[spark.driver.memoryOverhead]",
+                        "not a memory size like 512 (MiB), 512m or 1g: 1Gi"),
+                tuple("spec.job.sparkConf[spark.driver.memoryOverheadFactor]",
+                        "not a fraction of the heap above 0 and at most 10, like 0.1 or 0.4: ten percent"));
+
+        pipeline.getSpec().getJob().setSparkConf(Map.of(
+                "spark.driver.memoryOverhead", "768", "spark.driver.memoryOverheadFactor", "0.25"));
+        assertThat(problems()).isEmpty();
     }
 
     @Test
@@ -220,20 +238,5 @@ class SpecValidatorTest {
         assertThat(problems).hasSize(3);
         assertThat(SpecValidator.describe(problems))
                 .contains("spec.job.sparkConf[spark.master]", "spec.transform.keyFields[0]", "spec.sinks");
-    }
-
-    @Test
-    void partitionsMayNotFallBelowWhatKafkaHas() {
-        var problems = SpecValidator.validateAgainstKafka(pipeline.getSpec(), Map.of("orders", 6, "refunds", 1));
-
-        assertThat(problems).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("spec.kafka.topics[0].partitions");
-            assertThat(p.message()).contains("orders already has 6 partitions", "set at least 6");
-        });
-    }
-
-    @Test
-    void topicsMissingFromKafkaOrGrowingAreFine() {
-        assertThat(SpecValidator.validateAgainstKafka(pipeline.getSpec(), Map.of("orders", 2))).isEmpty();
     }
 }
