@@ -21,7 +21,10 @@ import dev.insight.streaming.operator.config.OperatorSettings;
 import dev.insight.streaming.operator.testing.MockKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
 import dev.insight.streaming.operator.testing.TestPipelines;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -212,6 +215,36 @@ class PipelineStoriesTest {
     kube.secret(NS, "no-secret-mongo", values("uri", SharedServers.mongo().connectionString()));
     PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
     assertThat(noKey.getType()).isEqualTo(Conditions.SINKS_READY);
+  }
+
+  @Test
+  void anEditedSecretRestartsTheRunningDriverWithoutWaitingForAResync() throws Exception {
+    StreamingPipeline pipeline = mongoPipeline("rotate");
+    create(pipeline);
+    String podName = "rotate-driver";
+    Pod first = await().atMost(READY_WITHIN)
+        .until(() -> kube.client().pods().inNamespace(NS).withName(podName).get(), java.util.Objects::nonNull);
+    // the test plays the kubelet: the driver runs, so nothing but an event brings a reconcile within 2 minutes
+    kube.client().pods().inNamespace(NS).resource(new PodBuilder(first).editOrNewStatus().withPhase("Running")
+        .withContainerStatuses(new ContainerStatusBuilder().withName("spark-kubernetes-driver").withNewState()
+            .withNewRunning().withStartedAt(java.time.Instant.now().toString()).endRunning().endState().build())
+        .endStatus().build()).updateStatus();
+    PipelineStatus.await(kube.client(), pipeline, Conditions.DRIVER_RUNNING, Conditions.TRUE, "DriverRunning",
+        READY_WITHIN);
+
+    kube.secret(NS, TestPipelines.mongoSecret(pipeline),
+        values("uri", SharedServers.mongo().connectionString(), "rotated", "yes"));
+
+    // well inside the 2-minute resync: only the Secret's own event can have brought this reconcile
+    await("a new driver pod after the Secret's edit").atMost(Duration.ofSeconds(30)).until(
+        () -> java.util.Optional.ofNullable(kube.client().pods().inNamespace(NS).withName(podName).get())
+            .map(p -> p.getMetadata().getUid()).orElse("none"),
+        uid -> !uid.equals("none") && !uid.equals(first.getMetadata().getUid()));
+    Pod second = kube.client().pods().inNamespace(NS).withName(podName).get();
+    String version = kube.client().secrets().inNamespace(NS).withName(TestPipelines.mongoSecret(pipeline)).get()
+        .getMetadata().getResourceVersion();
+    assertThat(second.getMetadata().getAnnotations())
+        .containsEntry("streaming.insight.dev/driver-secret-versions", "rotate-mongo=" + version);
   }
 
   @Test

@@ -73,7 +73,7 @@ class DriverPodStoryTest {
     DriverNames names = DriverNames.of(pipeline);
     SecretEnv secrets = SecretEnv.of(pipeline.getSpec(), List.of());
     client.resource(DriverObjects.configMap(pipeline, names, secrets, SparkJavaOptions.flags())).create();
-    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()));
+    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
 
     try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 2000, "a-").start();
          SinkCounter sinks = new SinkCounter(pipeline, servers)) {

@@ -39,6 +39,11 @@ public final class DriverContract {
 
   /** Pod annotation: the hash of the spec fields whose change needs a new driver (see SpecChangeRules). */
   public static final String SPEC_HASH_ANNOTATION = StreamingPipeline.GROUP + "/driver-spec-hash";
+  /**
+   * Pod annotation: the resourceVersion of each Secret the driver's environment comes from, as {@code
+   * name=version} pairs sorted by name; a Secret edited since makes the operator start the driver anew.
+   */
+  public static final String SECRET_VERSIONS_ANNOTATION = StreamingPipeline.GROUP + "/driver-secret-versions";
   /** Environment variable of the job naming its JobConfig file (the job also takes it as its argument). */
   public static final String JOB_CONFIG_ENV = "PIPELINE_JOB_CONFIG";
   /** Environment variable the Spark image's entrypoint binds the driver to (the pod's IP). */

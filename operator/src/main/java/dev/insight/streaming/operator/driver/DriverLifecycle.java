@@ -6,7 +6,14 @@ import dev.insight.streaming.operator.api.status.FailureInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The driver's lifecycle as a pure function: from the pod as found, the status as last written, the spec's wishes
@@ -27,8 +34,13 @@ public final class DriverLifecycle {
     REMOVE_ENDED
   }
 
-  /** What the spec asks of the driver now. */
-  public record Wish(boolean suspend, String specHash, RestartPolicy policy) {
+  /**
+   * What the spec asks of the driver now.
+   *
+   * @param secretVersions the resourceVersions of the Secrets the driver's environment comes from, as now read
+   *     (see {@link DriverContract#SECRET_VERSIONS_ANNOTATION})
+   */
+  public record Wish(boolean suspend, String specHash, String secretVersions, RestartPolicy policy) {
   }
 
   /**
@@ -77,8 +89,10 @@ public final class DriverLifecycle {
     }
     DriverPodState found = pod.get();
     boolean specChanged = !wish.specHash().equals(found.specHash());
+    List<String> secretsChanged = changedSecrets(found.secretVersions(), wish.secretVersions());
     if (found.ended()) {
-      return specChanged ? replaceEnded(podName, status) : ended(podName, found, previous, status, wish, now);
+      return specChanged || !secretsChanged.isEmpty() ? replaceEnded(podName, status)
+          : ended(podName, found, previous, status, wish, now);
     }
     status.setPhase(found.phase());
     if (specChanged) {
@@ -86,12 +100,49 @@ public final class DriverLifecycle {
           + " driver reads at start: stopping driver pod " + podName + " gracefully to start it anew",
           TRANSITION_RECHECK);
     }
+    if (!secretsChanged.isEmpty()) {
+      return decision(Action.STOP_GRACEFULLY, status, Reason.DRIVER_STARTING, "Secret "
+          + String.join(", ", secretsChanged) + " changed since driver pod " + podName + " started: stopping it"
+          + " gracefully to start it anew with the new values", TRANSITION_RECHECK);
+    }
     status.setNextRestartTime(null);
     if (!DriverPodState.RUNNING.equals(found.phase())) {
       return decision(Action.NONE, status, Reason.DRIVER_STARTING, "driver pod " + podName + " is "
           + found.phase(), TRANSITION_RECHECK);
     }
     return running(podName, found, status, wish.policy(), now);
+  }
+
+  /**
+   * The Secrets whose resourceVersion differs between the pod's annotation and now, by name; none when the pod
+   * predates the annotation.
+   */
+  static List<String> changedSecrets(String atStart, String now) {
+    if (atStart == null) {
+      return List.of();
+    }
+    Map<String, String> before = versions(atStart);
+    Map<String, String> after = versions(now);
+    Set<String> names = new TreeSet<>(before.keySet());
+    names.addAll(after.keySet());
+    return names.stream().filter(name -> !Objects.equals(before.get(name), after.get(name))).toList();
+  }
+
+  /** Renders {@code name=resourceVersion} pairs, sorted by name, for the pod annotation. */
+  public static String secretVersions(Map<String, String> versionByName) {
+    return new TreeMap<>(versionByName).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  private static Map<String, String> versions(String text) {
+    Map<String, String> versions = new TreeMap<>();
+    for (String pair : text.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        versions.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return versions;
   }
 
   private static Decision suspend(String podName, Optional<DriverPodState> pod, DriverStatus status) {

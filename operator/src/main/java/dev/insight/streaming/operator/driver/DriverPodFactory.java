@@ -43,8 +43,12 @@ public final class DriverPodFactory {
   private DriverPodFactory() {
   }
 
-  /** The driver pod of {@code pipeline}, annotated with {@code specHash}. */
-  public static Pod pod(StreamingPipeline pipeline, DriverNames names, SecretEnv secrets, String specHash) {
+  /**
+   * The driver pod of {@code pipeline}, annotated with {@code specHash} and {@code secretVersions} (see {@link
+   * DriverContract#SECRET_VERSIONS_ANNOTATION}).
+   */
+  public static Pod pod(StreamingPipeline pipeline, DriverNames names, SecretEnv secrets, String specHash,
+      String secretVersions) {
     JobSpec job = pipeline.getSpec().getJob();
     DriverResources driver = job.getDriver() != null ? job.getDriver() : new DriverResources();
     return new PodBuilder()
@@ -53,6 +57,7 @@ public final class DriverPodFactory {
             .withNamespace(names.namespace())
             .withLabels(names.podLabels(DriverNames.DRIVER))
             .addToAnnotations(DriverContract.SPEC_HASH_ANNOTATION, specHash)
+            .addToAnnotations(DriverContract.SECRET_VERSIONS_ANNOTATION, secretVersions)
             .withOwnerReferences(DriverNames.ownerReference(pipeline))
         .endMetadata()
         .withNewSpec()

@@ -5,18 +5,21 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the operator reads from a driver pod: its phase, whether it is being deleted, the spec hash it was made
  * from, since when it runs, and how it ended.
  *
+ * @param secretVersions the driver's Secrets' resourceVersions when it was created (see
+ *     {@link DriverContract#SECRET_VERSIONS_ANNOTATION}); null for a pod from before the operator recorded them
  * @param runningSince when the driver container started running, if it runs
  * @param startedAt when the driver container last started, if known (for a terminated one, too)
  * @param finishedAt when the driver container ended, if it did and that is known
  */
 public record DriverPodState(String name, String phase, boolean terminating, String specHash,
-    Optional<Instant> runningSince, Optional<Instant> startedAt, Optional<Instant> finishedAt,
+    String secretVersions, Optional<Instant> runningSince, Optional<Instant> startedAt, Optional<Instant> finishedAt,
     Optional<Integer> exitCode, String endReason, String endMessage) {
 
   public static final String PENDING = "Pending";
@@ -42,10 +45,11 @@ public record DriverPodState(String name, String phase, boolean terminating, Str
     String message = terminated.map(ContainerStateTerminated::getMessage)
         .or(() -> Optional.ofNullable(status).map(s -> s.getMessage()))
         .orElse(null);
-    String hash = pod.getMetadata().getAnnotations() == null ? null
-        : pod.getMetadata().getAnnotations().get(DriverContract.SPEC_HASH_ANNOTATION);
+    Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
+        : pod.getMetadata().getAnnotations();
     return new DriverPodState(pod.getMetadata().getName(), phase, pod.getMetadata().getDeletionTimestamp() != null,
-        hash, running, started, finished, terminated.map(ContainerStateTerminated::getExitCode), reason, message);
+        annotations.get(DriverContract.SPEC_HASH_ANNOTATION),
+        annotations.get(DriverContract.SECRET_VERSIONS_ANNOTATION), running, started, finished, terminated.map(ContainerStateTerminated::getExitCode), reason, message);
   }
 
   /** Succeeded or Failed: the driver will not run again in this pod. */

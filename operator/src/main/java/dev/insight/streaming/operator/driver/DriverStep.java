@@ -29,11 +29,11 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,28 +100,30 @@ public final class DriverStep implements PipelineStep {
     DriverNames names = DriverNames.of(pipeline);
     StreamingPipelineSpec spec = pipeline.getSpec();
     boolean suspend = Boolean.TRUE.equals(spec.getSuspend());
-    SecretEnv env;
+    DriverSecrets driverSecrets;
     try {
-      env = secretEnv(pipeline);
+      driverSecrets = driverSecrets(pipeline);
     } catch (SecretNotFoundException | IllegalArgumentException e) {
       // without them the pod would hang in CreateContainerConfigError; a suspended pipeline needs none
       if (!suspend) {
         return StepOutcome.notReady(Reason.SECRET_NOT_FOUND, e.getMessage(), SECRET_RECHECK);
       }
-      env = null;
+      driverSecrets = null;
     }
+    SecretEnv env = driverSecrets == null ? null : driverSecrets.env();
+    String secretVersions = driverSecrets == null ? "" : driverSecrets.versions();
     if (env != null) {
       ensureSupportObjects(pipeline, names);
     }
     PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
     Optional<DriverPodState> pod = Optional.ofNullable(podResource.get()).map(DriverPodState::of);
     DriverStatus previous = pipeline.getStatus() == null ? null : pipeline.getStatus().getDriver();
-    DriverLifecycle.Wish wish = new DriverLifecycle.Wish(suspend, SpecChangeRules.driverHash(spec),
+    DriverLifecycle.Wish wish = new DriverLifecycle.Wish(suspend, SpecChangeRules.driverHash(spec), secretVersions,
         RestartPolicy.of(spec.getJob().getRestartPolicy()));
     DriverLifecycle.Decision decision = DriverLifecycle.decide(names.pod(), pod, previous, wish, clock.instant());
     switch (decision.action()) {
       case CREATE -> {
-        if (!create(pipeline, names, env, wish.specHash())) {
+        if (!create(pipeline, names, env, wish)) {
           return StepOutcome.notReady(Reason.DRIVER_STARTING, "driver pod " + names.pod()
               + " appeared meanwhile; looking again", Duration.ofSeconds(1));
         }
@@ -168,20 +170,29 @@ public final class DriverStep implements PipelineStep {
     return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
   }
 
-  private SecretEnv secretEnv(StreamingPipeline pipeline) {
+  /** The driver's environment from Secrets, and the resourceVersions of those Secrets as just read. */
+  private record DriverSecrets(SecretEnv env, String versions) {
+  }
+
+  private DriverSecrets driverSecrets(StreamingPipeline pipeline) {
     String ns = pipeline.getMetadata().getNamespace();
     StreamingPipelineSpec spec = pipeline.getSpec();
-    List<String> kafkaKeys = spec.getKafka().getClientSecret() == null ? List.of()
-        : List.copyOf(secrets.values(ns, spec.getKafka().getClientSecret(), "kafka.clientSecret").keySet());
+    Map<String, SecretResolver.Read> read = new TreeMap<>();
+    List<String> kafkaKeys = List.of();
+    if (spec.getKafka().getClientSecret() != null) {
+      SecretResolver.Read kafka = secrets.read(ns, spec.getKafka().getClientSecret().getName(), "kafka.clientSecret");
+      read.put(kafka.name(), kafka);
+      kafkaKeys = List.copyOf(kafka.values().keySet());
+    }
     SecretEnv env = SecretEnv.of(spec, kafkaKeys);
     // only that each key exists is checked here, each Secret read once; the values stay with the kubelet
-    Map<String, Map<String, String>> usesBySecret = new LinkedHashMap<>();
     for (SecretEnv.Variable v : env.variables()) {
-      usesBySecret.computeIfAbsent(v.secret(), name -> new LinkedHashMap<>())
-          .putIfAbsent(v.key(), "environment variable " + v.name() + " of the driver");
+      read.computeIfAbsent(v.secret(), name -> secrets.read(ns, name, "environment variable " + v.name()
+          + " of the driver")).value(ns, v.key(), "environment variable " + v.name() + " of the driver");
     }
-    usesBySecret.forEach((secret, uses) -> secrets.values(ns, secret, uses));
-    return env;
+    Map<String, String> versions = new TreeMap<>();
+    read.forEach((name, secret) -> versions.put(name, secret.resourceVersion()));
+    return new DriverSecrets(env, DriverLifecycle.secretVersions(versions));
   }
 
   private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
@@ -217,13 +228,14 @@ public final class DriverStep implements PipelineStep {
   }
 
   // the ConfigMap is written only here, right before a pod starts: a running driver keeps the config it started with
-  private boolean create(StreamingPipeline pipeline, DriverNames names, SecretEnv env, String specHash) {
+  private boolean create(StreamingPipeline pipeline, DriverNames names, SecretEnv env, DriverLifecycle.Wish wish) {
     ConfigMap configMap = DriverObjects.configMap(pipeline, names, env, javaOptions);
     ensure(configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
-    Pod pod = DriverPodFactory.pod(pipeline, names, env, specHash);
+    Pod pod = DriverPodFactory.pod(pipeline, names, env, wish.specHash(), wish.secretVersions());
     try {
       client.pods().inNamespace(names.namespace()).resource(pod).create();
-      LOG.info("created driver pod {}/{} (spec hash {})", names.namespace(), names.pod(), specHash);
+      LOG.info("created driver pod {}/{} (spec hash {}, Secrets {})", names.namespace(), names.pod(),
+          wish.specHash(), wish.secretVersions().isEmpty() ? "none" : wish.secretVersions());
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {

@@ -2,6 +2,7 @@ package dev.insight.streaming.operator.reconciler;
 
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.secrets.SecretWatch;
 import dev.insight.streaming.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -75,6 +76,7 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
   @Override
   public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
     List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
+    sources.add(SecretWatch.events(context));
     steps.forEach(step -> sources.addAll(step.eventSources(context)));
     return sources;
   }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +65,26 @@ public final class SecretResolver {
     return values(namespace, ref.getName(), usedFor);
   }
 
-  private Map<String, String> values(String namespace, String secretName, String usedFor) {
+  /** One Secret as read: its resourceVersion (which changes with every edit) and its values, sorted by key. */
+  public record Read(String name, String resourceVersion, Map<String, String> values) {
+
+    /** The value of {@code key}, or a {@link SecretNotFoundException} saying what it was for. */
+    public String value(String namespace, String key, String usedFor) {
+      String value = values.get(key);
+      if (value == null) {
+        throw SecretNotFoundException.missingKey(namespace, name, key, usedFor);
+      }
+      return value;
+    }
+
+    @Override
+    public String toString() {
+      return "Secret " + name + " at resourceVersion " + resourceVersion + " with keys " + values.keySet();
+    }
+  }
+
+  /** Reads a whole Secret once. */
+  public Read read(String namespace, String secretName, String usedFor) {
     Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
     if (secret == null) {
       throw SecretNotFoundException.missingSecret(namespace, secretName, usedFor);
@@ -74,6 +94,11 @@ public final class SecretResolver {
       secret.getData().forEach((k, v) -> values.put(k,
           new String(Base64.getDecoder().decode(v == null ? "" : v), StandardCharsets.UTF_8)));
     }
-    return new LinkedHashMap<>(values);
+    return new Read(secretName, secret.getMetadata().getResourceVersion(),
+        Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+  }
+
+  private Map<String, String> values(String namespace, String secretName, String usedFor) {
+    return new LinkedHashMap<>(read(namespace, secretName, usedFor).values());
   }
 }

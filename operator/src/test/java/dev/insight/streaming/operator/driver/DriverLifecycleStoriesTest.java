@@ -9,9 +9,11 @@ import dev.insight.streaming.operator.api.spec.BackoffSpec;
 import dev.insight.streaming.operator.api.spec.LagSpec;
 import dev.insight.streaming.operator.api.spec.RestartPolicySpec;
 import dev.insight.streaming.operator.api.spec.RestartPolicyType;
+import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.DriverStatus;
 import dev.insight.streaming.operator.api.status.LagStatus;
 import dev.insight.streaming.operator.api.status.Phase;
+import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
@@ -227,6 +229,86 @@ class DriverLifecycleStoriesTest {
       assertThat(world.client.configMaps().inNamespace(DriverWorld.NS).withName(world.names().configMap()).get()
           .getData().get(DriverContract.SPARK_PROPERTIES_KEY))
           .contains("spark.kubernetes.container.image=streaming-pipeline-job\\:0.2.0");
+    }
+  }
+
+  @Test
+  void anEditedSecretReplacesTheRunningDriverOnceGracefully() {
+    try (DriverWorld world = new DriverWorld("rotate")) {
+      StreamingPipeline created = world.createPipeline(p -> { });
+      String secret = TestPipelines.mongoSecret(created);
+      world.reconcile();
+      world.kubeletRuns(world.clock.instant());
+      world.reconcile();
+      Pod first = world.pod();
+      String versionAtStart = world.client.secrets().inNamespace(DriverWorld.NS).withName(secret).get()
+          .getMetadata().getResourceVersion();
+      assertThat(first.getMetadata().getAnnotations())
+          .containsEntry(DriverContract.SECRET_VERSIONS_ANNOTATION, secret + "=" + versionAtStart);
+
+      // nothing changed: looking again leaves the pod alone
+      world.reconcile();
+      assertThat(world.podRequests("DELETE")).isEmpty();
+
+      // the password is rotated: the driver stops gracefully, once, and its successor gets the new values
+      world.kubeletHoldsOnDelete();
+      world.secret(secret, TestPipelines.values("uri", "mongodb://u:n3w-s3cret@m:27017"));
+      world.reconcile();
+      assertThat(world.pod().getMetadata().getDeletionTimestamp()).isNotNull();
+      assertThat(world.podRequests("DELETE")).singleElement()
+          .satisfies(r -> assertThat(r.getUtf8Body()).contains("\"gracePeriodSeconds\":60"));
+      Condition stopping = world.driverCondition();
+      assertThat(stopping.getReason()).isEqualTo(Reason.DRIVER_STARTING.value());
+      assertThat(stopping.getMessage()).contains("Secret " + secret + " changed since driver pod")
+          .doesNotContain("n3w-s3cret");
+      world.reconcile();
+      assertThat(world.podRequests("DELETE")).hasSize(1);
+
+      world.kubeletReleases();
+      world.reconcile();
+      Pod second = world.pod();
+      assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+      String versionNow = world.client.secrets().inNamespace(DriverWorld.NS).withName(secret).get()
+          .getMetadata().getResourceVersion();
+      assertThat(versionNow).isNotEqualTo(versionAtStart);
+      assertThat(second.getMetadata().getAnnotations())
+          .containsEntry(DriverContract.SECRET_VERSIONS_ANNOTATION, secret + "=" + versionNow);
+      assertThat(world.pipeline().getStatus().getDriver().getRestarts()).as("a new Secret is no failure").isZero();
+      world.kubeletRuns(world.clock.instant());
+      world.reconcile();
+      world.reconcile();
+      assertThat(world.podRequests("POST")).hasSize(2);
+      assertThat(world.podRequests("DELETE")).hasSize(1);
+    }
+  }
+
+  @Test
+  void aFailedDriverStartsAtOnceWithAFreshBudgetWhenItsSecretIsFixed() {
+    try (DriverWorld world = new DriverWorld("fixed")) {
+      StreamingPipeline created = world.createPipeline(restartPolicy(RestartPolicyType.Always, null, "1m"));
+      world.reconcile();
+      Instant t0 = world.clock.instant();
+      world.kubeletRuns(t0);
+      world.reconcile();
+      Instant failedAt = t0.plusSeconds(3);
+      world.clock.set(failedAt);
+      world.kubeletEnds("Failed", 1, "Error", t0, failedAt);
+      world.reconcile();
+      assertThat(world.driverCondition().getReason()).isEqualTo(Reason.BACKING_OFF.value());
+      assertThat(world.pipeline().getStatus().getDriver().getNextRestartTime())
+          .isEqualTo(failedAt.plusSeconds(10).toString());
+
+      // the user fixes the credentials: no need to sit out the backoff
+      world.secret(TestPipelines.mongoSecret(created), TestPipelines.values("uri", "mongodb://u:right@m:27017"));
+      world.reconcile();
+      assertThat(world.pod()).isNull();
+      world.reconcile();
+      assertThat(world.pod()).isNotNull();
+      assertThat(world.podRequests("POST")).hasSize(2);
+      assertThat(world.clock.instant()).isEqualTo(failedAt);
+      DriverStatus driver = world.pipeline().getStatus().getDriver();
+      assertThat(driver.getRestarts()).isZero();
+      assertThat(driver.getNextRestartTime()).isNull();
     }
   }
 

@@ -88,14 +88,14 @@ class DriverObjectsTest {
         .isEqualTo(4096 + 1639);
 
     pipeline.getSpec().getJob().setSparkConf(Map.of("spark.driver.memoryOverhead", "1g"));
-    Container c = DriverPodFactory.pod(pipeline, names, secrets, "h").getSpec().getContainers().get(0);
+    Container c = DriverPodFactory.pod(pipeline, names, secrets, "h", "").getSpec().getContainers().get(0);
     assertThat(c.getResources().getLimits().get("memory")).isEqualTo(new Quantity("3072Mi"));
   }
 
   @Test
   void thePodRunsTheSparkDriverEntrypointInClientModeLockedDown() {
     String hash = SpecChangeRules.driverHash(pipeline.getSpec());
-    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash);
+    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash, "clickstream-kafka=7");
     assertThat(pod.getMetadata().getName()).isEqualTo("clickstream-driver");
     assertThat(pod.getMetadata().getNamespace()).isEqualTo("analytics");
     assertThat(pod.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -103,7 +103,9 @@ class DriverObjectsTest {
         "app.kubernetes.io/managed-by", "streaming-pipeline-operator",
         "app.kubernetes.io/component", "driver",
         "streaming.insight.dev/pipeline", "clickstream"));
-    assertThat(pod.getMetadata().getAnnotations()).containsEntry("streaming.insight.dev/driver-spec-hash", hash);
+    assertThat(pod.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "streaming.insight.dev/driver-spec-hash", hash,
+        "streaming.insight.dev/driver-secret-versions", "clickstream-kafka=7"));
     assertOwned(pod.getMetadata().getOwnerReferences());
 
     var spec = pod.getSpec();
