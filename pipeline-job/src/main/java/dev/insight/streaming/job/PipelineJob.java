@@ -12,6 +12,7 @@ import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.PipelineKey;
 import dev.insight.streaming.sinks.RetentionGap;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,7 @@ public final class PipelineJob {
     public static final String CONFIG_ENV = "PIPELINE_JOB_CONFIG";
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+    private static final Duration LAG_PROBE_WAIT = Duration.ofSeconds(2);
 
     private final JobConfig config;
     private final SparkConf conf;
@@ -187,7 +189,8 @@ public final class PipelineJob {
 
     private static long lagAtStart(OffsetRange[] ranges, KafkaProbe probe, List<TopicPartition> partitions) {
         try {
-            Map<TopicPartition, Long> latest = probe.latest(partitions);
+            // for the log line only: a slow broker must not hold the batch (and so every sink write) up
+            Map<TopicPartition, Long> latest = probe.latest(partitions, LAG_PROBE_WAIT);
             long lag = 0;
             for (OffsetRange r : ranges) {
                 lag += Math.max(0, latest.getOrDefault(r.topicPartition(), r.untilOffset()) - r.fromOffset());
