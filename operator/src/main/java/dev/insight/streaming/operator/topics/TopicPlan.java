@@ -50,8 +50,4 @@ public record TopicPlan(
         Collections.unmodifiableMap(configs), Collections.unmodifiableMap(larger));
   }
 
-  /** Whether Kafka already matches the spec (larger topics included: nothing can be done about them). */
-  public boolean nothingToDo() {
-    return toCreate.isEmpty() && toRaise.isEmpty() && configChanges.isEmpty();
-  }
 }

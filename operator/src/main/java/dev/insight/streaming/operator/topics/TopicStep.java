@@ -103,9 +103,7 @@ public final class TopicStep implements PipelineStep {
     } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       Reason reason = unreachable(cause) ? Reason.KAFKA_UNAVAILABLE : Reason.TOPIC_ERROR;
-      String message = (reason == Reason.KAFKA_UNAVAILABLE ? "Kafka at " + cluster.bootstrapServers()
-          + " is unreachable: " : "Kafka at " + cluster.bootstrapServers() + " refused a topic request: ")
-          + describe(cause);
+      String message = failureMessage(cluster.bootstrapServers(), cause);
       LOG.warn("{}/{}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
           cluster.redact(message));
       return failing(pipeline, reason, cluster.redact(message));
@@ -295,6 +293,16 @@ public final class TopicStep implements PipelineStep {
     return error instanceof TimeoutException || error instanceof java.util.concurrent.TimeoutException
         || error instanceof DisconnectException || error instanceof AuthenticationException
         || (error instanceof KafkaException && !(error instanceof ApiException));
+  }
+
+  /** What the condition says when Kafka failed a request: whom to blame first, then Kafka's own words. */
+  static String failureMessage(String bootstrapServers, Throwable cause) {
+    String kafka = "Kafka at " + bootstrapServers;
+    if (cause instanceof AuthenticationException) {
+      return kafka + " refused the operator's credentials; check the Secret named by spec.kafka.clientSecret and"
+          + " spec.kafka.clientConfig's security settings: " + describe(cause);
+    }
+    return kafka + (unreachable(cause) ? " is unreachable: " : " refused a topic request: ") + describe(cause);
   }
 
   private static String describe(Throwable error) {
