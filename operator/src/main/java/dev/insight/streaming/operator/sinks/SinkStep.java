@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.sinks;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -93,7 +94,7 @@ public final class SinkStep implements PipelineStep {
     } catch (DriverException e) {
       boolean unreachable = stage == Reason.SINK_UNREACHABLE || e instanceof AllNodesFailedException
           || e instanceof DriverTimeoutException || e instanceof NoNodeAvailableException;
-      String text = at + (unreachable ? " is unreachable: " : ": could not create the schema: ") + describe(e);
+      String text = at + cassandraFailure(e, unreachable) + describe(e);
       return Finding.failed(unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
           Redaction.scrub(text, Arrays.asList(cluster.username(), cluster.password())));
     }
@@ -117,10 +118,33 @@ public final class SinkStep implements PipelineStep {
     } catch (MongoException | IllegalArgumentException e) {
       boolean unreachable = e instanceof MongoTimeoutException || e instanceof MongoSocketException
           || e instanceof MongoSecurityException || e instanceof IllegalArgumentException;
-      String text = at + (unreachable ? " is unreachable: " : ": could not create the collections: ") + describe(e);
+      String text = at + mongoFailure(e, unreachable) + describe(e);
       return Finding.failed(unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
           Redaction.scrub(text, secretsOf(cluster)));
     }
+  }
+
+  /** How a Cassandra failure reads after the sink's address: credentials refused, unreachable, or a schema error. */
+  static String cassandraFailure(RuntimeException e, boolean unreachable) {
+    boolean refused = e instanceof AuthenticationException || (e instanceof AllNodesFailedException all
+        && all.getAllErrors().values().stream().flatMap(List::stream)
+            .anyMatch(AuthenticationException.class::isInstance));
+    if (refused) {
+      return " refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ";
+    }
+    return unreachable ? " is unreachable: " : ": could not create the schema: ";
+  }
+
+  /** How a MongoDB failure reads after the sink's address. */
+  static String mongoFailure(RuntimeException e, boolean unreachable) {
+    if (e instanceof MongoSecurityException) {
+      return " refused the credentials; check the connection string in the Secret named by"
+          + " spec.sinks.mongodb.uriSecret: ";
+    }
+    if (e instanceof IllegalArgumentException) {
+      return " cannot be reached with the connection string in the Secret named by spec.sinks.mongodb.uriSecret: ";
+    }
+    return unreachable ? " is unreachable: " : ": could not create the collections: ";
   }
 
   /** The parts of a connection string that may be secret: the whole string, its user and its password. */
