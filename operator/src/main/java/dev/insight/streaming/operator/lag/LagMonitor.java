@@ -329,7 +329,8 @@ public final class LagMonitor implements AutoCloseable {
       LagStatus status = lag.toStatus(source, evaluatedAt, rules.maxPartitions());
       String conditionStatus = lag.healthy() ? Conditions.TRUE : Conditions.FALSE;
       String reason = lag.reason().value();
-      String figures = figures(status);
+      // the condition's message rides with the figures: a new one is written when figures would be, never lost
+      String figures = figures(status) + MESSAGE_SEPARATOR + lag.message();
       Decision decision = budget.decide(written, lag.evaluation(), conditionStatus, reason, figures, now,
           rules.statusInterval());
       if (decision == Decision.WAIT) {
@@ -365,9 +366,12 @@ public final class LagMonitor implements AutoCloseable {
       Condition condition = p.getStatus().condition(Conditions.LAG_HEALTHY).orElse(null);
       Instant at = lag.getEvaluatedAt() == null ? null : Instant.parse(lag.getEvaluatedAt());
       return new Written(lag.getEvaluation(), condition == null ? null : condition.getStatus(),
-          condition == null ? null : condition.getReason(), figures(lag), at);
+          condition == null ? null : condition.getReason(),
+          figures(lag) + MESSAGE_SEPARATOR + (condition == null ? null : condition.getMessage()), at);
     }
   }
+
+  private static final String MESSAGE_SEPARATOR = "\n";
 
   /** status.lag as JSON without evaluatedAt; never touches the object, which may be the informer cache's own. */
   private String figures(LagStatus status) {

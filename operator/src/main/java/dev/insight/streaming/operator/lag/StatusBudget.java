@@ -26,7 +26,7 @@ final class StatusBudget {
 
   /**
    * What status last received: the verdict, the LagHealthy condition's status and reason, the figures (status.lag
-   * serialized without evaluatedAt) and when.
+   * serialized without evaluatedAt, followed by the condition's message, which is budgeted like a figure) and when.
    */
   record Written(LagEvaluation evaluation, String conditionStatus, String reason, String figures, Instant at) {
   }

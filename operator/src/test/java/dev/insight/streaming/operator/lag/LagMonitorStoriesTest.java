@@ -183,6 +183,34 @@ class LagMonitorStoriesTest {
   }
 
   @Test
+  void aNewCauseOfTheSameVerdictReachesTheConditionMessage() throws Exception {
+    String first = "127.0.0.1:" + freePort();
+    world.pipeline("moved", 1, LagWorld.lag("250ms", "250ms", "5s", "30s", 1000), first,
+        world.mongo.connectionString());
+    await().atMost(Duration.ofSeconds(20)).until(() -> cycleThenLag("moved"),
+        lag -> lag != null && lag.getEvaluation() == LagEvaluation.ERR);
+    assertThat(message("moved")).contains("Kafka at " + first);
+
+    // still ERR with the same figures, for another reason: the message follows within the status interval
+    String second = "127.0.0.1:" + freePort();
+    world.k8s.client().resources(StreamingPipeline.class).inNamespace(world.get("moved").getMetadata().getNamespace())
+        .withName("moved").edit(p -> {
+          p.getSpec().getKafka().setBootstrapServers(second);
+          return p;
+        });
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      cycleThenLag("moved");
+      return message("moved");
+    }, m -> m.contains("Kafka at " + second));
+    assertThat(world.get("moved").getStatus().getLag().getEvaluation()).isEqualTo(LagEvaluation.ERR);
+    world.k8s.client().resource(world.get("moved")).delete();
+  }
+
+  private static String message(String name) {
+    return world.get(name).getStatus().condition(Conditions.LAG_HEALTHY).orElseThrow().getMessage();
+  }
+
+  @Test
   void anUnreadableOffsetStoreFallsBackToTheConsumerGroupAndSaysSo() throws Exception {
     StreamingPipeline p = world.pipeline("fallback", 2, LagWorld.lag("250ms", "250ms", "5s", "30s", 1000),
         world.kafka.bootstrapServers(), "mongodb://127.0.0.1:" + freePort());
