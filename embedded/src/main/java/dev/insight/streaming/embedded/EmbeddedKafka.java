@@ -260,7 +260,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             options.addAll(jvmOptions);
             // a kept folder that a broker already ran in (a restart, or a retry after a lost port race) is
             // formatted already: formatting it again would be refused, as its cluster id is another one
-            if (!Files.exists(dir.resolve("kraft-logs").resolve("meta.properties"))) {
+            if (!Files.exists(logDir(dir).resolve("meta.properties"))) {
                 ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
                         options, "kafka.tools.StorageTool",
                         List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
@@ -284,6 +284,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         }
 
+        /** The broker's log folder inside its data folder; the storage format leaves meta.properties in it. */
+        private static Path logDir(Path dir) {
+            return dir.resolve("kraft-logs");
+        }
+
         private String serverProperties(Path dir, int clientPort, int quorumPort) {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("process.roles", "broker,controller");
@@ -295,7 +300,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("inter.broker.listener.name", "PLAINTEXT");
             config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             config.put("controller.quorum.bootstrap.servers", LoopbackPorts.HOST + ":" + quorumPort);
-            config.put("log.dirs", dir.resolve("kraft-logs").toString());
+            config.put("log.dirs", logDir(dir).toString());
             config.put("num.partitions", "1");
             config.put("offsets.topic.replication.factor", "1");
             config.put("offsets.topic.num.partitions", "5");

@@ -27,7 +27,7 @@ public final class MemorySizes {
     public static final String DRIVER_OVERHEAD_FACTOR_KEY = "spark.driver.memoryOverheadFactor";
 
     /** A Spark size setting such as spark.driver.memoryOverhead: a number, MiB unless a unit (k, m, g, t, optionally with b) follows. */
-    public static final String SPARK_MEBIBYTES = "(?i)^[0-9]{1,9}(k|kb|m|mb|g|gb|t|tb)?$";
+    private static final String SPARK_MEBIBYTES = "(?i)^[0-9]{1,9}(k|kb|m|mb|g|gb|t|tb)?$";
 
     /**
      * A Spark size setting read as Spark reads spark.driver.memoryOverhead: in MiB when it has no unit, rounded down

@@ -187,8 +187,8 @@ public final class DriverStep implements PipelineStep {
     SecretEnv env = SecretEnv.of(spec, kafkaKeys);
     // only that each key exists is checked here, each Secret read once; the values stay with the kubelet
     for (SecretEnv.Variable v : env.variables()) {
-      read.computeIfAbsent(v.secret(), name -> secrets.read(ns, name, "environment variable " + v.name()
-          + " of the driver")).value(ns, v.key(), "environment variable " + v.name() + " of the driver");
+      String usedFor = "environment variable " + v.name() + " of the driver";
+      read.computeIfAbsent(v.secret(), name -> secrets.read(ns, name, usedFor)).value(ns, v.key(), usedFor);
     }
     Map<String, String> versions = new TreeMap<>();
     read.forEach((name, secret) -> versions.put(name, secret.resourceVersion()));

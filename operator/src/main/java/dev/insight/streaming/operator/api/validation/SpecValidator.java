@@ -112,8 +112,7 @@ public final class SpecValidator {
     /** The two settings the driver pod's memory is sized from must parse, or the pod cannot be built. */
     private static void checkDriverOverhead(Map<String, String> sparkConf, List<SpecProblem> problems) {
         String overhead = sparkConf.get(MemorySizes.DRIVER_OVERHEAD_KEY);
-        if (overhead != null && (!overhead.trim().matches(MemorySizes.SPARK_MEBIBYTES)
-                || MemorySizes.sparkMebibytes(overhead) < 1)) {
+        if (overhead != null && !isOverhead(overhead)) {
             problems.add(new SpecProblem("spec.job.sparkConf[" + MemorySizes.DRIVER_OVERHEAD_KEY + "]",
                     "not a memory size like 512 (MiB), 512m or 1g: " + abbreviate(overhead)));
         }
@@ -121,6 +120,14 @@ public final class SpecValidator {
         if (factor != null && !isOverheadFactor(factor)) {
             problems.add(new SpecProblem("spec.job.sparkConf[" + MemorySizes.DRIVER_OVERHEAD_FACTOR_KEY + "]",
                     "not a fraction of the heap above 0 and at most 10, like 0.1 or 0.4: " + abbreviate(factor)));
+        }
+    }
+
+    private static boolean isOverhead(String text) {
+        try {
+            return MemorySizes.sparkMebibytes(text) >= 1;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
