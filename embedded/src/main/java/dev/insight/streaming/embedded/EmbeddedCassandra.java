@@ -49,14 +49,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
             "-Dcassandra.skip_sync=true",
             "-XX:TieredStopAtLevel=1");
 
-    private final ChildJvm jvm;
+    private final ChildProcess jvm;
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnStop;
     private volatile Duration startupTime;
     private volatile String releaseVersion;
 
-    private EmbeddedCassandra(ChildJvm jvm, int port, Path dataDir, boolean deleteDataOnStop) {
+    private EmbeddedCassandra(ChildProcess jvm, int port, Path dataDir, boolean deleteDataOnStop) {
         this.jvm = jvm;
         this.port = port;
         this.dataDir = dataDir;
@@ -238,7 +238,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
                     "-Dlogback.configurationFile=" + logback.toUri()));
             options.addAll(jvmOptions);
             long launched = System.nanoTime();
-            ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
+            ChildProcess jvm = ChildProcess.launch(new ChildProcess.Launch(SERVER, javaCommand, classpath, options,
                     "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, temporary, dir.resolve("cassandra.log")));
             EmbeddedCassandra cassandra = new EmbeddedCassandra(jvm, nativePort, dir, temporary);
             // the folder of a failed start is kept: its log explains the failure

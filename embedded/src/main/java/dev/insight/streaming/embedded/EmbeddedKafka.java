@@ -36,13 +36,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final int BIND_RETRIES = 3;
     private static final int NODE_ID = 1;
 
-    private final ChildJvm jvm;
+    private final ChildProcess jvm;
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnStop;
     private volatile Duration startupTime;
 
-    private EmbeddedKafka(ChildJvm jvm, int port, Path dataDir, boolean deleteDataOnStop) {
+    private EmbeddedKafka(ChildProcess jvm, int port, Path dataDir, boolean deleteDataOnStop) {
         this.jvm = jvm;
         this.port = port;
         this.dataDir = dataDir;
@@ -261,12 +261,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             // a kept folder that a broker already ran in (a restart, or a retry after a lost port race) is
             // formatted already: formatting it again would be refused, as its cluster id is another one
             if (!Files.exists(logDir(dir).resolve("meta.properties"))) {
-                ChildJvm.runToCompletion(new ChildJvm.Launch(SERVER + " (storage format)", javaCommand, classpath,
+                ChildProcess.runToCompletion(new ChildProcess.Launch(SERVER + " (storage format)", javaCommand, classpath,
                         options, "kafka.tools.StorageTool",
                         List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
                         dir, temporary, logFile), startTimeout);
             }
-            ChildJvm jvm = ChildJvm.launch(new ChildJvm.Launch(SERVER, javaCommand, classpath, options,
+            ChildProcess jvm = ChildProcess.launch(new ChildProcess.Launch(SERVER, javaCommand, classpath, options,
                     "kafka.Kafka", List.of(properties.toString()), dir, temporary, logFile));
             EmbeddedKafka kafka = new EmbeddedKafka(jvm, clientPort, dir, temporary);
             try {

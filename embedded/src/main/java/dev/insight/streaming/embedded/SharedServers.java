@@ -9,6 +9,8 @@ public final class SharedServers {
     private static final Shared<EmbeddedCassandra> CASSANDRA =
             new Shared<>(EmbeddedCassandra::start, EmbeddedCassandra::stop);
     private static final Shared<EmbeddedMongo> MONGO = new Shared<>(EmbeddedMongo::start, EmbeddedMongo::stop);
+    private static final Shared<EmbeddedKubernetes> KUBERNETES =
+            new Shared<>(EmbeddedKubernetes::start, EmbeddedKubernetes::stop);
 
     private SharedServers() {
     }
@@ -26,6 +28,11 @@ public final class SharedServers {
     /** The JVM's MongoDB-wire server; do not stop it, other test classes share it. */
     public static EmbeddedMongo mongo() {
         return MONGO.get();
+    }
+
+    /** The JVM's Kubernetes control plane; do not stop it, other test classes share it (isolate by namespace). */
+    public static EmbeddedKubernetes kubernetes() {
+        return KUBERNETES.get();
     }
 
     /** One lazily started server; a failed start is remembered, so every later caller gets the same error fast. */

@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One server JVM started by this JVM: launched through {@link ParentWatchdog}, logging to a file, stopped gracefully
+ * One server process started by this JVM (a JVM launched through {@link ParentWatchdog}, or a native program
+ * launched through {@code orphan-guard.sh}, the same watch as a shell script), logging to a file, stopped gracefully
  * then forcibly together with its descendants, and never outliving this JVM.
  */
-final class ChildJvm {
+final class ChildProcess {
 
     /** Lines of the server's log quoted in start failures. */
     static final int LOG_TAIL_LINES = 30;
@@ -30,7 +31,7 @@ final class ChildJvm {
     private final Path logFile;
     private final Thread shutdownHook;
 
-    private ChildJvm(String server, Process process, Path logFile) {
+    private ChildProcess(String server, Process process, Path logFile) {
         this.server = server;
         this.process = process;
         this.logFile = logFile;
@@ -48,7 +49,7 @@ final class ChildJvm {
     }
 
     /** Starts the child; the caller owns it and must stop it. */
-    static ChildJvm launch(Launch launch) {
+    static ChildProcess launch(Launch launch) {
         if (!Files.isRegularFile(launch.java()) || !Files.isExecutable(launch.java())) {
             throw new EmbeddedServerException(launch.server() + ": no Java executable at " + launch.java()
                     + "; point javaCommand(...) at a JDK 17's bin/java, or run with a full JDK (java.home)");
@@ -73,16 +74,45 @@ final class ChildJvm {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()));
         // stdin stays a pipe on purpose: the watchdog halts the child when this JVM's end of it closes
         try {
-            return new ChildJvm(launch.server(), builder.start(), launch.logFile());
+            return new ChildProcess(launch.server(), builder.start(), launch.logFile());
         } catch (IOException e) {
             throw new EmbeddedServerException(launch.server() + ": cannot launch " + launch.java() + ": "
                     + e.getMessage(), e);
         }
     }
 
+    /**
+     * Starts a native program (etcd, kube-apiserver, ...) under {@code orphan-guard.sh}, which stops it when this
+     * JVM's end of its standard input closes or this JVM's PID disappears, and then deletes {@code orphanDir} if
+     * given; the caller owns it and must stop it.
+     */
+    static ChildProcess launchProgram(String server, List<String> command, Path workDir, Path orphanDir,
+                                      Path logFile) {
+        Path program = Path.of(command.get(0));
+        if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            throw new EmbeddedServerException(server + ": no executable at " + program);
+        }
+        Path guard = installResource(workDir, "orphan-guard.sh");
+        List<String> guarded = new ArrayList<>(List.of("bash", guard.toString(),
+                Long.toString(ProcessHandle.current().pid())));
+        guarded.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(guarded)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        if (orphanDir != null) {
+            builder.environment().put("ORPHAN_DIR", orphanDir.toString());
+        }
+        try {
+            return new ChildProcess(server, builder.start(), logFile);
+        } catch (IOException e) {
+            throw new EmbeddedServerException(server + ": cannot launch " + program + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs a short-lived tool in a child JVM to completion; a non-zero exit or a timeout is a start failure. */
     static void runToCompletion(Launch launch, Duration timeout) {
-        ChildJvm tool = launch(launch);
+        ChildProcess tool = launch(launch);
         try {
             if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 tool.stop();
@@ -216,7 +246,9 @@ final class ChildJvm {
             return ": out of memory (raise its heap)";
         }
         return lines.stream()
-                .filter(line -> line.contains(" ERROR ") || line.startsWith("Exception"))
+                // Java servers log " ERROR ", Go programs (klog) start an error line with E and the date
+                .filter(line -> line.contains(" ERROR ") || line.startsWith("Exception")
+                        || line.matches("^E\\d{4} .*"))
                 .findFirst()
                 .map(line -> "; first error in its log: " + line.strip())
                 .orElse("");
@@ -236,6 +268,21 @@ final class ChildJvm {
             return all.subList(Math.max(0, all.size() - lines), all.size());
         } catch (IOException e) {
             return List.of("(cannot read " + file + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** Copies one resource of this package into {@code workDir}; returns the written file. */
+    private static Path installResource(Path workDir, String name) {
+        Path target = workDir.resolve(name);
+        try (InputStream in = ChildProcess.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " not found beside " + ChildProcess.class.getName());
+            }
+            Files.createDirectories(workDir);
+            Files.write(target, in.readAllBytes());
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
         }
     }
 
