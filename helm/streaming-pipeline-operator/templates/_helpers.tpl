@@ -39,10 +39,13 @@ app.kubernetes.io/component: operator
 {{- end -}}
 
 {{/*
-The rules the operator needs wherever it reconciles pipelines. They mirror
-dev.insight.streaming.operator.rbac.OperatorAccess#watchedNamespaces (a test keeps the two equal),
-which includes everything the driver's Role grants: Kubernetes refuses to let the operator create a
-Role granting more than it holds.
+The rules the operator needs wherever it reconciles pipelines, and no more: a test runs the operator's whole
+lifecycle under them on a real API server and meets no 403, and meets one with any single rule removed
+(ChartRbacOnApiServerTest). They include everything the driver's Role grants
+(dev.insight.streaming.operator.rbac.OperatorAccess#driverRole): Kubernetes refuses to let the operator create a
+Role granting more than it holds. The finalizers rule is needed where the OwnerReferencesPermissionEnforcement
+admission plugin runs (OpenShift and other hardened clusters, and the tests): the operator's children carry
+blockOwnerDeletion.
 */}}
 {{- define "spo.watchRules" -}}
 - apiGroups: ["streaming.insight.dev"]
@@ -55,9 +58,6 @@ Role granting more than it holds.
   resources: ["streamingpipelines/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 - apiGroups: [""]

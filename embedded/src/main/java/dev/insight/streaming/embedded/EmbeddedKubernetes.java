@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
  * A real Kubernetes control plane: etcd, kube-apiserver and kube-controller-manager (built from source by
  * {@code runtimes/kubernetes}), each a child process on free loopback ports in one temporary folder, with fresh
  * certificates. The API server authenticates clients by certificate and ServiceAccount token, authorizes with RBAC,
- * runs the default admission plugins and signs ServiceAccount tokens; the controller manager runs the garbage
+ * runs the default admission plugins plus OwnerReferencesPermissionEnforcement and signs ServiceAccount tokens; the controller manager runs the garbage
  * collector, the namespace, ServiceAccount, token, root-CA and resource-quota controllers. There is no kubelet,
  * scheduler or container runtime: pods stay Pending until something else binds and runs them.
  */
@@ -200,6 +200,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 "--tls-private-key-file=" + dir.resolve("apiserver.key"),
                 "--client-ca-file=" + dir.resolve("ca.crt"),
                 "--authorization-mode=RBAC",
+                // on top of the defaults, as stricter clusters (OpenShift among them) run it: setting
+                // blockOwnerDeletion on an owner reference needs update on the owner's finalizers subresource
+                "--enable-admission-plugins=OwnerReferencesPermissionEnforcement",
                 "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
                 "--service-account-key-file=" + dir.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + dir.resolve("sa.key"),

@@ -23,16 +23,19 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running operator: the JOSDK runtime with server-side apply off (the same setting in production and on the
- * mock API server, so tests run the production path), the pipeline reconciler and its steps, the shared Kafka and
+ * One running operator: the JOSDK runtime with server-side apply off for the primary resource (its finalizer is
+ * added by a merge patch: the local cluster's API server does not support server-side apply yet, and one setting
+ * serves every place the operator runs), the pipeline reconciler and its steps, the shared Kafka and
  * sink connections and the status writer (which the lag monitor uses too), its health and metrics endpoint, and
  * optional leader election. It owns and closes everything it creates except the Kubernetes client.
  */
@@ -88,7 +91,7 @@ public final class PipelineOperator implements AutoCloseable {
             false));
       }
     });
-    operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter),
+    operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock),
         this::configureController);
   }
 
@@ -104,6 +107,10 @@ public final class PipelineOperator implements AutoCloseable {
   }
 
   private void configureController(ControllerConfigurationOverrider<StreamingPipeline> controller) {
+    // a failed reconcile is said in status and tried again with backoff for as long as it fails: an error that
+    // outlasts a few tries (a quota, a webhook down) must not leave a pipeline unreconciled until its next event
+    controller.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(2)).setIntervalMultiplier(2)
+        .setMaxInterval(Duration.ofMinutes(2).toMillis()).withoutMaxAttempts());
     if (!settings.watchesAllNamespaces()) {
       controller.settingNamespaces(settings.namespaces());
     }

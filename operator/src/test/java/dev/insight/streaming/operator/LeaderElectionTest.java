@@ -8,7 +8,7 @@ import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.config.OperatorSettings;
-import dev.insight.streaming.operator.testing.MockKubernetes;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -27,7 +27,7 @@ class LeaderElectionTest {
   void onlyTheLeaderReconcilesAndTheOtherTakesOverWhenItStops() {
     String bootstrap = SharedServers.kafka().bootstrapServers();
     OperatorSettings settings = OperatorSettings.defaults().withLeaderElection(true, LEASE_NAMESPACE);
-    try (MockKubernetes kube = MockKubernetes.start(NS, LEASE_NAMESPACE);
+    try (TestKubernetes kube = TestKubernetes.start(NS, LEASE_NAMESPACE);
         KubernetesClient clientA = kube.newClient();
         KubernetesClient clientB = kube.newClient();
         PipelineOperator a = new PipelineOperator(clientA, settings.withLeaseIdentity("replica-a")).start()) {
@@ -61,7 +61,7 @@ class LeaderElectionTest {
     }
   }
 
-  private static String holder(MockKubernetes kube) {
+  private static String holder(TestKubernetes kube) {
     Lease lease = kube.client().leases().inNamespace(LEASE_NAMESPACE)
         .withName(OperatorSettings.DEFAULT_LEASE_NAME).get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();

@@ -18,7 +18,7 @@ import dev.insight.streaming.operator.api.spec.DeletionPolicy;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.TopicStatus;
 import dev.insight.streaming.operator.config.OperatorSettings;
-import dev.insight.streaming.operator.testing.MockKubernetes;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -43,9 +43,12 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.function.Supplier;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.insight.streaming.operator.driver.DriverNames;
 
 /**
- * The operator's stories against a mock API server, a real Kafka broker, a real Cassandra node and a MongoDB-wire
+ * The operator's stories against the real API server, a real Kafka broker, a real Cassandra node and a MongoDB-wire
  * server: one operator for the class, one pipeline per story.
  */
 class PipelineStoriesTest {
@@ -54,7 +57,7 @@ class PipelineStoriesTest {
   static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  static MockKubernetes kube;
+  static TestKubernetes kube;
   static PipelineOperator operator;
   static Admin kafka;
   static CqlSession cassandra;
@@ -67,7 +70,7 @@ class PipelineStoriesTest {
     bootstrap = SharedServers.kafka().bootstrapServers();
     cassandraNode = SharedServers.cassandra();
     SharedServers.mongo();
-    kube = MockKubernetes.start(NS);
+    kube = TestKubernetes.start(NS);
     operator = new PipelineOperator(kube.client(), OperatorSettings.defaults()).start();
     kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     cassandra = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandraNode.host(), cassandraNode.port()))
@@ -293,6 +296,33 @@ class PipelineStoriesTest {
 
     deleteAndAwaitGone("retain");
     assertThat(kafka.listTopics().names().get()).contains("retain-in", "retain.dlq");
+  }
+
+  @Test
+  void deletingAPipelineLeavesItsChildrenToTheGarbageCollector() throws Exception {
+    StreamingPipeline pipeline = mongoPipeline("collected");
+    create(pipeline);
+    DriverNames names = DriverNames.of(pipeline);
+    await().atMost(READY_WITHIN).until(() -> kube.client().pods().inNamespace(NS).withName(names.pod()).get() != null);
+    List<Supplier<HasMetadata>> children = List.of(
+        () -> kube.client().configMaps().inNamespace(NS).withName(names.configMap()).get(),
+        () -> kube.client().services().inNamespace(NS).withName(names.service()).get(),
+        () -> kube.client().serviceAccounts().inNamespace(NS).withName(names.serviceAccount()).get(),
+        () -> kube.client().rbac().roles().inNamespace(NS).withName(names.role()).get(),
+        () -> kube.client().rbac().roleBindings().inNamespace(NS).withName(names.roleBinding()).get(),
+        () -> kube.client().pods().inNamespace(NS).withName(names.pod()).get());
+    StreamingPipeline stored = PipelineStatus.get(kube.client(), NS, "collected");
+    for (Supplier<HasMetadata> child : children) {
+      assertThat(child.get()).isNotNull();
+      assertThat(child.get().getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(stored.getMetadata().getUid()));
+    }
+
+    deleteAndAwaitGone("collected");
+
+    // the operator deletes only the driver pod (gracefully); the real garbage collector removes the rest
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(children).allSatisfy(child -> assertThat(child.get()).isNull()));
   }
 
   @Test

@@ -62,7 +62,11 @@ public final class Conditions {
         /** Offsets stopped being stored or committed. */
         OFFSETS_STOPPED("OffsetsStopped"),
         /** Offsets could not be read. */
-        LAG_UNKNOWN("LagUnknown");
+        LAG_UNKNOWN("LagUnknown"),
+        /** The Kubernetes API refused a request a step needs (a quota, an admission rule); the message quotes it. */
+        KUBERNETES_API_ERROR("KubernetesApiError"),
+        /** A reconcile failed for a reason no step reported; the message says what failed. Retried with backoff. */
+        RECONCILE_ERROR("ReconcileError");
 
         private final String value;
 

@@ -144,7 +144,13 @@ public final class DriverStep implements PipelineStep {
         ? StepOutcome.ready(decision.reason(), decision.message())
         : StepOutcome.notReady(decision.reason(), decision.message(), decision.recheckAfter());
     return outcome.recheckAfter(decision.recheckAfter())
-        .withDetails(editor -> editor.status().setDriver(decision.status()));
+        .withDetails(editor -> {
+          // the decision was made from the driver status this reconcile read; if another write changed it since
+          // (a stale copy), the decision is not written over it: the next reconcile decides again from the new one
+          if (Objects.equals(editor.status().getDriver(), previous)) {
+            editor.status().setDriver(decision.status());
+          }
+        });
   }
 
   /** Stops the driver gracefully before the pipeline goes, so it stores its offsets (and topics may go after). */

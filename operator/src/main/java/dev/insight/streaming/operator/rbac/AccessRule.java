@@ -25,16 +25,6 @@ public record AccessRule(String apiGroup, String resource, List<String> verbs) {
     return new AccessRule(apiGroup, resource, List.of(verbs));
   }
 
-  /** This rule plus the verbs of {@code other}, which must name the same group and resource. */
-  public AccessRule union(AccessRule other) {
-    if (!apiGroup.equals(other.apiGroup) || !resource.equals(other.resource)) {
-      throw new IllegalArgumentException("cannot merge " + this + " with " + other);
-    }
-    TreeSet<String> merged = new TreeSet<>(verbs);
-    merged.addAll(other.verbs);
-    return new AccessRule(apiGroup, resource, List.copyOf(merged));
-  }
-
   /** The fabric8 form, for building a Role or ClusterRole. */
   public PolicyRule toPolicyRule() {
     return new PolicyRuleBuilder()

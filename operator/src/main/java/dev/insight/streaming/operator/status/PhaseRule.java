@@ -46,6 +46,17 @@ public final class PhaseRule {
       setPhase(status, Phase.Pending, "Invalid spec: " + problems);
       return;
     }
+    // a failed reconcile stays visible until a reconcile gets through its steps again (the spec verdict VALID)
+    String failure = editor.reconcileFailure() != null ? editor.reconcileFailure()
+        : editor.specVerdict() == StatusEditor.SpecVerdict.UNCHANGED ? ready
+            .filter(c -> Reason.RECONCILE_ERROR.value().equals(c.getReason())).map(Condition::getMessage).orElse(null)
+        : null;
+    if (failure != null) {
+      editor.notReady(Conditions.READY, Reason.RECONCILE_ERROR, failure);
+      boolean wasUp = before == Phase.Running || before == Phase.Degraded;
+      setPhase(status, wasUp ? Phase.Degraded : Phase.Provisioning, "Reconcile failed: " + failure);
+      return;
+    }
     Optional<Condition> driver = status.condition(Conditions.DRIVER_RUNNING);
     if (driver.map(c -> Reason.RETRIES_EXHAUSTED.value().equals(c.getReason())).orElse(false)) {
       editor.notReady(Conditions.READY, Reason.RETRIES_EXHAUSTED, driver.get().getMessage());

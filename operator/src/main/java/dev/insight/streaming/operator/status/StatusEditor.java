@@ -23,6 +23,7 @@ public final class StatusEditor {
   private final Clock clock;
   private SpecVerdict specVerdict = SpecVerdict.UNCHANGED;
   private String specProblems;
+  private String reconcileFailure;
 
   StatusEditor(StreamingPipelineStatus status, Long generation, Clock clock) {
     this.status = status;
@@ -81,6 +82,16 @@ public final class StatusEditor {
     specProblems = problems;
     status.setObservedGeneration(generation);
     return this;
+  }
+
+  /** The last reconcile failed with {@code message} before any step could report it; Ready says so until one succeeds. */
+  public StatusEditor reconcileFailed(String message) {
+    reconcileFailure = message;
+    return this;
+  }
+
+  String reconcileFailure() {
+    return reconcileFailure;
   }
 
   SpecVerdict specVerdict() {

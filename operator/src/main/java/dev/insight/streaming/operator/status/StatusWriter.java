@@ -9,10 +9,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -47,34 +50,22 @@ public final class StatusWriter {
   /**
    * Applies {@code change} to the status of {@code pipeline} (as given, then as re-read after a conflict) and writes
    * it if it differs. Returns the pipeline as stored afterwards, or {@code pipeline} itself when nothing changed.
-   * Throws the API server's error when it is neither written nor a conflict, or when conflicts persist.
+   * Throws the API server's error when it is neither written nor a conflict, or when conflicts persist. For writers
+   * outside a reconcile (the lag monitor).
    */
   public StreamingPipeline update(StreamingPipeline pipeline, Consumer<StatusEditor> change) {
     StreamingPipeline current = pipeline;
     for (int attempt = 1; ; attempt++) {
-      StreamingPipelineStatus before = current.getStatus() == null ? new StreamingPipelineStatus()
-          : current.getStatus();
-      // one serialization of the old status serves both the working copy and the comparison
-      String beforeJson = serialization.asJson(before);
-      StreamingPipelineStatus after = serialization.unmarshal(beforeJson, StreamingPipelineStatus.class);
-      StatusEditor editor = new StatusEditor(after, current.getMetadata().getGeneration(), clock);
-      change.accept(editor);
-      phaseRule.apply(current, editor);
-      if (current.getStatus() != null && beforeJson.equals(serialization.asJson(after))) {
+      Edit edit = edit(current, change);
+      if (edit.unchanged()) {
         return current;
       }
-      // the status subresource takes the object as stored (metadata with its resourceVersion, spec) plus the new
-      // status; the cached object itself is never modified
-      StreamingPipeline updated = new StreamingPipeline();
-      updated.setMetadata(new ObjectMetaBuilder(current.getMetadata()).build());
-      updated.setSpec(current.getSpec());
-      updated.setStatus(after);
       try {
         StreamingPipeline written = client.resources(StreamingPipeline.class)
             .inNamespace(current.getMetadata().getNamespace())
-            .resource(updated)
+            .resource(edit.updated())
             .updateStatus();
-        recordTransitions(written, before, after);
+        recordTransitions(written, edit.before(), edit.updated().getStatus());
         return written;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= CONFLICT_RETRIES) {
@@ -91,6 +82,50 @@ public final class StatusWriter {
         current = fresh;
       }
     }
+  }
+
+  /**
+   * The reconciler's one status write per reconcile, through JOSDK's cache-aware update: guarded by resourceVersion,
+   * on a conflict {@code change} is applied again to the latest pipeline JOSDK's cache holds, and the written pipeline
+   * goes into that cache so the next reconcile starts from it, never from a copy older than its own last write.
+   * Returns the pipeline as stored afterwards, or {@code pipeline} itself when nothing changed.
+   */
+  public StreamingPipeline update(StreamingPipeline pipeline, Consumer<StatusEditor> change,
+      Context<StreamingPipeline> context) {
+    if (edit(pipeline, change).unchanged()) {
+      return pipeline;
+    }
+    AtomicReference<Edit> last = new AtomicReference<>();
+    StreamingPipeline written = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pipeline, context, latest -> {
+      Edit edit = edit(latest, change);
+      last.set(edit);
+      return edit.updated();
+    });
+    recordTransitions(written, last.get().before(), last.get().updated().getStatus());
+    return written;
+  }
+
+  /** One change applied to a copy of a pipeline's status: the status before, and the pipeline to write. */
+  private record Edit(StreamingPipelineStatus before, boolean unchanged, StreamingPipeline updated) {
+  }
+
+  private Edit edit(StreamingPipeline current, Consumer<StatusEditor> change) {
+    StreamingPipelineStatus before = current.getStatus() == null ? new StreamingPipelineStatus()
+        : current.getStatus();
+    // one serialization of the old status serves both the working copy and the comparison
+    String beforeJson = serialization.asJson(before);
+    StreamingPipelineStatus after = serialization.unmarshal(beforeJson, StreamingPipelineStatus.class);
+    StatusEditor editor = new StatusEditor(after, current.getMetadata().getGeneration(), clock);
+    change.accept(editor);
+    phaseRule.apply(current, editor);
+    boolean unchanged = current.getStatus() != null && beforeJson.equals(serialization.asJson(after));
+    // the status subresource takes the object as stored (metadata with its resourceVersion, spec) plus the new
+    // status; the cached object itself is never modified
+    StreamingPipeline updated = new StreamingPipeline();
+    updated.setMetadata(new ObjectMetaBuilder(current.getMetadata()).build());
+    updated.setSpec(current.getSpec());
+    updated.setStatus(after);
+    return new Edit(before, unchanged, updated);
   }
 
   private void recordTransitions(StreamingPipeline pipeline, StreamingPipelineStatus before,

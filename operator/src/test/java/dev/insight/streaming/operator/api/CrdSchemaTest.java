@@ -14,14 +14,13 @@ import org.junit.jupiter.api.Test;
 /** What the generated CRD must carry beyond validity: descriptions, bounded lists, columns, and its reference. */
 class CrdSchemaTest {
 
-    private static final CrdValidation CRD = CrdValidation.generated();
-    private static final JsonNode CRD_DOCUMENT = CrdValidation.readYaml(CrdValidation.generatedCrdFile()).get(0);
+    private static final JsonNode CRD_DOCUMENT = CrdFiles.readYaml(CrdFiles.generatedCrdFile()).get(0);
 
     /** Every field path below spec and status, e.g. spec.kafka.topics[].name, with its schema. */
     static Map<String, JsonNode> fieldPaths() {
         Map<String, JsonNode> paths = new java.util.LinkedHashMap<>();
-        collect(CRD.openApiSchema().path("properties").path("spec"), "spec", paths);
-        collect(CRD.openApiSchema().path("properties").path("status"), "status", paths);
+        collect(CrdFiles.openApiSchema().path("properties").path("spec"), "spec", paths);
+        collect(CrdFiles.openApiSchema().path("properties").path("status"), "status", paths);
         return paths;
     }
 
@@ -64,11 +63,11 @@ class CrdSchemaTest {
     void everyCelRuleHasAMessageAndCompiles() {
         List<JsonNode> rules = new ArrayList<>();
         fieldPaths().values().forEach(s -> s.path("x-kubernetes-validations").forEach(rules::add));
-        CRD.openApiSchema().path("properties").path("spec").path("x-kubernetes-validations").forEach(rules::add);
+        CrdFiles.openApiSchema().path("properties").path("spec").path("x-kubernetes-validations").forEach(rules::add);
         assertThat(rules).hasSizeGreaterThanOrEqualTo(15);
         assertThat(rules).allSatisfy(rule -> assertThat(rule.path("message").asText()).isNotBlank());
         // validating the biggest example evaluates every rule on an object that has its field
-        assertThat(CRD.validate(CrdValidation.readYaml(Path.of("../examples/full-pipeline.yaml")).get(3))).isEmpty();
+        assertThat(ApiServerValidation.validate(CrdFiles.readYaml(Path.of("../examples/full-pipeline.yaml")).get(3))).isEmpty();
     }
 
     @Test

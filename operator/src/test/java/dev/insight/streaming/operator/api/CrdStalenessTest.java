@@ -11,8 +11,8 @@ class CrdStalenessTest {
 
     @Test
     void checkedInCrdMatchesTheGeneratedOne() throws IOException {
-        var generated = CrdValidation.generatedCrdFile();
-        var checkedIn = CrdValidation.checkedInCrdFile();
+        var generated = CrdFiles.generatedCrdFile();
+        var checkedIn = CrdFiles.checkedInCrdFile();
         assertThat(generated).as("generated CRD (run the build's process-classes phase)").exists();
         assertThat(checkedIn).as("checked-in CRD").exists();
 

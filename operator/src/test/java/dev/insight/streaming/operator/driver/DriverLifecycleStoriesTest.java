@@ -15,10 +15,14 @@ import dev.insight.streaming.operator.api.status.LagStatus;
 import dev.insight.streaming.operator.api.status.Phase;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import dev.insight.streaming.operator.testing.SentRequests.SentRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The driver's life on the mock API server, one story per test; the test plays the kubelet and moves the clock. */
@@ -71,7 +75,7 @@ class DriverLifecycleStoriesTest {
       // at the delay: the ended pod goes, then a new one comes, counted as restart 1
       world.clock.set(failedAt.plusSeconds(10));
       world.reconcile();
-      assertThat(world.pod()).isNull();
+      world.awaitPodGone(); // the garbage collector ends the foreground deletion
       world.reconcile();
       Pod second = world.pod();
       assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
@@ -203,7 +207,7 @@ class DriverLifecycleStoriesTest {
       world.editSpec(p -> p.getSpec().getJob().setImage("streaming-pipeline-job:0.2.0"));
       world.reconcile();
       assertThat(world.pod().getMetadata().getDeletionTimestamp()).isNotNull();
-      RecordedRequest delete = world.podRequests("DELETE").get(0);
+      SentRequest delete = world.podRequests("DELETE").get(0);
       assertThat(delete.getUtf8Body()).contains("\"gracePeriodSeconds\":60", "\"propagationPolicy\":\"Foreground\"");
       assertThat(world.driverCondition().getReason()).isEqualTo(Reason.DRIVER_STARTING.value());
 
@@ -301,7 +305,7 @@ class DriverLifecycleStoriesTest {
       // the user fixes the credentials: no need to sit out the backoff
       world.secret(TestPipelines.mongoSecret(created), TestPipelines.values("uri", "mongodb://u:right@m:27017"));
       world.reconcile();
-      assertThat(world.pod()).isNull();
+      world.awaitPodGone(); // the garbage collector ends the foreground deletion
       world.reconcile();
       assertThat(world.pod()).isNotNull();
       assertThat(world.podRequests("POST")).hasSize(2);
@@ -355,7 +359,7 @@ class DriverLifecycleStoriesTest {
       world.reconcile();
 
       // a new operator process: new client, new step, new status writer; only the cluster remembers
-      try (var client = world.server.createClient()) {
+      try (var client = world.newClient()) {
         var step = new DriverStep(client, new dev.insight.streaming.operator.secrets.SecretResolver(client),
             world.clock, DriverWorld.JAVA_OPTIONS);
         var writer = new dev.insight.streaming.operator.status.StatusWriter(client,
@@ -363,9 +367,9 @@ class DriverLifecycleStoriesTest {
             new dev.insight.streaming.operator.status.PhaseRule(java.util.List.of(Conditions.DRIVER_RUNNING)),
             world.clock);
         var restarted = new dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler(
-            p -> java.util.List.of(), java.util.List.of(step), writer);
-        restarted.reconcile(world.pipeline(), null);
-        restarted.reconcile(world.pipeline(), null);
+            p -> java.util.List.of(), java.util.List.of(step), writer, world.clock);
+        restarted.reconcile(world.pipeline(), world.context(world.pipeline()));
+        restarted.reconcile(world.pipeline(), world.context(world.pipeline()));
         assertThat(world.pod().getMetadata().getUid()).isEqualTo(running.getMetadata().getUid());
         assertThat(world.podRequests("POST")).hasSize(1);
         assertThat(world.podRequests("DELETE")).isEmpty();
@@ -388,7 +392,7 @@ class DriverLifecycleStoriesTest {
         lag.setTotal(42L);
         editor.status().setLag(lag);
       });
-      world.reconciler.reconcile(stale, null);
+      world.reconciler.reconcile(stale, world.context(stale));
       StreamingPipeline stored = world.pipeline();
       assertThat(stored.getStatus().getDriver().getPhase()).isEqualTo("Running");
       assertThat(stored.getStatus().condition(Conditions.DRIVER_RUNNING).orElseThrow().getStatus())
@@ -396,6 +400,73 @@ class DriverLifecycleStoriesTest {
       assertThat(stored.getStatus().getLag().getTotal()).as("the other writer's change").isEqualTo(42L);
       assertThat(world.requests().stream().filter(r -> r.getMethod().equals("PUT")
           && r.getPath().endsWith("/streamingpipelines/conflict/status"))).hasSizeGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void aReconcileFromAStaleCopyLeavesNoStatusFieldBehind() {
+    try (DriverWorld world = new DriverWorld("stale")) {
+      world.createPipeline(restartPolicy(RestartPolicyType.Always, null, "10m"));
+      world.reconcile();
+      Instant started = world.clock.instant();
+      world.kubeletRuns(started);
+      world.reconcile();
+      StreamingPipeline stale = world.pipeline(); // no failure, no restart on record yet
+
+      Instant failed = started.plusSeconds(30);
+      world.clock.set(failed);
+      world.kubeletEnds("Failed", 137, "OOMKilled", started, failed);
+      world.reconcile();
+      world.clock.set(failed.plusSeconds(10));
+      world.reconcile();
+      world.reconcile();
+      DriverStatus before = world.pipeline().getStatus().getDriver();
+      assertThat(before.getRestarts()).isEqualTo(1);
+      assertThat(before.getLastFailure().getReason()).isEqualTo("OOMKilled");
+
+      // a reconcile that starts from the copy read before the failure (an informer cache behind the server)
+      world.reconciler.reconcile(stale, world.context(stale));
+
+      DriverStatus after = world.pipeline().getStatus().getDriver();
+      assertThat(after.getRestarts()).as("restarts").isEqualTo(1);
+      assertThat(after.getLastFailure()).as("last failure").isEqualTo(before.getLastFailure());
+      assertThat(after.getPodName()).isEqualTo(before.getPodName());
+      assertThat(world.pipeline().getStatus().getObservedGeneration()).isEqualTo(world.pipeline().getMetadata()
+          .getGeneration());
+    }
+  }
+
+  @Test
+  void aResourceQuotaRefusingTheDriverPodIsSaidInTheConditionAndRetried() {
+    try (DriverWorld world = new DriverWorld("quota")) {
+      ResourceQuota quota = world.admin().resourceQuotas().inNamespace(DriverWorld.NS).resource(
+          new ResourceQuotaBuilder().withNewMetadata().withName("no-pods").withNamespace(DriverWorld.NS).endMetadata()
+              .withNewSpec().addToHard("pods", new Quantity("0")).endSpec().build()).create();
+      try {
+        // the quota controller must have counted the namespace before admission enforces it
+        world.admin().resourceQuotas().inNamespace(DriverWorld.NS).withName("no-pods").waitUntilCondition(
+            q -> q.getStatus() != null && q.getStatus().getHard() != null && !q.getStatus().getHard().isEmpty(),
+            30, TimeUnit.SECONDS);
+        world.createPipeline(p -> { });
+        world.reconcile();
+
+        Condition refused = world.driverCondition();
+        assertThat(refused.getStatus()).isEqualTo(Conditions.FALSE);
+        assertThat(refused.getReason()).isEqualTo(Reason.KUBERNETES_API_ERROR.value());
+        assertThat(refused.getMessage()).contains("pods \"quota-driver\" is forbidden", "exceeded quota: no-pods");
+        assertThat(world.pipeline().getStatus().condition(Conditions.READY).orElseThrow().getReason())
+            .isEqualTo(Reason.KUBERNETES_API_ERROR.value());
+        assertThat(world.pod()).isNull();
+      } finally {
+        world.admin().resource(quota).delete();
+        world.admin().resourceQuotas().inNamespace(DriverWorld.NS).withName("no-pods")
+            .waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
+      }
+
+      // the next try, once the quota is gone, creates the pod and the condition moves on
+      world.reconcile();
+      assertThat(world.pod()).isNotNull();
+      assertThat(world.driverCondition().getReason()).isEqualTo(Reason.DRIVER_STARTING.value());
     }
   }
 }

@@ -10,31 +10,27 @@ import dev.insight.streaming.operator.secrets.SecretResolver;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
+import dev.insight.streaming.operator.testing.SentRequests;
+import dev.insight.streaming.operator.testing.SentRequests.SentRequest;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DefaultContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +43,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One pipeline's driver on the mock API server: the real reconciler with the driver step, a clock the story moves,
- * and the test as the kubelet (it sets pod phases and container states; a finalizer stands for a pod whose
- * container is still stopping, since the mock deletes at once otherwise).
+ * One pipeline's driver on the real API server: the real reconciler with the driver step, a clock the story moves,
+ * and the test as the kubelet of a Node of its own (it binds the driver pod there, sets pod phases and container
+ * states, and finishes a graceful deletion the way a kubelet does, by deleting with grace 0 once the container
+ * stopped). Every request the reconciler's client sends is recorded.
  */
 final class DriverWorld implements AutoCloseable {
 
   static final String NS = "pipelines";
-  static final String KUBELET_FINALIZER = "test.kubelet/container-stopping";
+  static final String NODE = "story-node";
   static final String JAVA_OPTIONS = "-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED";
 
   /** A clock that moves only when the story says so. */
@@ -89,40 +86,12 @@ final class DriverWorld implements AutoCloseable {
     }
   }
 
-  final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-      new StaleStatusRefused(), false);
+  private final TestKubernetes kube;
+  private final SentRequests sent = new SentRequests();
   final KubernetesClient client;
-  private final List<RecordedRequest> requests = new ArrayList<>();
+  private final Operator josdk;
+  private final Controller<StreamingPipeline> controller;
   final StoryClock clock = new StoryClock(Instant.parse("2026-01-01T00:00:00Z"));
-  /**
-   * The CRUD dispatcher, plus one rule of the real API server it lacks: a status write carrying a stale
-   * resourceVersion is refused with 409 (the mock checks this for the main resource only).
-   */
-  static final class StaleStatusRefused extends KubernetesCrudDispatcher {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Override
-    public MockResponse handleUpdate(RecordedRequest request) {
-      String path = request.getPath().split("\\?")[0];
-      if (path.endsWith("/status")) {
-        try {
-          String sent = JSON.readTree(request.getBody().getBytes()).path("metadata").path("resourceVersion").asText("");
-          MockResponse stored = handleGet(path.substring(0, path.length() - "/status".length()));
-          String current = JSON.readTree(stored.getBody().getBytes()).path("metadata").path("resourceVersion")
-              .asText("");
-          if (!sent.isEmpty() && !sent.equals(current)) {
-            return new MockResponse().setResponseCode(409).setBody(JSON.writeValueAsString(new StatusBuilder()
-                .withStatus("Failure").withCode(409).withReason("Conflict")
-                .withMessage("the object has been modified; please apply your changes to the latest version")
-                .build()));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return super.handleUpdate(request);
-    }
-  }
 
   final StatusWriter statusWriter;
   final DriverStep step;
@@ -144,47 +113,45 @@ final class DriverWorld implements AutoCloseable {
 
   private DriverWorld(String name, boolean withTopicStep) {
     this.name = name;
-    server.init();
-    client = server.createClient();
-    Path crd = Path.of(System.getProperty("crd.checked-in.dir", "../crds"))
-        .resolve("streamingpipelines.streaming.insight.dev-v1.yml");
-    try (InputStream in = Files.newInputStream(crd)) {
-      client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+    kube = TestKubernetes.shared(NS);
+    client = sent.recording(kube.cluster().kubeconfig());
+    josdk = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+        .withCloseClientOnStop(false));
+    controller = (Controller<StreamingPipeline>) josdk.register(new CacheOnly(), c -> c.settingNamespaces(NS));
+    josdk.start();
+    kube.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build())
+        .createOr(op -> op.patch());
     statusWriter = new StatusWriter(client, new EventRecorder(client, clock),
         new PhaseRule(List.of(Conditions.DRIVER_RUNNING)), clock);
     step = new DriverStep(client, new SecretResolver(client), clock, JAVA_OPTIONS);
     this.kafkaForTopics = withTopicStep ? new KafkaClusters(new SecretResolver(client), Clock.systemUTC()) : null;
     if (kafkaForTopics == null) {
-      reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(step), statusWriter);
+      reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(step), statusWriter, clock);
     } else {
       TopicStep topics = new TopicStep(kafkaForTopics, new EventRecorder(client, clock), clock);
       reconciler = new StreamingPipelineReconciler(p -> List.of(), List.of(topics, step), new StatusWriter(client,
           new EventRecorder(client, clock), new PhaseRule(List.of(Conditions.TOPICS_READY, Conditions.DRIVER_RUNNING)),
-          clock));
+          clock), clock);
     }
   }
 
-  /** Every request the API server received so far, oldest first. */
-  List<RecordedRequest> requests() {
-    try {
-      RecordedRequest r;
-      while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        requests.add(r);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return List.copyOf(requests);
+  /** Every request the reconciler's client sent so far, oldest first. */
+  List<SentRequest> requests() {
+    return sent.all();
+  }
+
+  /** The cluster administrator's client (not recorded), for what the story does besides the operator. */
+  KubernetesClient admin() {
+    return kube.client();
+  }
+
+  /** A second client of the same API server (a new operator process), recording into the same list. */
+  KubernetesClient newClient() {
+    return sent.recording(kube.cluster().kubeconfig());
   }
 
   /** The requests with {@code method} on the driver pod (or, for POST, on the namespace's pods). */
-  List<RecordedRequest> podRequests(String method) {
+  List<SentRequest> podRequests(String method) {
     String pods = "/api/v1/namespaces/" + NS + "/pods";
     String one = pods + "/" + DriverNames.of(pipeline()).pod();
     return requests().stream().filter(r -> r.getMethod().equals(method))
@@ -194,10 +161,7 @@ final class DriverWorld implements AutoCloseable {
   }
 
   void secret(String secretName, Map<String, String> values) {
-    Map<String, String> data = new LinkedHashMap<>();
-    values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(secretName)
-        .withNamespace(NS).endMetadata().withData(data).build()).createOr(op -> op.update());
+    kube.secret(NS, secretName, values);
   }
 
   /** A pipeline writing to MongoDB with its URI Secret in place, as stored by the API server. */
@@ -212,9 +176,27 @@ final class DriverWorld implements AutoCloseable {
     return client.resources(StreamingPipeline.class).inNamespace(NS).withName(name).get();
   }
 
+  /** A controller JOSDK runs for the namespace whose reconciler does nothing: it only keeps the primary cache. */
+  @ControllerConfiguration(name = "driver-world-cache")
+  static final class CacheOnly implements Reconciler<StreamingPipeline> {
+    @Override
+    public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline resource, Context<StreamingPipeline> context) {
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  /**
+   * JOSDK's context for one reconcile of {@code pipeline}: the story calls the real reconciler itself, at the moments
+   * it chooses, and JOSDK's started controller supplies the client and the primary cache status writes go through.
+   */
+  Context<StreamingPipeline> context(StreamingPipeline pipeline) {
+    return new DefaultContext<>(null, controller, pipeline, false, false);
+  }
+
   /** One reconcile of the stored pipeline, as JOSDK would run it on an event. */
   StreamingPipeline reconcile() {
-    reconciler.reconcile(pipeline(), null);
+    StreamingPipeline stored = pipeline();
+    reconciler.reconcile(stored, context(stored));
     return pipeline();
   }
 
@@ -255,28 +237,52 @@ final class DriverWorld implements AutoCloseable {
         .endStatus().build());
   }
 
-  /** The kubelet holds the pod while its container stops (a finalizer here; the mock has no kubelet). */
+  /**
+   * The pod is scheduled to this story's Node, so the API server treats its deletion as a kubelet would have to
+   * confirm it: a deleted pod keeps its deletionTimestamp until {@link #kubeletReleases()}. (An unscheduled pod is
+   * deleted at once.)
+   */
   void kubeletHoldsOnDelete() {
-    client.pods().inNamespace(NS).withName(names().pod())
-        .edit(p -> new PodBuilder(p).editMetadata().addToFinalizers(KUBELET_FINALIZER).endMetadata().build());
+    kube.client().bindings().inNamespace(NS).resource(new BindingBuilder().withNewMetadata().withName(names().pod())
+        .endMetadata().withNewTarget().withKind("Node").withName(NODE).endTarget().build()).create();
   }
 
-  /** The container stopped: the pod goes. */
+  /**
+   * Waits until the driver pod is gone: a foreground deletion (the operator's) ends only when the garbage collector
+   * has removed the pod's dependents and then its finalizer.
+   */
+  void awaitPodGone() {
+    kube.client().pods().inNamespace(NS).withName(names().pod()).waitUntilCondition(java.util.Objects::isNull,
+        30, TimeUnit.SECONDS);
+  }
+
+  /** The container stopped: the kubelet deletes the pod with grace 0, and it goes. */
   void kubeletReleases() {
-    client.pods().inNamespace(NS).withName(names().pod())
-        .edit(p -> new PodBuilder(p).editMetadata().removeFromFinalizers(KUBELET_FINALIZER).endMetadata().build());
+    kube.client().pods().inNamespace(NS).withName(names().pod()).withGracePeriod(0).delete();
+    kube.client().pods().inNamespace(NS).withName(names().pod()).waitUntilCondition(p -> p == null
+        || p.getMetadata().getDeletionTimestamp() == null, 30, TimeUnit.SECONDS);
   }
 
   private void setStatus(Pod pod) {
-    client.pods().inNamespace(NS).resource(pod).updateStatus();
+    kube.client().pods().inNamespace(NS).resource(pod).updateStatus();
   }
 
+  /** Deletes the story's pipeline (its children go through the garbage collector) and closes the clients. */
   @Override
   public void close() {
-    if (kafkaForTopics != null) {
-      kafkaForTopics.close();
+    try {
+      StreamingPipeline pipeline = pipeline();
+      if (pipeline != null) {
+        kube.client().resource(pipeline).delete();
+        // a pod bound to the story's Node waits for a kubelet to confirm its deletion: confirm it
+        kube.client().pods().inNamespace(NS).withName(DriverNames.of(pipeline).pod()).withGracePeriod(0).delete();
+      }
+    } finally {
+      if (kafkaForTopics != null) {
+        kafkaForTopics.close();
+      }
+      josdk.stop();
+      client.close();
     }
-    client.close();
-    server.destroy();
   }
 }

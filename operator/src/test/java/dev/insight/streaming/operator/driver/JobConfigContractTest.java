@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.insight.streaming.job.config.JobConfig;
-import dev.insight.streaming.operator.api.CrdValidation;
+import dev.insight.streaming.operator.api.CrdFiles;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -34,7 +34,7 @@ class JobConfigContractTest {
   @ParameterizedTest
   @MethodSource("examples")
   void theJobAcceptsWhatTheOperatorRenders(Path file) {
-    List<JsonNode> docs = CrdValidation.readYaml(file);
+    List<JsonNode> docs = CrdFiles.readYaml(file);
     List<StreamingPipeline> pipelines = new ArrayList<>();
     for (JsonNode doc : docs) {
       if (StreamingPipeline.KIND.equals(doc.path("kind").asText())) {

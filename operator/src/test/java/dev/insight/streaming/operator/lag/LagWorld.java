@@ -16,7 +16,7 @@ import dev.insight.streaming.operator.sinks.SinkConnections;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
-import dev.insight.streaming.operator.testing.MockKubernetes;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import dev.insight.streaming.sinks.OffsetStore;
@@ -44,7 +44,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The lag monitor's surroundings for one test class: the mock API server with namespace {@code lag}, the shared real
+ * The lag monitor's surroundings for one test class: the real API server with namespace {@code lag}, the shared real
  * Kafka broker and MongoDB-wire server, the operator's Kafka and sink connections, a status writer, a Prometheus
  * registry and a monitor over them. Closing it closes all of it except the shared servers.
  */
@@ -56,7 +56,7 @@ final class LagWorld implements AutoCloseable {
 
   final EmbeddedKafka kafka = SharedServers.kafka();
   final EmbeddedMongo mongo = SharedServers.mongo();
-  final MockKubernetes k8s = MockKubernetes.start(NS);
+  final TestKubernetes k8s = TestKubernetes.start(NS);
   final SecretResolver secrets = new SecretResolver(k8s.client());
   final KafkaClusters kafkaClusters;
   final SinkConnections sinks;

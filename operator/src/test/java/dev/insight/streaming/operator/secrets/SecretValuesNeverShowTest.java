@@ -12,7 +12,7 @@ import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.SecretRef;
 import dev.insight.streaming.operator.config.OperatorSettings;
 import dev.insight.streaming.operator.testing.CapturedLogs;
-import dev.insight.streaming.operator.testing.MockKubernetes;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class SecretValuesNeverShowTest {
     String bootstrap = SharedServers.kafka().bootstrapServers();
     EmbeddedCassandra cassandra = SharedServers.cassandra();
     try (CapturedLogs logs = CapturedLogs.attach();
-        MockKubernetes kube = MockKubernetes.start(NS);
+        TestKubernetes kube = TestKubernetes.start(NS);
         PipelineOperator operator = new PipelineOperator(kube.client(), OperatorSettings.defaults()).start()) {
       // ready path: a Kafka client Secret (a password-typed setting, harmless on a plaintext listener) and
       // Cassandra credentials (the test node does not ask for them, so they are offered and never challenged)

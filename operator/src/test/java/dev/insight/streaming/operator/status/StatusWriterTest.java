@@ -6,7 +6,7 @@ import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.status.Condition;
-import dev.insight.streaming.operator.testing.MockKubernetes;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,18 +16,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The one status writer against the mock API server: writes only changes, keeps transition times, survives 409s. */
+/** The one status writer against the real API server: writes only changes, keeps transition times, survives 409s. */
 class StatusWriterTest {
 
   static final String NS = "status";
-  static MockKubernetes kube;
+  static TestKubernetes kube;
 
   final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T10:00:00Z"));
   StatusWriter writer;
 
   @BeforeAll
   static void start() {
-    kube = MockKubernetes.start(NS);
+    kube = TestKubernetes.start(NS);
   }
 
   @AfterAll
@@ -82,9 +82,8 @@ class StatusWriterTest {
     StreamingPipeline stale = created("conflict");
     writer.update(stale, e -> e.specValid().ready(Conditions.TOPICS_READY, Reason.READY, "topics by writer one"));
 
-    // a second writer still holds the old resourceVersion: the API server answers 409 (the CRUD mock ignores
-    // resourceVersion on /status, so the conflict is staged), and the change is re-applied on a fresh read
-    kube.conflictOnNextStatusWrite(NS, "conflict");
+    // a second writer still holds the old resourceVersion: the API server answers 409, and the change is
+    // re-applied on a fresh read
     writer.update(stale, e -> e.notReady(Conditions.SINKS_READY, Reason.SINK_UNREACHABLE, "sinks by writer two"));
 
     StreamingPipeline result = stored("conflict");

@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The Spark driver pod as last observed. */
@@ -60,5 +61,15 @@ public class DriverStatus {
 
     public void setNextRestartTime(String nextRestartTime) {
         this.nextRestartTime = nextRestartTime;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DriverStatus that && Objects.equals(podName, that.podName) && Objects.equals(phase, that.phase) && Objects.equals(restarts, that.restarts) && Objects.equals(lastFailure, that.lastFailure) && Objects.equals(nextRestartTime, that.nextRestartTime);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(podName, phase, restarts, lastFailure, nextRestartTime);
     }
 }

@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Why the driver last stopped abnormally. */
@@ -38,5 +39,15 @@ public class FailureInfo {
 
     public void setTime(String time) {
         this.time = time;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FailureInfo that && Objects.equals(reason, that.reason) && Objects.equals(message, that.message) && Objects.equals(time, that.time);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(reason, message, time);
     }
 }

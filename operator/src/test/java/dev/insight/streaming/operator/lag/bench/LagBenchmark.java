@@ -14,6 +14,7 @@ import dev.insight.streaming.operator.kafka.KafkaClusters;
 import dev.insight.streaming.operator.lag.LagMonitor;
 import dev.insight.streaming.operator.lag.LagMonitor.CycleReport;
 import dev.insight.streaming.operator.lag.LagRequests;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.lag.LagRequests.Kind;
 import dev.insight.streaming.operator.secrets.SecretResolver;
 import dev.insight.streaming.operator.sinks.MongoCluster;
@@ -49,7 +50,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The lag monitor at scale: 1,000 pipelines of 8 partitions each on one real broker, the MongoDB-wire server as
- * offset store, the mock API server; run in a JVM capped at 256 MB heap (see the README, "Benchmarks"):
+ * offset store, the real API server (etcd, kube-apiserver, kube-controller-manager from runtimes/kubernetes); run in
+ * a JVM capped at 256 MB heap (see the README, "Benchmarks"):
  * {@code ./mvnw -o -B -pl operator -Dbuild.dirname=target-lag -Pbench-lag test-compile exec:exec}.
  */
 public final class LagBenchmark {
@@ -58,13 +60,8 @@ public final class LagBenchmark {
   private static final int PARTITIONS = 8;
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration WINDOW = Duration.ofSeconds(2);
-  // the mock server logs every request at INFO through java.util.logging: at this scale that is the cost measured.
-  // java.util.logging keeps loggers weakly, so the quieted one is held here or its level is lost at the next GC.
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   public static void main(String[] args) throws Exception {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     int pipelines = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     System.out.printf("lag benchmark: %d pipelines x %d partitions, max heap %d MB, %d cores%n", pipelines,
@@ -72,7 +69,7 @@ public final class LagBenchmark {
     EmbeddedKafka kafka = SharedServers.kafka();
     EmbeddedMongo mongo = SharedServers.mongo();
     Clock clock = Clock.systemUTC();
-    try (BenchApiServer k8s = BenchApiServer.start(NS);
+    try (TestKubernetes k8s = TestKubernetes.start(NS);
         KafkaClusters kafkaClusters = new KafkaClusters(new SecretResolver(k8s.client()), clock);
         SinkConnections sinks = new SinkConnections(new SecretResolver(k8s.client()), clock);
         KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -94,7 +91,7 @@ public final class LagBenchmark {
       for (String name : names) {
         create(k8s, kafka.bootstrapServers(), name);
       }
-      System.out.printf("setup: %d pipelines in the mock API server in %d ms%n", pipelines, millis(t0));
+      System.out.printf("setup: %d pipelines in the API server in %d ms%n", pipelines, millis(t0));
       produce(producer, names, 1);
       catchUp(admin, store, names);
 
@@ -163,7 +160,6 @@ public final class LagBenchmark {
         System.out.printf("RESULT per-pipeline read loop (listOffsets + group offsets + store read per pipeline,"
                 + " no evaluation, no writes) %d ms vs one batched no-change cycle %d ms: %.1fx%n", loop, batched,
             (double) loop / Math.max(1, batched));
-        k8s.forgetRequests();
         System.gc();
         Runtime rt = Runtime.getRuntime();
         System.out.printf("RESULT heap used after GC %d MB of %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
@@ -195,8 +191,7 @@ public final class LagBenchmark {
   }
 
   /** Runs cycles until the window holds no movement and a cycle writes nothing. */
-  private static void settle(LagMonitor monitor, BenchApiServer k8s) throws InterruptedException {
-    k8s.forgetRequests();
+  private static void settle(LagMonitor monitor, TestKubernetes k8s) throws InterruptedException {
     Instant until = Instant.now().plus(WINDOW).plusMillis(300);
     while (Instant.now().isBefore(until)) {
       Thread.sleep(TICK.toMillis());
@@ -238,7 +233,7 @@ public final class LagBenchmark {
     return list;
   }
 
-  private static void create(BenchApiServer k8s, String bootstrap, String name) {
+  private static void create(TestKubernetes k8s, String bootstrap, String name) {
     StreamingPipeline p = TestPipelines.withMongo(TestPipelines.pipeline(NS, name, bootstrap));
     p.getSpec().getKafka().getTopics().get(0).setPartitions(PARTITIONS);
     SecretKeyRef uri = new SecretKeyRef();
@@ -302,7 +297,7 @@ public final class LagBenchmark {
     return millis(t0);
   }
 
-  private static Map<String, String> versions(BenchApiServer k8s) {
+  private static Map<String, String> versions(TestKubernetes k8s) {
     return k8s.client().resources(StreamingPipeline.class).inNamespace(NS).list().getItems().stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getResourceVersion()));
   }
