@@ -16,7 +16,10 @@ import java.time.Duration;
 public record LagRules(Duration window, Duration stallThreshold, long warnThreshold, Duration statusInterval,
     int maxPartitions) {
 
-  /** The rules the spec states; absent fields take the CRD's defaults (the mock API server applies none). */
+  /**
+   * The rules the spec states. The API server defaults the fields of a {@code lag} section that exists, but a spec
+   * without one gets nothing from it (the CRD defaults fields, not absent objects): those take the same defaults here.
+   */
   public static LagRules of(LagSpec spec) {
     LagSpec s = spec == null ? new LagSpec() : spec;
     LagSpec defaults = new LagSpec();
