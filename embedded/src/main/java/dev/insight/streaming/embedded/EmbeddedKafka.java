@@ -263,7 +263,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (!Files.exists(logDir(dir).resolve("meta.properties"))) {
                 ChildProcess.runToCompletion(new ChildProcess.Launch(SERVER + " (storage format)", javaCommand, classpath,
                         options, "kafka.tools.StorageTool",
-                        List.of("format", "-t", clusterId(), "-c", properties.toString(), "--standalone"),
+                        List.of("format", "--cluster-id=" + clusterId(), "-c", properties.toString(), "--standalone"),
                         dir, temporary, logFile), startTimeout);
             }
             ChildProcess jvm = ChildProcess.launch(new ChildProcess.Launch(SERVER, javaCommand, classpath, options,
@@ -373,7 +373,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + " was not consumed");
     }
 
-    /** KRaft cluster ids are 16 random bytes in URL-safe base64 without padding. */
+    /**
+     * KRaft cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 starts with '-', which the
+     * storage tool would take for an option if it stood on its own: it is passed as {@code --cluster-id=<id>}.
+     */
     private static String clusterId() {
         UUID uuid = UUID.randomUUID();
         ByteBuffer bytes = ByteBuffer.allocate(16)
