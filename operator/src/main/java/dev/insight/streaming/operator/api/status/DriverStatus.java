@@ -65,7 +65,12 @@ public class DriverStatus {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DriverStatus that && Objects.equals(podName, that.podName) && Objects.equals(phase, that.phase) && Objects.equals(restarts, that.restarts) && Objects.equals(lastFailure, that.lastFailure) && Objects.equals(nextRestartTime, that.nextRestartTime);
+        return o instanceof DriverStatus that
+                && Objects.equals(podName, that.podName)
+                && Objects.equals(phase, that.phase)
+                && Objects.equals(restarts, that.restarts)
+                && Objects.equals(lastFailure, that.lastFailure)
+                && Objects.equals(nextRestartTime, that.nextRestartTime);
     }
 
     @Override

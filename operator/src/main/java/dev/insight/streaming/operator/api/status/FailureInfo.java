@@ -43,7 +43,10 @@ public class FailureInfo {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FailureInfo that && Objects.equals(reason, that.reason) && Objects.equals(message, that.message) && Objects.equals(time, that.time);
+        return o instanceof FailureInfo that
+                && Objects.equals(reason, that.reason)
+                && Objects.equals(message, that.message)
+                && Objects.equals(time, that.time);
     }
 
     @Override
