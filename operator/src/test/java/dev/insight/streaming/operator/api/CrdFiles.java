@@ -46,6 +46,15 @@ public final class CrdFiles {
     return schema;
   }
 
+  /** One YAML document given as text. */
+  public static JsonNode readYamlText(String yaml) {
+    try {
+      return YAML.readTree(yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not YAML: " + yaml, e);
+    }
+  }
+
   /** All documents of a (multi-document) YAML file. */
   public static List<JsonNode> readYaml(Path file) {
     try (var parser = new YAMLFactory().createParser(Files.newBufferedReader(file))) {

@@ -52,6 +52,26 @@ class InvalidManifestsTest {
                 .anySatisfy(p -> assertThat(p).contains(testCase.get("expect").asText()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badDurations")
+    void aDurationThePatternRefusesIsReportedByThePatternAlone(String field, String patch) {
+        JsonNode manifest = mergePatch(base(), CrdFiles.readYamlText(patch));
+
+        List<String> problems = ApiServerValidation.validate(manifest);
+
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains(field + " in body should match"));
+        assertThat(problems).noneSatisfy(p -> assertThat(p).contains("type conversion error"));
+    }
+
+    static Stream<Arguments> badDurations() {
+        return Stream.of(
+                Arguments.of("spec.job.batchInterval", "{spec: {job: {batchInterval: '5'}}}"),
+                Arguments.of("spec.lag.window", "{spec: {lag: {window: '5'}}}"),
+                Arguments.of("spec.lag.interval", "{spec: {lag: {interval: 'often'}}}"),
+                Arguments.of("spec.job.restartPolicy.backoff.initialDelay",
+                        "{spec: {job: {restartPolicy: {backoff: {initialDelay: '10', maxDelay: 1m}}}}}"));
+    }
+
     /** RFC 7386 JSON merge patch: objects merge, null removes, anything else replaces. */
     static JsonNode mergePatch(JsonNode target, JsonNode patch) {
         if (!patch.isObject()) {

@@ -11,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Exponential delay between driver restarts. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.initialDelay) || !has(self.maxDelay)"
+        + " || !self.initialDelay.matches('" + Formats.DURATION + "')"
+        + " || !self.maxDelay.matches('" + Formats.DURATION + "')"
         + " || duration(self.initialDelay) <= duration(self.maxDelay)",
         message = "job.restartPolicy.backoff.initialDelay must not exceed maxDelay",
         fieldPath = ".initialDelay")

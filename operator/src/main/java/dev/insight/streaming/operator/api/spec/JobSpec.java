@@ -27,7 +27,10 @@ public class JobSpec {
     @Size(max = 32)
     @Pattern(Formats.DURATION)
     @JsonPropertyDescription("Spark Streaming batch interval, e.g. 500ms, 5s, 1m.")
-    @ValidationRule(value = "duration(self) >= duration('100ms') && duration(self) <= duration('1h')",
+    // a value the pattern refuses is left to the pattern's message: duration() of it would fail the rule with a
+    // type conversion error next to it
+    @ValidationRule(value = "!self.matches('" + Formats.DURATION + "')"
+            + " || (duration(self) >= duration('100ms') && duration(self) <= duration('1h'))",
             message = "job.batchInterval must be between 100ms and 1h")
     private String batchInterval = "5s";
 

@@ -10,14 +10,23 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** How consumer lag is measured, evaluated and reported. */
+/**
+ * How consumer lag is measured, evaluated and reported. Each rule comparing durations passes a value its field's
+ * pattern refuses, which the pattern reports: duration() of it would fail with a type conversion error.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "duration(self.window) >= duration(self.interval)",
+@ValidationRule(value = "!self.window.matches('" + Formats.DURATION + "')"
+        + " || !self.interval.matches('" + Formats.DURATION + "')"
+        + " || duration(self.window) >= duration(self.interval)",
         message = "lag.window must be at least lag.interval: the window needs several samples", fieldPath = ".window")
-@ValidationRule(value = "duration(self.statusInterval) >= duration(self.interval)",
+@ValidationRule(value = "!self.statusInterval.matches('" + Formats.DURATION + "')"
+        + " || !self.interval.matches('" + Formats.DURATION + "')"
+        + " || duration(self.statusInterval) >= duration(self.interval)",
         message = "lag.statusInterval must be at least lag.interval: status cannot change faster than lag is read",
         fieldPath = ".statusInterval")
-@ValidationRule(value = "duration(self.stallThreshold) >= duration(self.interval)",
+@ValidationRule(value = "!self.stallThreshold.matches('" + Formats.DURATION + "')"
+        + " || !self.interval.matches('" + Formats.DURATION + "')"
+        + " || duration(self.stallThreshold) >= duration(self.interval)",
         message = "lag.stallThreshold must be at least lag.interval: a stall needs two readings",
         fieldPath = ".stallThreshold")
 public class LagSpec {
