@@ -46,11 +46,8 @@ class LeaderElectionTest {
         assertThat(holder(kube)).isEqualTo("replica-a");
 
         a.close();
-        kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName("elected")
-            .edit(p -> {
-              p.getSpec().getKafka().getTopics().get(0).setPartitions(3);
-              return p;
-            });
+        TestKubernetes.editPipeline(kube.client(), NS, "elected",
+            p -> p.getSpec().getKafka().getTopics().get(0).setPartitions(3));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           assertThat(reconciliations(b)).isPositive();
           assertThat(PipelineStatus.get(kube.client(), NS, "elected").getStatus().getTopics().get(0)

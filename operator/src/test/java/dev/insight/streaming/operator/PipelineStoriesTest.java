@@ -374,10 +374,7 @@ class PipelineStoriesTest {
   }
 
   private static void edit(String name, java.util.function.Consumer<StreamingPipeline> change) {
-    kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName(name).edit(p -> {
-      change.accept(p);
-      return p;
-    });
+    TestKubernetes.editPipeline(kube.client(), NS, name, change);
   }
 
   private static void deleteAndAwaitGone(String name) {

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -221,21 +222,21 @@ class ChartRbacOnApiServerTest {
   }
 
   private static void edit(String name, java.util.function.Consumer<StreamingPipeline> change) {
-    kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName(name).edit(p -> {
-      change.accept(p);
-      return p;
-    });
+    TestKubernetes.editPipeline(kube.client(), NS, name, change);
   }
 
   /** Removes what a run left behind (an operator stopped by a 403 leaves its finalizer). */
   private static void forget(String name) {
     var resource = kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName(name);
     if (resource.get() != null) {
-      resource.edit(p -> {
-        p.getMetadata().setFinalizers(List.of());
-        return p;
-      });
-      resource.delete();
+      try {
+        TestKubernetes.editPipeline(kube.client(), NS, name, p -> p.getMetadata().setFinalizers(List.of()));
+        resource.delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) { // gone meanwhile: nothing left to remove
+          throw e;
+        }
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The JVM's real control plane (etcd, kube-apiserver, kube-controller-manager; started once and shared by every test
@@ -104,6 +106,26 @@ public final class TestKubernetes implements AutoCloseable {
     return adminClient(cluster);
   }
 
+  /**
+   * Changes a stored pipeline as {@code kubectl edit} does (read, change, write guarded by resourceVersion), again on
+   * a fresh read when a running operator wrote the pipeline in between (409), as a user would.
+   */
+  public static StreamingPipeline editPipeline(KubernetesClient client, String namespace, String name,
+      Consumer<StreamingPipeline> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(StreamingPipeline.class).inNamespace(namespace).withName(name).edit(p -> {
+          change.accept(p);
+          return p;
+        });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Creates (or replaces) a Secret with the given string values. */
   public void secret(String namespace, String name, Map<String, String> values) {
     Map<String, String> data = new LinkedHashMap<>();
@@ -122,11 +144,7 @@ public final class TestKubernetes implements AutoCloseable {
       for (String namespace : namespaces) {
         for (StreamingPipeline pipeline : client.resources(StreamingPipeline.class).inNamespace(namespace).list()
             .getItems()) {
-          client.resources(StreamingPipeline.class).inNamespace(namespace).withName(pipeline.getMetadata().getName())
-              .edit(p -> {
-                p.getMetadata().setFinalizers(List.of());
-                return p;
-              });
+          editPipeline(client, namespace, pipeline.getMetadata().getName(), p -> p.getMetadata().setFinalizers(List.of()));
         }
         client.namespaces().withName(namespace).delete();
       }
