@@ -71,9 +71,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             ClusterCertificates.write(dir.resolve("apiserver.key"), serving.keyPem());
             certificates.writeServiceAccountKeys(dir.resolve("sa.key"), dir.resolve("sa.pub"));
 
+            // one probe identity (a client certificate in system:masters) for every readiness check
+            HttpClient http = httpClient(certificates);
             int etcdPort = startWithRetries(started, "etcd", port -> etcd(binaries, dir, port, timeout));
             int apiPort = startWithRetries(started, "kube-apiserver",
-                    port -> apiServer(binaries, dir, etcdPort, port, certificates, timeout));
+                    port -> apiServer(binaries, dir, etcdPort, port, http, timeout));
 
             String url = "https://" + LoopbackPorts.HOST + ":" + apiPort;
             Path kubeconfig = dir.resolve("admin.kubeconfig");
@@ -84,7 +86,6 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                     certificates.client("system:kube-controller-manager")));
             ChildProcess manager = controllerManager(binaries, dir, managerConfig);
             started.add(manager);
-            HttpClient http = httpClient(certificates);
             // the ServiceAccount controller making the default namespace's "default" account shows the
             // controllers run with the rights RBAC gives them
             manager.awaitReady(timeout, remaining -> expectOk(http, url + "/api/v1/namespaces/default/serviceaccounts/default"));
@@ -187,7 +188,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     }
 
     private static ChildProcess apiServer(KubernetesBinaries binaries, Path dir, int etcdPort, int port,
-                                          ClusterCertificates certificates, Duration timeout) {
+                                          HttpClient http, Duration timeout) {
         ChildProcess apiServer = ChildProcess.launchProgram("kube-apiserver", List.of(
                 binaries.apiServer().toString(),
                 "--etcd-servers=http://" + LoopbackPorts.HOST + ":" + etcdPort,
@@ -211,8 +212,6 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 "--profiling=false",
                 // one client per test suite: fairness queues would only cost CPU
                 "--enable-priority-and-fairness=false"), dir, dir, dir.resolve("kube-apiserver.log"));
-        HttpClient http = httpClient(certificates);
-        // /readyz needs a client the server knows: the CA signs a short-lived probe identity in system:masters
         String readyz = "https://" + LoopbackPorts.HOST + ":" + port + "/readyz";
         apiServer.awaitReady(timeout, remaining -> expectOk(http, readyz));
         return apiServer;

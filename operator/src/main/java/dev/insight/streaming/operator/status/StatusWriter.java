@@ -92,12 +92,14 @@ public final class StatusWriter {
    */
   public StreamingPipeline update(StreamingPipeline pipeline, Consumer<StatusEditor> change,
       Context<StreamingPipeline> context) {
-    if (edit(pipeline, change).unchanged()) {
+    Edit first = edit(pipeline, change);
+    if (first.unchanged()) {
       return pipeline;
     }
     AtomicReference<Edit> last = new AtomicReference<>();
     StreamingPipeline written = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(pipeline, context, latest -> {
-      Edit edit = edit(latest, change);
+      // the first attempt writes the edit already made; after a conflict the change is applied to the latest copy
+      Edit edit = latest == pipeline && last.get() == null ? first : edit(latest, change);
       last.set(edit);
       return edit.updated();
     });
