@@ -92,8 +92,14 @@ final class ClusterCertificates {
 
     /** A serving certificate for the API server, valid for the loopback address and the in-cluster names. */
     Credential serving(List<String> ipAddresses, List<String> dnsNames) {
+        return serving("kube-apiserver", ipAddresses, dnsNames);
+    }
+
+    /** A serving certificate for a server named {@code commonName}, valid for these addresses and names. */
+    Credential serving(String commonName, List<String> ipAddresses, List<String> dnsNames) {
         KeyPair keys = rsa();
-        X509v3CertificateBuilder builder = builder(caName(), new X500Name("CN=kube-apiserver"), keys);
+        X509v3CertificateBuilder builder = builder(caName(), new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, commonName).build(), keys);
         GeneralName[] names = new GeneralName[ipAddresses.size() + dnsNames.size()];
         int i = 0;
         for (String ip : ipAddresses) {
@@ -141,7 +147,7 @@ final class ClusterCertificates {
         write(publicKey, pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
     }
 
-    /** A TLS context that trusts only this CA and presents {@code client}. */
+    /** A TLS context that trusts only this CA and presents {@code client} (or, for a server, its certificate). */
     SSLContext sslContext(Credential client) {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Kubernetes control plane: etcd, kube-apiserver and kube-controller-manager (built from source by
  * {@code runtimes/kubernetes}), each a child process on free loopback ports in one temporary folder, with fresh
- * certificates. The API server authenticates clients by certificate and ServiceAccount token, authorizes with RBAC,
- * runs the default admission plugins plus OwnerReferencesPermissionEnforcement and signs ServiceAccount tokens; the controller manager runs the garbage
+ * certificates. The API server authenticates clients by certificate and ServiceAccount token, authorizes nodes with
+ * the Node authorizer and everyone with RBAC, runs the default admission plugins plus NodeRestriction and
+ * OwnerReferencesPermissionEnforcement, signs ServiceAccount tokens and proxies pod logs to the kubelet endpoint a
+ * Node reports (see {@link #kubeletServerTls}); the controller manager runs the garbage
  * collector, the namespace, ServiceAccount, token, root-CA and resource-quota controllers. There is no kubelet,
  * scheduler or container runtime: pods stay Pending until something else binds and runs them.
  */
@@ -26,6 +29,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     static final String SERVER = "Kubernetes control plane";
     /** The cluster's administrator: the user of {@link #kubeconfig()}. */
     public static final String ADMIN_USER = "streaming-pipeline-admin";
+    /** The user the API server presents to kubelets when it proxies logs (kubeadm's name for it). */
+    public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
     private static final int BIND_RETRIES = 3;
     private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
     private static final String SERVICE_RANGE = "10.96.0.0/16";
@@ -70,6 +75,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             ClusterCertificates.write(dir.resolve("apiserver.crt"), serving.certificatePem());
             ClusterCertificates.write(dir.resolve("apiserver.key"), serving.keyPem());
             certificates.writeServiceAccountKeys(dir.resolve("sa.key"), dir.resolve("sa.pub"));
+            ClusterCertificates.Credential kubeletClient = certificates.client(KUBELET_CLIENT_USER, "system:masters");
+            ClusterCertificates.write(dir.resolve("apiserver-kubelet-client.crt"), kubeletClient.certificatePem());
+            ClusterCertificates.write(dir.resolve("apiserver-kubelet-client.key"), kubeletClient.keyPem());
 
             // one probe identity (a client certificate in system:masters) for every readiness check
             HttpClient http = httpClient(certificates);
@@ -118,6 +126,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         Path file = dir.resolve(user.replaceAll("[^A-Za-z0-9._-]", "_") + ".kubeconfig");
         ClusterCertificates.write(file, kubeconfigYaml(url(), certificates, certificates.client(user, groups)));
         return file;
+    }
+
+    /**
+     * The TLS context of a kubelet's server on node {@code nodeName}: a serving certificate for 127.0.0.1 signed by
+     * the cluster CA (the API server checks it when it proxies logs), trusting that CA for client certificates.
+     */
+    public SSLContext kubeletServerTls(String nodeName) {
+        return certificates.sslContext(certificates.serving("system:node:" + nodeName, List.of(LoopbackPorts.HOST),
+                List.of("localhost")));
     }
 
     /** The CA every certificate of this control plane is signed by, as PEM. */
@@ -200,10 +217,19 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 "--tls-cert-file=" + dir.resolve("apiserver.crt"),
                 "--tls-private-key-file=" + dir.resolve("apiserver.key"),
                 "--client-ca-file=" + dir.resolve("ca.crt"),
-                "--authorization-mode=RBAC",
-                // on top of the defaults, as stricter clusters (OpenShift among them) run it: setting
+                // kubelets (the local cluster's node agent) are authorized as nodes: only their own Node, the pods
+                // bound to them and the Secrets and ConfigMaps those pods name, as in kubeadm's clusters
+                "--authorization-mode=Node,RBAC",
+                // on top of the defaults, as kubeadm and stricter clusters (OpenShift among them) run them:
+                // NodeRestriction keeps a node to its own objects; with OwnerReferencesPermissionEnforcement setting
                 // blockOwnerDeletion on an owner reference needs update on the owner's finalizers subresource
-                "--enable-admission-plugins=OwnerReferencesPermissionEnforcement",
+                "--enable-admission-plugins=NodeRestriction,OwnerReferencesPermissionEnforcement",
+                // pod logs: the API server calls the node's kubelet endpoint with this certificate and checks the
+                // kubelet's serving certificate against the cluster CA
+                "--kubelet-client-certificate=" + dir.resolve("apiserver-kubelet-client.crt"),
+                "--kubelet-client-key=" + dir.resolve("apiserver-kubelet-client.key"),
+                "--kubelet-certificate-authority=" + dir.resolve("ca.crt"),
+                "--kubelet-preferred-address-types=InternalIP",
                 "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
                 "--service-account-key-file=" + dir.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + dir.resolve("sa.key"),

@@ -1,46 +1,35 @@
 package dev.insight.streaming.local.cluster;
 
+import dev.insight.streaming.embedded.EmbeddedKubernetes;
+import dev.insight.streaming.embedded.EmbeddedServerException;
 import dev.insight.streaming.local.pods.JobRuntime;
+import dev.insight.streaming.local.pods.KubeletEndpoint;
 import dev.insight.streaming.local.pods.PodRunner;
 import dev.insight.streaming.operator.PipelineOperator;
 import dev.insight.streaming.operator.config.OperatorSettings;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kubernetes cluster on this machine: an in-memory API server (the fabric8 mock server in CRUD mode, plus
- * discovery, tables and pod logs for kubectl) with the StreamingPipeline CRD installed, a pod runner playing the
- * kubelet for driver pods, and the real operator running against it unchanged.
+ * A one-node Kubernetes cluster on this machine: a real control plane (etcd, kube-apiserver and
+ * kube-controller-manager, built from source; see {@link EmbeddedKubernetes}) with the StreamingPipeline CRD
+ * installed, a scheduling step binding pods to the node, a node agent doing a kubelet's part for driver pods
+ * (child JVMs, pod status, graceful deletion, {@code kubectl logs}), and the real operator running against it
+ * unchanged. Each part acts with its own identity: the scheduler as {@code system:kube-scheduler}, the node
+ * agent as {@code system:node:local}, the operator and the user as the cluster's administrator.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -48,98 +37,75 @@ public final class LocalCluster implements AutoCloseable {
   static final String CRD_RESOURCE = "META-INF/streaming-pipeline/crds/streamingpipelines.streaming.insight.dev-v1.yml";
   public static final String HOST = "127.0.0.1";
   public static final String DEFAULT_NAMESPACE = "default";
+  private static final Duration CRD_ESTABLISHED = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
-  /** Held so the level sticks (JUL keeps loggers weakly): the mock server logs every request at INFO to stderr. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
-  private final KubernetesMockServer server;
+  private final EmbeddedKubernetes controlPlane;
   private final KubernetesClient client;
-  private final PodRunner podRunner;
-  private final ScheduledExecutorService housekeeping;
+  private final KubernetesClient schedulerClient;
+  private final KubernetesClient nodeClient;
+  private LocalScheduler scheduler;
+  private PodRunner podRunner;
+  private KubeletEndpoint kubelet;
   private PipelineOperator operator;
   private boolean closed;
 
   /**
    * How to start a local cluster.
    *
-   * @param apiPort the API server's port on 127.0.0.1; 0 picks a free one
    * @param workDir where pods get their folders and logs
    * @param operatorSettings the operator's settings (its health port, lag interval)
-   * @param startOperator whether to start the operator (a cluster without it is only an API server and a kubelet)
+   * @param startOperator whether to start the operator (a cluster without it is a control plane and a node)
    */
-  public record Options(int apiPort, Path workDir, OperatorSettings operatorSettings, boolean startOperator) {
+  public record Options(Path workDir, OperatorSettings operatorSettings, boolean startOperator) {
 
     public static Options defaults(Path workDir) {
-      return new Options(0, workDir, OperatorSettings.defaults().withLagInterval(java.time.Duration.ofSeconds(2)),
-          true);
-    }
-
-    public Options withApiPort(int port) {
-      return new Options(port, workDir, operatorSettings, startOperator);
+      return new Options(workDir, OperatorSettings.defaults().withLagInterval(Duration.ofSeconds(2)), true);
     }
 
     public Options withOperatorSettings(OperatorSettings settings) {
-      return new Options(apiPort, workDir, settings, startOperator);
+      return new Options(workDir, settings, startOperator);
     }
 
     public Options withoutOperator() {
-      return new Options(apiPort, workDir, operatorSettings, false);
+      return new Options(workDir, operatorSettings, false);
     }
   }
 
-  private LocalCluster(KubernetesMockServer server, KubernetesClient client, PodRunner podRunner,
-      ScheduledExecutorService housekeeping) {
-    this.server = server;
-    this.client = client;
-    this.podRunner = podRunner;
-    this.housekeeping = housekeeping;
+  private LocalCluster(EmbeddedKubernetes controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = client(controlPlane.kubeconfig());
+    this.schedulerClient = client(controlPlane.kubeconfigFor("system:kube-scheduler"));
+    this.nodeClient = client(controlPlane.kubeconfigFor("system:node:" + PodRunner.NODE_NAME, "system:nodes"));
   }
 
   /**
-   * Starts the API server, installs the CRD, starts the pod runner and then the operator.
+   * Starts the control plane, installs the CRD, registers the node, then starts the operator.
    *
-   * @throws LocalClusterException with one line saying what went wrong (a port taken, a missing CRD)
+   * @throws LocalClusterException with one line saying what went wrong (binaries not built, a missing CRD)
    */
   public static LocalCluster start(Options options) {
-    requirePortFree(options.apiPort());
     CustomResourceDefinition crd = loadCrd();
-    ApiDiscovery discovery = new ApiDiscovery();
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    LocalApiDispatcher dispatcher = new LocalApiDispatcher(new KubernetesMixedDispatcher(responses), discovery);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, dispatcher, false);
+    EmbeddedKubernetes controlPlane;
     try {
-      server.start(InetAddress.getByName(HOST), options.apiPort());
-    } catch (IOException | RuntimeException e) {
-      throw new LocalClusterException("the local API server cannot listen on " + HOST + ":" + options.apiPort() + ": "
-          + rootMessage(e), e);
+      controlPlane = EmbeddedKubernetes.start();
+    } catch (EmbeddedServerException e) {
+      throw new LocalClusterException(e.getMessage(), e);
     }
-    // the mock server journals every request for its own tests' assertions; nobody reads it here, so drain it
-    ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "local-api-journal-drain");
-      t.setDaemon(true);
-      return t;
-    });
-    housekeeping.scheduleWithFixedDelay(() -> drainJournal(server), 5, 5, TimeUnit.SECONDS);
-    KubernetesClient client = client(server.getPort());
-    PodRunner podRunner = null;
     LocalCluster cluster = null;
     try {
-      client.resource(crd).create();
-      discovery.addCustomResource(crd);
-      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-        dispatcher.printerColumns(crd.getSpec().getGroup(), version.getName(), crd.getSpec().getNames().getPlural(),
-            new PrinterColumns(version.getAdditionalPrinterColumns()));
-      }
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DEFAULT_NAMESPACE).endMetadata()
-          .build()).create();
-      podRunner = new PodRunner(client, JobRuntime.recorded(), options.workDir());
-      dispatcher.podLogs(podRunner::logFile);
-      podRunner.start();
-      cluster = new LocalCluster(server, client, podRunner, housekeeping);
+      cluster = new LocalCluster(controlPlane);
+      cluster.client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      cluster.client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(LocalCluster::established, CRD_ESTABLISHED.toSeconds(), TimeUnit.SECONDS);
+      cluster.scheduler = new LocalScheduler(cluster.schedulerClient, PodRunner.NODE_NAME).start();
+      cluster.podRunner = new PodRunner(cluster.nodeClient, JobRuntime.recorded(), options.workDir());
+      cluster.kubelet = KubeletEndpoint.start(controlPlane.kubeletServerTls(PodRunner.NODE_NAME),
+          cluster.podRunner, EmbeddedKubernetes.KUBELET_CLIENT_USER);
+      cluster.podRunner.register(cluster.kubelet.port()).start();
       if (options.startOperator()) {
-        cluster.operator = new PipelineOperator(client, options.operatorSettings()).start();
+        cluster.operator = new PipelineOperator(cluster.client, options.operatorSettings()).start();
       }
       LOG.info("local cluster up: API server {}, pods under {}", cluster.apiUrl(), options.workDir());
       return cluster;
@@ -147,34 +113,35 @@ public final class LocalCluster implements AutoCloseable {
       if (cluster != null) {
         cluster.close();
       } else {
-        if (podRunner != null) {
-          podRunner.close();
-        }
-        client.close();
-        housekeeping.shutdownNow();
-        server.shutdown();
+        controlPlane.stop();
       }
       throw e instanceof LocalClusterException ? e : new LocalClusterException("the local cluster did not start: "
           + rootMessage(e), e);
     }
   }
 
-  /** A new client of this cluster (namespace {@value #DEFAULT_NAMESPACE}); the caller closes it. */
+  /** A new administrator's client of this cluster (namespace {@value #DEFAULT_NAMESPACE}); the caller closes it. */
   public KubernetesClient newClient() {
-    return client(server.getPort());
+    return client(controlPlane.kubeconfig());
   }
 
-  /** The cluster's own client, shared by the pod runner and the operator; do not close it. */
+  /** A new client acting as {@code user} in {@code groups} (a client certificate); the caller closes it. */
+  public KubernetesClient clientAs(String user, String... groups) {
+    return client(controlPlane.kubeconfigFor(user, groups));
+  }
+
+  /** The cluster's own administrator client, shared with the operator; do not close it. */
   public KubernetesClient client() {
     return client;
   }
 
   public String apiUrl() {
-    return "http://" + HOST + ":" + server.getPort();
+    return controlPlane.url();
   }
 
-  public int apiPort() {
-    return server.getPort();
+  /** The control plane under this cluster (its binaries include kubectl). */
+  public EmbeddedKubernetes controlPlane() {
+    return controlPlane;
   }
 
   public PodRunner podRunner() {
@@ -186,40 +153,30 @@ public final class LocalCluster implements AutoCloseable {
     return operator;
   }
 
-  /** Writes a kubeconfig a real kubectl can use against this cluster; see the README for what works through it. */
+  /**
+   * Writes the administrator's kubeconfig (client certificate and key, the cluster CA) where kubectl can use it;
+   * the file holds a private key, so only its owner may read it.
+   */
   public Path writeKubeconfig(Path file) {
-    String text = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: streaming-pipeline-local
-          cluster:
-            server: %s
-        users:
-        - name: streaming-pipeline-local
-          user:
-            token: local
-        contexts:
-        - name: streaming-pipeline-local
-          context:
-            cluster: streaming-pipeline-local
-            user: streaming-pipeline-local
-            namespace: %s
-        current-context: streaming-pipeline-local
-        """.formatted(apiUrl(), DEFAULT_NAMESPACE);
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, text);
+      Files.deleteIfExists(file);
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, Files.readString(controlPlane.kubeconfig()));
       return file;
     } catch (IOException e) {
       throw new LocalClusterException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stops the operator, then every pod's JVM (SIGTERM, grace, SIGKILL), then the API server. Idempotent. */
+  /**
+   * Stops the operator, then every pod's JVM (SIGTERM, grace, SIGKILL), then the node's endpoint, the scheduler
+   * and the control plane. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -233,27 +190,43 @@ public final class LocalCluster implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("operator did not stop cleanly: {}", e.toString());
     } finally {
-      podRunner.close();
-      client.close();
-      housekeeping.shutdownNow();
-      server.shutdown();
+      closeQuietly(podRunner);
+      closeQuietly(kubelet);
+      closeQuietly(scheduler);
+      closeQuietly(nodeClient);
+      closeQuietly(schedulerClient);
+      closeQuietly(client);
+      controlPlane.stop();
       LOG.info("local cluster stopped");
     }
   }
 
-  static KubernetesClient client(int port) {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl("http://" + HOST + ":" + port)
-        .withNamespace(DEFAULT_NAMESPACE)
-        .withHttp2Disable(true)
-        .withRequestRetryBackoffLimit(3)
-        .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly: {}", closeable, e.toString());
+    }
   }
 
-  /** The printer columns of the StreamingPipeline CRD, as {@code kubectl get sp} shows them. */
-  public static PrinterColumns printerColumns() {
-    return new PrinterColumns(loadCrd().getSpec().getVersions().get(0).getAdditionalPrinterColumns());
+  static KubernetesClient client(Path kubeconfig) {
+    try {
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+      config.setNamespace(DEFAULT_NAMESPACE);
+      config.setRequestRetryBackoffLimit(3);
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + kubeconfig, e);
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   static CustomResourceDefinition loadCrd() {
@@ -266,37 +239,6 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void requirePortFree(int port) {
-    if (port == 0) {
-      return;
-    }
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(HOST, port));
-    } catch (BindException e) {
-      throw new LocalClusterException("port " + port + " on " + HOST + " is taken (another demo still running?);"
-          + " choose another with --api-port, or 0 for any free port");
-    } catch (IOException e) {
-      throw new LocalClusterException("cannot check port " + port + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void drainJournal(KubernetesMockServer server) {
-    try {
-      while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
-        // dropped: only the mock's own tests read the journal
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static java.util.logging.Logger quiet(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.WARNING);
-    return logger;
   }
 
   static String rootMessage(Throwable e) {

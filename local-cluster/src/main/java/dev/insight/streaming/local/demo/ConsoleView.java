@@ -1,12 +1,9 @@
 package dev.insight.streaming.local.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.insight.streaming.local.cluster.PrinterColumns;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.LagStatus;
 import dev.insight.streaming.operator.api.status.PartitionLag;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,19 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 
-/** The demo's screen, redrawn every second: the kubectl columns, per-partition lag, the evaluation, sink counts. */
+/**
+ * The demo's screen, redrawn every second: the row {@code kubectl get sp} shows (the API server's table), the
+ * per-partition lag, the evaluation, sink counts.
+ */
 final class ConsoleView {
 
   private static final int MAX_PARTITION_ROWS = 12;
 
-  private final PrinterColumns columns;
-
-  ConsoleView(PrinterColumns columns) {
-    this.columns = columns;
-  }
-
-  /** Everything the screen shows at one moment. */
-  record Frame(StreamingPipeline pipeline, EventProducer producer, OptionalLong cassandraRows, String cassandraTable,
+  /** Everything the screen shows at one moment; {@code table} is the server's header and row (empty if none). */
+  record Frame(StreamingPipeline pipeline, List<List<String>> table, EventProducer producer, OptionalLong cassandraRows, String cassandraTable,
       OptionalLong mongoDocuments, String mongoCollection, DemoMilestones milestones, String apiUrl,
       String kubeconfig, String driverLog, Instant now) {
   }
@@ -35,22 +29,14 @@ final class ConsoleView {
     StringBuilder out = new StringBuilder();
     out.append("StreamingPipeline demo   API ").append(f.apiUrl());
     if (f.kubeconfig() != null) {
-      out.append("   kubectl --kubeconfig ").append(f.kubeconfig()).append(" get sp");
+      out.append("\n  kubectl --kubeconfig ").append(f.kubeconfig()).append(" get sp -w");
     }
     out.append("\n\n");
-    List<String> headers = new ArrayList<>(List.of("NAMESPACE", "NAME"));
-    columns.columns().forEach(c -> headers.add(c.getName().toUpperCase(Locale.ROOT)));
-    List<String> values = new ArrayList<>();
-    if (f.pipeline() == null) {
-      values.add("-");
-      values.add("(not found)");
+    if (f.table().size() < 2) {
+      out.append("  (kubectl get sp shows no row yet)\n");
     } else {
-      JsonNode node = Serialization.jsonMapper().valueToTree(f.pipeline());
-      values.add(f.pipeline().getMetadata().getNamespace());
-      values.add(f.pipeline().getMetadata().getName());
-      values.addAll(columns.values(node, f.now()));
+      table(out, f.table());
     }
-    table(out, List.of(headers, values));
     out.append('\n');
 
     LagStatus lag = f.pipeline() == null || f.pipeline().getStatus() == null ? null : f.pipeline().getStatus().getLag();

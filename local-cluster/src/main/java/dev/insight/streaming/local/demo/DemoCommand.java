@@ -7,6 +7,7 @@ import dev.insight.streaming.embedded.EmbeddedServerException;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.cluster.LocalClusterException;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,11 +44,9 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Pause the producer after this many events (0: never); Enter pauses and resumes too.")
   long events;
 
-  @Option(names = "--kubeconfig", description = "Write a kubeconfig here for kubectl (e.g. kubectl get sp -o yaml).")
+  @Option(names = "--kubeconfig", description = "Where to write the kubeconfig for kubectl (the cluster's"
+      + " administrator, by client certificate). Default: kubeconfig in the work dir.")
   Path kubeconfig;
-
-  @Option(names = "--api-port", defaultValue = "0", description = "Port of the local API server (default: any free).")
-  int apiPort;
 
   @Option(names = "--work-dir", defaultValue = "demo-data",
       description = "Where logs and pod folders go; emptied at start (default: ./demo-data).")
@@ -117,24 +117,25 @@ public final class DemoCommand implements Callable<Integer> {
         r.cassandra.localDatacenter(), r.mongo.connectionString());
     out.println("demo: servers up in " + ConsoleView.seconds(Duration.between(start, Instant.now()))
         + "; starting the local cluster and the operator...");
-    r.cluster = LocalCluster.start(LocalCluster.Options.defaults(work.resolve("cluster")).withApiPort(apiPort));
+    r.cluster = LocalCluster.start(LocalCluster.Options.defaults(work.resolve("cluster")));
     milestones.serversUp(Instant.now());
-    String kubeconfigPath = null;
-    if (kubeconfig != null) {
-      kubeconfigPath = r.cluster.writeKubeconfig(kubeconfig).toAbsolutePath().toString();
-    }
+    String kubeconfigPath = r.cluster.writeKubeconfig(kubeconfig == null ? work.resolve("kubeconfig") : kubeconfig)
+        .toAbsolutePath().toString();
+    out.println("demo: cluster up at " + r.cluster.apiUrl() + "; for kubectl: export KUBECONFIG=" + kubeconfigPath);
     DemoManifest manifest = file == null ? DemoManifest.demo(r.cluster.client(), servers)
         : DemoManifest.file(r.cluster.client(), file, servers);
+    Path applyFile = manifest.write(work.resolve("demo-pipeline.yaml"));
     StreamingPipeline applied = manifest.apply(r.cluster.client());
     String namespace = applied.getMetadata().getNamespace();
     String name = applied.getMetadata().getName();
-    out.println("demo: applied StreamingPipeline " + namespace + "/" + name + "; producing " + rate + " events/s");
+    out.println("demo: applied StreamingPipeline " + namespace + "/" + name + " (as written to " + applyFile
+        + "; edit it and kubectl apply -f it); producing " + rate + " events/s");
     String topic = applied.getSpec().getKafka().getTopics().get(0).getName();
     r.producer = new EventProducer(servers.bootstrapServers(), topic, rate, events, "evt-").start();
     r.counter = new SinkCounter(applied, servers);
     listenForEnter(r.producer);
 
-    ConsoleView view = new ConsoleView(LocalCluster.printerColumns());
+    ConsoleView view = new ConsoleView();
     boolean redraw = !plain && System.console() != null;
     Instant deadline = durationSeconds == null ? null : start.plusSeconds(durationSeconds);
     long frame = 0;
@@ -151,7 +152,10 @@ public final class DemoCommand implements Callable<Integer> {
       String driverLog = current == null || current.getStatus() == null || current.getStatus().getDriver() == null
           ? null : r.cluster.podRunner().logFile(namespace, current.getStatus().getDriver().getPodName())
           .map(Path::toString).orElse(null);
-      ConsoleView.Frame f = new ConsoleView.Frame(current, r.producer, cassandraRows, r.counter.cassandraTable(),
+      List<List<String>> table = ServerTable.of(r.cluster.client(), HasMetadata.getGroup(StreamingPipeline.class),
+          HasMetadata.getVersion(StreamingPipeline.class), HasMetadata.getPlural(StreamingPipeline.class), namespace,
+          name);
+      ConsoleView.Frame f = new ConsoleView.Frame(current, table, r.producer, cassandraRows, r.counter.cassandraTable(),
           mongoDocs, r.counter.mongoCollection(), milestones, r.cluster.apiUrl(), kubeconfigPath, driverLog, now);
       if (redraw) {
         out.print("\033[H\033[2J" + view.render(f));

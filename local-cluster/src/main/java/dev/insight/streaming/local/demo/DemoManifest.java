@@ -114,6 +114,38 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
     return client.resource(pipeline).createOr(r -> r.update());
   }
 
+  /** The manifest as the demo applies it (Secrets first), as YAML a user can edit and {@code kubectl apply -f}. */
+  public String yaml() {
+    StringBuilder out = new StringBuilder();
+    for (HasMetadata item : secrets) {
+      out.append(document(item));
+    }
+    out.append(document(pipeline));
+    return out.toString();
+  }
+
+  /**
+   * Writes {@link #yaml()} to {@code file}, readable by its owner only (the Secrets are in it).
+   *
+   * @return the file
+   */
+  public Path write(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, yaml());
+      return file;
+    } catch (IOException e) {
+      throw new LocalClusterException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String document(HasMetadata item) {
+    String text = io.fabric8.kubernetes.client.utils.Serialization.asYaml(item);
+    return text.startsWith("---") ? text : "---\n" + text;
+  }
+
   private static void rewrite(StreamingPipelineSpec spec, ServerAddresses servers, Map<String, Secret> secrets,
       String namespace) {
     spec.getKafka().setBootstrapServers(servers.bootstrapServers());

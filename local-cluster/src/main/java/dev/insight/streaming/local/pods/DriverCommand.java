@@ -36,7 +36,7 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
       "spark.blockManager.port", "several drivers share this host",
       "spark.ui.enabled", "several drivers share this host, and nobody can reach a pod's UI here",
       "spark.master", "there are no nodes for executor pods: a local master runs the tasks in the driver JVM",
-      "spark.local.dir", "the pod's scratch space is its folder under the pod runner's work dir");
+      "spark.local.dir", "the pod's scratch space is its folder under the node agent's work dir");
 
   /** A pod that cannot be run as a local JVM; the message is the container's waiting reason. */
   public static final class UnsupportedPodException extends RuntimeException {
@@ -57,7 +57,7 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
   public static DriverCommand of(List<String> args, Function<String, Path> inPodPath, String bindAddress,
       String master, Path scratch) {
     if (args.isEmpty() || !DriverContract.ENTRYPOINT_DRIVER.equals(args.get(0))) {
-      throw new UnsupportedPodException("the local pod runner only runs the Spark image's '"
+      throw new UnsupportedPodException("the local node agent only runs the Spark image's '"
           + DriverContract.ENTRYPOINT_DRIVER + "' entrypoint, not " + args);
     }
     Map<String, String> conf = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
         }
         default -> {
           if (arg.startsWith("--")) {
-            throw new UnsupportedPodException("spark-submit option " + arg + " is not supported by the local pod runner");
+            throw new UnsupportedPodException("spark-submit option " + arg + " is not supported by the local node agent");
           }
           primary = arg;
         }
@@ -102,7 +102,7 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
       throw new UnsupportedPodException("the driver's arguments name no --class");
     }
     if (!DriverContract.JOB_JAR.equals(primary)) {
-      throw new UnsupportedPodException("the driver runs " + primary + "; the local pod runner knows only the job"
+      throw new UnsupportedPodException("the driver runs " + primary + "; the local node agent knows only the job"
           + " image's " + DriverContract.JOB_JAR);
     }
     // spark-submit's precedence: --conf over the properties file; the entrypoint adds the bind address and mode

@@ -7,7 +7,6 @@ import dev.insight.streaming.operator.driver.DriverContract;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the kubelet for driver pods: runs each pod the operator creates as a child JVM (the pipeline job on a
- * local Spark master, the JobConfig from the pod's ConfigMap volume, Secret values as the environment the pod
- * declares), reports the pod's phase and container state through the status subresource, and on deletion sends
- * SIGTERM, waits the pod's grace period, then SIGKILL. Each pod's output goes to its own log file.
+ * The local cluster's node agent, doing a kubelet's part for the pods bound to its Node: runs each as a child JVM
+ * (the pipeline job on a local Spark master, the JobConfig from the pod's ConfigMap volume, Secret values as the
+ * environment the pod declares, a ServiceAccount token bound to the pod), reports the pod's phase and container
+ * state through the status subresource, and honours graceful deletion as a kubelet does: a deleted pod keeps its
+ * deletionTimestamp while the agent sends SIGTERM, waits the pod's grace period, then SIGKILL, and only then the
+ * agent removes the pod with grace period 0. It acts as {@code system:node:local}, so the API server's Node
+ * authorizer lets it see only what its own pods need. Each pod's output goes to its own log file, which
+ * {@link KubeletEndpoint} serves to the API server for {@code kubectl logs}.
  */
 public final class PodRunner implements AutoCloseable {
 
@@ -57,11 +61,15 @@ public final class PodRunner implements AutoCloseable {
   private final PodSetup setup;
   private final String master;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
-  private final Map<String, Path> logs = new ConcurrentHashMap<>();
+  private final Map<String, RunningPod> latest = new ConcurrentHashMap<>();
+  private final Set<String> confirming = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger podSequence = new java.util.concurrent.atomic.AtomicInteger();
   private SharedIndexInformer<Pod> informer;
   private volatile boolean closing;
 
+  /**
+   * @param client a client acting as this node ({@code system:node:local} in group {@code system:nodes})
+   */
   public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir) {
     this(client, runtime, workDir, DEFAULT_MASTER);
   }
@@ -74,39 +82,68 @@ public final class PodRunner implements AutoCloseable {
     this.master = master;
   }
 
-  /** Starts watching pods in every namespace. */
+  /** Registers this agent's Node, Ready, with the port of its kubelet endpoint. */
+  public PodRunner register(int kubeletPort) {
+    NodeRegistration.register(client, NODE_NAME, kubeletPort);
+    return this;
+  }
+
+  /** Starts watching the pods bound to this node, in every namespace. */
   public PodRunner start() {
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the pod runner's folder " + workDir, e);
+      throw new UncheckedIOException("cannot create the node agent's folder " + workDir, e);
     }
-    informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+    informer = client.pods().inAnyNamespace().withField("spec.nodeName", NODE_NAME).inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod pod) {
-        admit(pod);
+        arrived(pod);
       }
 
       @Override
       public void onUpdate(Pod old, Pod pod) {
-        if (pod.getMetadata().getDeletionTimestamp() != null) {
-          terminate(pod);
-        } else {
-          admit(pod);
-        }
+        arrived(pod);
       }
 
       @Override
       public void onDelete(Pod pod, boolean finalStateUnknown) {
-        terminate(pod);
+        // gone from the API server (we confirmed it, or someone forced it): stop at once if still running
+        RunningPod running = pods.get(pod.getMetadata().getUid());
+        if (running != null) {
+          terminate(running, Duration.ZERO, false);
+        }
       }
     }, 0);
     return this;
   }
 
-  /** The log file of the latest pod of that name the runner ran. */
+  private void arrived(Pod pod) {
+    if (pod.getMetadata().getDeletionTimestamp() == null) {
+      admit(pod);
+      return;
+    }
+    RunningPod running = pods.get(pod.getMetadata().getUid());
+    Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+    Duration grace = seconds == null ? grace(pod) : Duration.ofSeconds(seconds);
+    if (running != null) {
+      terminate(running, grace, true);
+    } else {
+      // never ran here (or ran before this agent started): nothing to stop, confirm at once
+      daemon("delete " + pod.getMetadata().getName(), () -> confirmDeletion(pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName(), pod.getMetadata().getUid()));
+    }
+  }
+
+  /** The log file of the latest pod of that name the agent ran. */
   public Optional<Path> logFile(String namespace, String pod) {
-    return Optional.ofNullable(logs.get(key(namespace, pod)));
+    return Optional.ofNullable(latest.get(key(namespace, pod))).map(p -> p.log);
+  }
+
+  /** Whether the latest pod of that name may still write to its log (its container runs or will run again). */
+  public boolean mayStillLog(String namespace, String pod) {
+    RunningPod running = latest.get(key(namespace, pod));
+    return running != null && running.exited.getCount() > 0;
   }
 
   /** The JVM running the named pod, while one runs. */
@@ -156,19 +193,45 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  private void terminate(Pod pod) {
-    RunningPod running = pods.get(pod.getMetadata().getUid());
-    if (running != null && running.deleted.getCount() > 0) {
-      running.deleted.countDown();
-      daemon("delete " + running, () -> {
-        running.stop(grace(pod));
-        try {
-          running.exited.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        pods.remove(running.uid, running);
-      });
+  /**
+   * Stops the pod's container within {@code grace} (SIGTERM, then SIGKILL) and, when the API server still holds
+   * the pod, confirms its deletion with grace period 0, as a kubelet does once the containers are gone.
+   */
+  private void terminate(RunningPod running, Duration grace, boolean confirm) {
+    if (running.deleted.getCount() == 0) {
+      return;
+    }
+    running.deleted.countDown();
+    daemon("delete " + running, () -> {
+      running.stop(grace);
+      try {
+        running.exited.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (confirm && !closing) {
+        confirmDeletion(running.namespace, running.name, running.uid);
+      }
+      pods.remove(running.uid, running);
+    });
+  }
+
+  /** Deletes the pod with grace period 0, unless it is already gone or a namesake replaced it. */
+  private void confirmDeletion(String namespace, String name, String uid) {
+    if (!confirming.add(uid)) {
+      return;
+    }
+    try {
+      Pod current = client.pods().inNamespace(namespace).withName(name).get();
+      if (current != null && uid.equals(current.getMetadata().getUid())) {
+        client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+        LOG.info("pod {}/{}: containers stopped, deletion confirmed", namespace, name);
+      }
+    } catch (KubernetesClientException e) {
+      LOG.warn("pod {}/{}: cannot confirm its deletion: {}", namespace, name, e.getMessage());
+    } finally {
+      confirming.remove(uid);
     }
   }
 
@@ -202,6 +265,7 @@ public final class PodRunner implements AutoCloseable {
     final CountDownLatch deleted = new CountDownLatch(1);
     final CountDownLatch exited = new CountDownLatch(1);
     final Instant startTime = Instant.now();
+    final Path log;
     volatile Process process;
     int restarts;
 
@@ -213,18 +277,21 @@ public final class PodRunner implements AutoCloseable {
       this.grace = grace(pod);
       // one folder per pod object, numbered: a replacement of the same name keeps its predecessor's log
       this.dir = workDir.resolve("pods").resolve(namespace + "_" + name + "_" + podSequence.incrementAndGet());
+      this.log = dir.resolve(pod.getSpec().getContainers().get(0).getName() + ".log");
     }
 
     void run() {
       try {
         Container container = pod.getSpec().getContainers().get(0);
         if (pod.getSpec().getContainers().size() > 1 || !isDriver(container)) {
-          writeStatus(unschedulable("the local pod runner runs only Spark driver pods (one container, the image's '"
-              + DriverContract.ENTRYPOINT_DRIVER + "' entrypoint)"));
+          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerError", "the local node agent runs only"
+              + " Spark driver pods (one container, the image's '" + DriverContract.ENTRYPOINT_DRIVER
+              + "' entrypoint)"));
           return;
         }
-        writeStatus(PodStatuses.waiting(pod, startTime, "ContainerCreating", null));
         awaitPredecessor();
+        latest.put(key(namespace, name), this);
+        writeStatus(PodStatuses.waiting(pod, startTime, "ContainerCreating", null));
         while (!isDeleted()) {
           Optional<Process> started = startContainer(container);
           if (started.isEmpty()) {
@@ -257,7 +324,7 @@ public final class PodRunner implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        LOG.error("pod {}: the pod runner failed: {}", this, e.toString(), e);
+        LOG.error("pod {}: the node agent failed: {}", this, e.toString(), e);
       } finally {
         exited.countDown();
       }
@@ -289,6 +356,12 @@ public final class PodRunner implements AutoCloseable {
         } catch (UnsupportedPodException e) {
           writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerError", e.getMessage()));
           return Optional.empty();
+        } catch (KubernetesClientException e) {
+          // the Node authorizer lets a node read a pod's Secrets once it has seen the pod bound here: retry
+          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
+          if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Optional.empty();
+          }
         } catch (IOException e) {
           writeStatus(PodStatuses.waiting(pod, startTime, "RunContainerError", e.getMessage()));
           if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -299,8 +372,6 @@ public final class PodRunner implements AutoCloseable {
     }
 
     private Process launch(DriverCommand command, Map<String, String> env) throws IOException {
-      Path log = dir.resolve(pod.getSpec().getContainers().get(0).getName() + ".log");
-      logs.put(key(namespace, name), log);
       List<String> cmd = new ArrayList<>();
       cmd.add(runtime.java().toString());
       cmd.addAll(command.jvmOptions());
@@ -325,7 +396,7 @@ public final class PodRunner implements AutoCloseable {
     }
 
     private void awaitPredecessor() throws InterruptedException {
-      // a kubelet never runs two pods of one name at once: the API server keeps the old one until it is gone
+      // the API server keeps a deleted pod until its containers are gone, so a namesake waits for its predecessor
       for (RunningPod other : pods.values()) {
         if (other != this && other.namespace.equals(namespace) && other.name.equals(name)) {
           other.exited.await();
@@ -371,12 +442,6 @@ public final class PodRunner implements AutoCloseable {
       return deleted.getCount() == 0 || closing;
     }
 
-    private PodStatus unschedulable(String message) {
-      return new PodStatusBuilder().withPhase("Pending").addNewCondition().withType("PodScheduled")
-          .withStatus("False").withReason("Unschedulable").withMessage(message)
-          .withLastTransitionTime(Instant.now().toString()).endCondition().build();
-    }
-
     /** Writes the status through the status subresource, unless the pod is gone or replaced by a namesake. */
     private void writeStatus(PodStatus status) {
       for (int attempt = 0; attempt < 5; attempt++) {
@@ -385,6 +450,8 @@ public final class PodRunner implements AutoCloseable {
           if (current == null || !uid.equals(current.getMetadata().getUid())) {
             return;
           }
+          // the API server computes the QoS class once, at creation; a status write may not change it
+          status.setQosClass(current.getStatus() == null ? null : current.getStatus().getQosClass());
           current.setStatus(status);
           client.pods().inNamespace(namespace).resource(current).updateStatus();
           return;
@@ -398,8 +465,7 @@ public final class PodRunner implements AutoCloseable {
     }
 
     private String logTail() {
-      Path log = logs.get(key(namespace, name));
-      if (log == null || !Files.isRegularFile(log)) {
+      if (!Files.isRegularFile(log)) {
         return null;
       }
       try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {

@@ -1,6 +1,14 @@
 package dev.insight.streaming.local.pods;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapProjection;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.SecretProjection;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,13 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What a kubelet does before a container starts: puts ConfigMap and Secret volumes on disk and resolves the
  * container's environment, Secret values included. Anything missing is a {@link ContainerConfigException}, which
- * the pod runner reports as the container's waiting reason, as a kubelet does.
+ * the node agent reports as the container's waiting reason, as a kubelet does.
  */
 final class PodSetup {
 
@@ -76,9 +85,11 @@ final class PodSetup {
         files = new TreeMap<>(secretData(namespace, volume.getSecret().getSecretName()));
       } else if (volume.getEmptyDir() != null) {
         files = Map.of();
+      } else if (volume.getProjected() != null) {
+        files = projected(pod, volume);
       } else {
-        throw new ContainerConfigException("volume " + volume.getName() + ": only configMap, secret and emptyDir"
-            + " volumes are supported by the local pod runner");
+        throw new ContainerConfigException("volume " + volume.getName() + ": only configMap, secret, projected and"
+            + " emptyDir volumes are supported by the local node agent");
       }
       Path folder = dir.resolve(volume.getName());
       write(folder, files);
@@ -86,6 +97,77 @@ final class PodSetup {
           mount.getSubPath() == null || mount.getSubPath().isEmpty() ? folder : folder.resolve(mount.getSubPath()));
     }
     return mounts;
+  }
+
+  /**
+   * A projected volume's files: a ServiceAccount token bound to the pod (asked of the API server as a kubelet asks,
+   * so it dies with the pod), ConfigMap and Secret keys, and downward-API fields. The API server's ServiceAccount
+   * admission adds one of these to every pod that mounts its account's token: token, ca.crt and namespace.
+   */
+  private Map<String, byte[]> projected(Pod pod, Volume volume) {
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, byte[]> files = new TreeMap<>();
+    for (VolumeProjection source : volume.getProjected().getSources()) {
+      if (source.getServiceAccountToken() != null) {
+        ServiceAccountTokenProjection token = source.getServiceAccountToken();
+        TokenRequest request = new TokenRequestBuilder().withNewSpec()
+            .withAudiences(token.getAudience() == null ? List.of() : List.of(token.getAudience()))
+            .withExpirationSeconds(token.getExpirationSeconds() == null ? 3607L : token.getExpirationSeconds())
+            .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
+            .withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build();
+        TokenRequest answer = client.serviceAccounts().inNamespace(namespace)
+            .withName(pod.getSpec().getServiceAccountName()).tokenRequest(request);
+        files.put(token.getPath(), answer.getStatus().getToken().getBytes(StandardCharsets.UTF_8));
+      } else if (source.getConfigMap() != null) {
+        ConfigMapProjection projection = source.getConfigMap();
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(projection.getName()).get();
+        if (cm == null) {
+          if (!Boolean.TRUE.equals(projection.getOptional())) {
+            throw new ContainerConfigException("configmap \"" + projection.getName() + "\" not found");
+          }
+          continue;
+        }
+        Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
+        select(files, projection.getItems(), data, "configmap " + projection.getName(), projection.getOptional());
+      } else if (source.getSecret() != null) {
+        SecretProjection projection = source.getSecret();
+        Map<String, String> data = new TreeMap<>();
+        secretData(namespace, projection.getName())
+            .forEach((k, v) -> data.put(k, new String(v, StandardCharsets.UTF_8)));
+        select(files, projection.getItems(), data, "secret " + projection.getName(), projection.getOptional());
+      } else if (source.getDownwardAPI() != null) {
+        for (DownwardAPIVolumeFile file : source.getDownwardAPI().getItems()) {
+          if (file.getFieldRef() == null) {
+            throw new ContainerConfigException("volume " + volume.getName() + ": only fieldRef downward API files"
+                + " are supported by the local node agent");
+          }
+          files.put(file.getPath(), field(pod, file.getFieldRef().getFieldPath(), "file " + file.getPath())
+              .getBytes(StandardCharsets.UTF_8));
+        }
+      } else {
+        throw new ContainerConfigException("volume " + volume.getName() + ": a projection the local node agent"
+            + " does not support (only serviceAccountToken, configMap, secret and downwardAPI)");
+      }
+    }
+    return files;
+  }
+
+  private static void select(Map<String, byte[]> files, List<KeyToPath> items, Map<String, String> data,
+      String source, Boolean optional) {
+    if (items == null || items.isEmpty()) {
+      data.forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+      return;
+    }
+    for (KeyToPath item : items) {
+      String value = data.get(item.getKey());
+      if (value == null) {
+        if (Boolean.TRUE.equals(optional)) {
+          continue;
+        }
+        throw new ContainerConfigException("couldn't find key " + item.getKey() + " in " + source);
+      }
+      files.put(item.getPath(), value.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** Maps an absolute path inside the container to the local file its volume mount put there. */
@@ -153,19 +235,24 @@ final class PodSetup {
       return value;
     }
     if (source.getFieldRef() != null) {
-      return switch (source.getFieldRef().getFieldPath()) {
-        case "metadata.name" -> pod.getMetadata().getName();
-        case "metadata.namespace" -> namespace;
-        case "metadata.uid" -> pod.getMetadata().getUid();
-        case "status.podIP", "status.hostIP" -> POD_IP;
-        case "spec.nodeName" -> PodRunner.NODE_NAME;
-        case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-        default -> throw new ContainerConfigException("variable " + variable + ": fieldRef "
-            + source.getFieldRef().getFieldPath() + " is not supported by the local pod runner");
-      };
+      return field(pod, source.getFieldRef().getFieldPath(), "variable " + variable);
     }
     throw new ContainerConfigException("variable " + variable + ": only secretKeyRef, configMapKeyRef and fieldRef"
-        + " are supported by the local pod runner");
+        + " are supported by the local node agent");
+  }
+
+  /** A downward-API field of the pod. */
+  private static String field(Pod pod, String path, String usedBy) {
+    return switch (path) {
+      case "metadata.name" -> pod.getMetadata().getName();
+      case "metadata.namespace" -> pod.getMetadata().getNamespace();
+      case "metadata.uid" -> pod.getMetadata().getUid();
+      case "status.podIP", "status.hostIP" -> POD_IP;
+      case "spec.nodeName" -> PodRunner.NODE_NAME;
+      case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
+      default -> throw new ContainerConfigException(usedBy + ": fieldRef " + path
+          + " is not supported by the local node agent");
+    };
   }
 
   private Map<String, byte[]> secretData(String namespace, String name) {

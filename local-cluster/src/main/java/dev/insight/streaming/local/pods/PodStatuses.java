@@ -60,7 +60,6 @@ final class PodStatuses {
         .withPodIP(PodSetup.POD_IP)
         .withPodIPs(new PodIPBuilder().withIp(PodSetup.POD_IP).build())
         .withStartTime(startTime.toString())
-        .withQosClass("Guaranteed")
         .withConditions(conditions)
         .withContainerStatuses(container)
         .build();

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra and a driver JVM below it), gets SIGINT, and
- * every process it started is gone when it has exited.
+ * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra, etcd, kube-apiserver,
+ * kube-controller-manager and a driver JVM below it), gets SIGINT, and every process it started is gone when it
+ * has exited.
  */
 class DemoCtrlCTest {
 
@@ -37,11 +38,13 @@ class DemoCtrlCTest {
         "--work-dir", work.resolve("demo").toString()))
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
 
-    // wait for the whole family: two servers and the driver JVM running the job
+    // wait for the whole family: two servers, the control plane and the driver JVM running the job
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       assertThat(demo.isAlive()).as("demo output:\n%s", Files.readString(out)).isTrue();
       assertThat(demo.descendants().map(DemoCtrlCTest::commandLine))
           .anyMatch(c -> c.contains("kafka.Kafka")).anyMatch(c -> c.contains("CassandraDaemon"))
+          .anyMatch(c -> c.contains("/etcd ")).anyMatch(c -> c.contains("/kube-apiserver "))
+          .anyMatch(c -> c.contains("/kube-controller-manager "))
           .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"));
     });
     List<ProcessHandle> family = demo.descendants().toList();

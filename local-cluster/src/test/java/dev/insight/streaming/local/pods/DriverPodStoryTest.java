@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The pod runner alone, playing the kubelet for a driver pod built by the operator's own factories (no operator
- * running): the pod runs the real job, which writes every event to both sinks; SIGKILL turns the pod Failed with
- * exit code 137; a new pod of the same name resumes from the stored offsets with every event exactly once; deleting
- * it stops the JVM gracefully within its grace period.
+ * The node agent alone, doing the kubelet's part for a driver pod built by the operator's own factories (no
+ * operator running): the scheduler binds it, the pod runs the real job, which writes every event to both sinks;
+ * SIGKILL turns the pod Failed with exit code 137; a new pod of the same name resumes from the stored offsets with
+ * every event exactly once; deleting it keeps the pod (deletionTimestamp set) until the JVM has stopped gracefully
+ * within its grace period, and then the agent removes it.
  */
 @ExtendWith(SharedServersExtension.class)
 class DriverPodStoryTest {
@@ -73,6 +74,7 @@ class DriverPodStoryTest {
     DriverNames names = DriverNames.of(pipeline);
     SecretEnv secrets = SecretEnv.of(pipeline.getSpec(), List.of());
     client.resource(DriverObjects.configMap(pipeline, names, secrets, SparkJavaOptions.flags())).create();
+    client.resource(DriverObjects.serviceAccount(pipeline, names)).create();
     Pod pod = DriverPodFactory.pod(pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
 
     try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 2000, "a-").start();
@@ -101,10 +103,15 @@ class DriverPodStoryTest {
       }
       awaitCounts(sinks, 3000, cluster.podRunner().logFile("default", names.pod()).orElseThrow());
 
-      // deletion: SIGTERM, the job stores its offsets and exits 0 well within the grace period
+      // deletion: the API server keeps the pod, marked, while the JVM stops (SIGTERM, offsets stored, exit 0)
       ProcessHandle second = cluster.podRunner().process("default", names.pod()).orElseThrow();
       client.pods().inNamespace("default").withName(names.pod()).delete();
+      Pod terminating = client.pods().inNamespace("default").withName(names.pod()).get();
+      assertThat(terminating).as("a bound pod waits for its node to stop it").isNotNull();
+      assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
       assertThat(second.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          client.pods().inNamespace("default").withName(names.pod()).get() == null);
       await().atMost(Duration.ofSeconds(5)).until(() -> cluster.podRunner().processes().isEmpty());
       assertThat(Files.readString(cluster.podRunner().logFile("default", names.pod()).orElseThrow()))
           .contains("stopped gracefully");
