@@ -3,7 +3,6 @@ package dev.insight.streaming.operator.api.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.insight.streaming.operator.api.Formats;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -24,9 +23,9 @@ public class FieldSpec {
             + " (set it to rename a field).")
     private String source;
 
-    @Default("string")
+    // no schema default inside a list item (see TopicSpec.partitions); the model defaults it
     @JsonPropertyDescription("Type the value is converted to: string, long, double, boolean or timestamp. A value"
-            + " that cannot be converted sends the record to the dead-letter topic.")
+            + " that cannot be converted sends the record to the dead-letter topic. Omitted: string.")
     private FieldType type = FieldType.STRING;
 
     /** The record path this field reads: {@code source}, else {@code name}. */

@@ -40,7 +40,8 @@ public class KafkaSpec {
     @ValidationRule(value = "self.all(t, self.exists_one(u, u.name == t.name))",
             message = "kafka.topics must have unique names: remove or rename the duplicate topic")
     @ValidationRule(value = "self.all(t, !oldSelf.exists(o, o.name == t.name)"
-            + " || oldSelf.exists(o, o.name == t.name && t.partitions >= o.partitions))",
+            + " || oldSelf.exists(o, o.name == t.name"
+            + " && (has(t.partitions) ? t.partitions : 1) >= (has(o.partitions) ? o.partitions : 1)))",
             message = "kafka.topics[].partitions cannot decrease (Kafka cannot remove partitions):"
                     + " keep at least the previous partition count")
     private List<TopicSpec> topics = new ArrayList<>();

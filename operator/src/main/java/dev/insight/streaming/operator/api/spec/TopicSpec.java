@@ -3,7 +3,6 @@ package dev.insight.streaming.operator.api.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.insight.streaming.operator.api.Formats;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,16 +20,16 @@ public class TopicSpec {
     @JsonPropertyDescription("Topic name: 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'.")
     private String name;
 
-    @Default("1")
+    // no schema default inside a list item: kubectl's client-side apply replaces whole lists, so a defaulted
+    // field in an item would make every re-apply of an unchanged file "configured"; the model defaults it
     @Min(1)
     @Max(10000)
-    @JsonPropertyDescription("Number of partitions. Can be raised, never lowered.")
+    @JsonPropertyDescription("Number of partitions. Can be raised, never lowered. Omitted: 1.")
     private Integer partitions = 1;
 
-    @Default("1")
     @Min(1)
     @Max(32)
-    @JsonPropertyDescription("Replication factor used when the operator creates the topic.")
+    @JsonPropertyDescription("Replication factor used when the operator creates the topic. Omitted: 1.")
     private Integer replicationFactor = 1;
 
     @Size(max = 64)
