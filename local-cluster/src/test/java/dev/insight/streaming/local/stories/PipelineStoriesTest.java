@@ -68,15 +68,13 @@ class PipelineStoriesTest {
     }
   }
 
+  /** The same scenario as ChartOnK3sTest runs on k3s, here on the local cluster. */
   @Test
-  void appliedPipelineTurnsReadyWithLagZeroAndExactCountsInBothSinksAndItsTopicOutlivesIt() {
-    StreamingPipeline pipeline = apply("applied", spec -> { });
-    try (EventProducer producer = produce("applied", 3000, "a-");
-         SinkCounter sinks = new SinkCounter(pipeline, servers)) {
-      awaitReady("applied");
-      awaitDrained("applied", sinks, 3000);
+  void appliedPipelineTurnsReadyWithLagZeroAndExactCountsInBothSinksAndDeletionLeavesNoChildButTheTopic() {
+    apply("applied", spec -> { });
+    try (LocalWorld world = new LocalWorld(servers)) {
+      PipelineScenario.run(client, "default", "applied", world, 3000, Duration.ofSeconds(180));
     }
-    delete("applied");
     assertThat(topics()).as("deletionPolicy Retain (the default) keeps the topic").contains("applied.events");
   }
 

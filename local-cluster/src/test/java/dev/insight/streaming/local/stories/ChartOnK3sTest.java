@@ -1,4 +1,4 @@
-package dev.insight.streaming.operator.chart;
+package dev.insight.streaming.local.stories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,7 +7,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +33,10 @@ import org.testcontainers.utility.MountableFile;
 
 /**
  * The real-cluster story on k3s: load the two images, helm install the chart, bring up the development
- * servers from examples/infra/, apply the clicks pipeline, and watch it become Ready. Needs a Docker engine
- * and the images built as the README says; without an engine the whole class is skipped, with the reason
- * in the test report.
+ * servers from examples/infra/, apply the clicks pipeline, then run the same {@link PipelineScenario} as the
+ * local cluster's stories (records produced, exact counts in both sinks, lag 0 in the status, deletion leaving no
+ * child), reaching the servers through {@code exec} in their pods. Needs a Docker engine and the images built as
+ * the README says; without an engine the whole class is skipped, with the reason in the test report.
  */
 @EnabledIf(value = "dockerEngineAvailable",
     disabledReason = "no Docker engine reachable: the k3s end-to-end story needs one (README: Run on a real cluster)")
@@ -49,6 +50,7 @@ class ChartOnK3sTest {
   private static final String OPERATOR_NAMESPACE = "streaming-system";
   private static final String PIPELINES_NAMESPACE = "pipelines";
   private static final Path INFRA = Path.of("..", "examples", "infra").toAbsolutePath().normalize();
+  private static final Path CHART = Path.of("..", "helm", "streaming-pipeline-operator").toAbsolutePath().normalize();
 
   private K3sContainer k3s;
   private KubernetesClient client;
@@ -83,11 +85,11 @@ class ChartOnK3sTest {
   }
 
   @Test
-  void installedChartRunsTheClicksPipelineUntilReady() throws IOException {
-    Release release = new Helm(OperatorChart.DIR).install()
+  void installedChartRunsTheSharedPipelineScenarioOnTheClicksPipeline() throws IOException {
+    Release release = new Helm(CHART).install()
         .withName("streaming-pipeline-operator").withNamespace(OPERATOR_NAMESPACE).createNamespace()
         .withKubeConfigContents(k3s.getKubeConfigYaml())
-        .withValuesFile(OperatorChart.valuesFile(Map.of(
+        .withValuesFile(valuesFile(Map.of(
             "image", Map.of("tag", IMAGE_TAG),
             "watchNamespaces", List.of(PIPELINES_NAMESPACE))))
         .waitReady().withTimeout(300)
@@ -106,27 +108,20 @@ class ChartOnK3sTest {
 
     apply(INFRA.resolve("clicks-pipeline.yaml"));
     try {
-      GenericKubernetesResource ready = client
-          .genericKubernetesResources("streaming.insight.dev/v1alpha1", "StreamingPipeline")
-          .inNamespace(PIPELINES_NAMESPACE).withName("clicks")
-          .waitUntilCondition(ChartOnK3sTest::isReady, 10, TimeUnit.MINUTES);
-      assertThat(ready.get("status", "phase").toString()).isEqualTo("Running");
-    } catch (RuntimeException notReady) {
-      System.err.println(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName("streaming-pipeline-operator")
-          .getLog());
-      throw notReady;
+      PipelineScenario.run(client, PIPELINES_NAMESPACE, "clicks", new K3sWorld(client, PIPELINES_NAMESPACE), 3000,
+          Duration.ofMinutes(10));
+    } catch (RuntimeException | AssertionError notDone) {
+      System.err.println(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE)
+          .withName("streaming-pipeline-operator").getLog());
+      throw notDone;
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static boolean isReady(GenericKubernetesResource pipeline) {
-    if (pipeline == null || !(pipeline.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
-      return false;
-    }
-    Object conditions = status.get("conditions");
-    return conditions instanceof List<?> list && list.stream()
-        .map(condition -> (Map<String, Object>) condition)
-        .anyMatch(condition -> "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
+  private static Path valuesFile(Map<String, Object> values) throws IOException {
+    Path file = Files.createTempFile("values-", ".yaml");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, io.fabric8.kubernetes.client.utils.Serialization.asYaml(values));
+    return file;
   }
 
   private void apply(Path manifest) throws IOException {
