@@ -8,6 +8,7 @@ import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.cluster.LocalClusterException;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -139,10 +140,19 @@ public final class DemoCommand implements Callable<Integer> {
     boolean redraw = !plain && System.console() != null;
     Instant deadline = durationSeconds == null ? null : start.plusSeconds(durationSeconds);
     long frame = 0;
-    while (deadline == null || Instant.now().isBefore(deadline)) {
+    while ((deadline == null || Instant.now().isBefore(deadline)) && running == r) {
       Instant now = Instant.now();
-      StreamingPipeline current = r.cluster.client().resources(StreamingPipeline.class).inNamespace(namespace)
-          .withName(name).get();
+      StreamingPipeline current;
+      try {
+        current = r.cluster.client().resources(StreamingPipeline.class).inNamespace(namespace).withName(name).get();
+      } catch (KubernetesClientException e) {
+        if (running != r) {
+          break; // Ctrl-C: the shutdown hook is stopping the cluster under this loop
+        }
+        out.println("demo: the API server did not answer (" + e.getMessage() + "); trying again");
+        Thread.sleep(1000);
+        continue;
+      }
       var cassandraRows = r.counter.cassandraRows();
       var mongoDocs = r.counter.mongoDocuments();
       Long lagTotal = current == null || current.getStatus() == null || current.getStatus().getLag() == null ? null

@@ -53,7 +53,8 @@ class DemoCtrlCTest {
     assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as("the demo exits after Ctrl-C").isTrue();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(family).as("processes the demo started").noneMatch(ProcessHandle::isAlive));
-    assertThat(Files.readString(out)).contains("demo: stopped; nothing left running");
+    assertThat(Files.readString(out)).contains("demo: stopped; nothing left running")
+        .as("no stack trace while stopping").doesNotContain("\tat ");
   }
 
   /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */
