@@ -7,41 +7,50 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Measures how long each server takes from launch to its first successful round trip (the README's figures).
- * Run: see the README section "Embedded servers".
+ * Measures how long each server takes from launch to its first successful round trip (the README's
+ * figures). Run: see the README section "Embedded servers".
  */
 public final class StartupFigures {
 
-    private StartupFigures() {
-    }
+  private StartupFigures() {}
 
-    public static void main(String[] args) {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        report("Kafka broker (format + start + produce/consume)", runs, () -> {
-            try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-                return kafka.startupTime();
-            }
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    report(
+        "Kafka broker (format + start + produce/consume)",
+        runs,
+        () -> {
+          try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            return kafka.startupTime();
+          }
         });
-        report("Cassandra node (start + CQL query)", runs, () -> {
-            try (EmbeddedCassandra cassandra = EmbeddedCassandra.start()) {
-                return cassandra.startupTime();
-            }
+    report(
+        "Cassandra node (start + CQL query)",
+        runs,
+        () -> {
+          try (EmbeddedCassandra cassandra = EmbeddedCassandra.start()) {
+            return cassandra.startupTime();
+          }
         });
-        report("MongoDB-wire server (bind + ping)", runs, () -> {
-            long start = System.nanoTime();
-            try (EmbeddedMongo mongo = EmbeddedMongo.start()) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
+    report(
+        "MongoDB-wire server (bind + ping)",
+        runs,
+        () -> {
+          long start = System.nanoTime();
+          try (EmbeddedMongo mongo = EmbeddedMongo.start()) {
+            return Duration.ofNanos(System.nanoTime() - start);
+          }
         });
-    }
+  }
 
-    private static void report(String server, int runs, Supplier<Duration> startAndStop) {
-        List<Long> millis = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            millis.add(startAndStop.get().toMillis());
-        }
-        List<Long> sorted = new ArrayList<>(millis);
-        Collections.sort(sorted);
-        System.out.printf("%-50s runs %s ms, median %d ms%n", server, millis, sorted.get(sorted.size() / 2));
+  private static void report(String server, int runs, Supplier<Duration> startAndStop) {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      millis.add(startAndStop.get().toMillis());
     }
+    List<Long> sorted = new ArrayList<>(millis);
+    Collections.sort(sorted);
+    System.out.printf(
+        "%-50s runs %s ms, median %d ms%n", server, millis, sorted.get(sorted.size() / 2));
+  }
 }

@@ -20,8 +20,8 @@ import dev.insight.streaming.operator.topics.TopicStep;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running operator: the JOSDK runtime with server-side apply off for the primary resource (its finalizer is
- * added by a merge patch: the local cluster's API server does not support server-side apply yet, and one setting
- * serves every place the operator runs), the pipeline reconciler and its steps, the shared Kafka and
- * sink connections and the status writer (which the lag monitor uses too), its health and metrics endpoint, and
- * optional leader election. It owns and closes everything it creates except the Kubernetes client.
+ * One running operator: the JOSDK runtime with server-side apply off for the primary resource (its
+ * finalizer is added by a merge patch: the local cluster's API server does not support server-side
+ * apply yet, and one setting serves every place the operator runs), the pipeline reconciler and its
+ * steps, the shared Kafka and sink connections and the status writer (which the lag monitor uses
+ * too), its health and metrics endpoint, and optional leader election. It owns and closes
+ * everything it creates except the Kubernetes client.
  */
 public final class PipelineOperator implements AutoCloseable {
 
@@ -45,7 +46,8 @@ public final class PipelineOperator implements AutoCloseable {
 
   private final OperatorSettings settings;
   private final KubernetesClient client;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Operator operator;
   private final Clock clock = Clock.systemUTC();
   private final SecretResolver secrets;
@@ -66,38 +68,66 @@ public final class PipelineOperator implements AutoCloseable {
     this.sinkConnections = new SinkConnections(secrets, clock);
     this.events = new EventRecorder(client, clock);
     List<PipelineStep> steps = steps();
-    this.statusWriter = new StatusWriter(client, events,
-        new PhaseRule(steps.stream().map(PipelineStep::condition).toList()), clock);
-    this.lagMonitor = new LagMonitor(client, settings.namespaces(), kafkaClusters, sinkConnections, statusWriter,
-        registry, settings.lagInterval(), clock);
-    this.operator = new Operator(overrider -> {
-      overrider.withKubernetesClient(client)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withCloseClientOnStop(false)
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
-      if (settings.leaderElection()) {
-        // JOSDK's default on losing the lease is System.exit, which deadlocks when it happens inside the shutdown
-        // hook (close() releases the lease) and kills any process embedding the operator; see lostLease()
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
-            settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.leaseIdentity(),
-            new LeaderCallbacks(() -> {
-              LOG.info("holding the leader Lease {}: reconciling", settings.leaseName());
-              lagMonitor.start();
-            },
-                this::lostLease, leader -> LOG.info("leader of Lease {} is {}", settings.leaseName(), leader)),
-            false));
-      }
-    });
-    operator.register(new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock),
+    this.statusWriter =
+        new StatusWriter(
+            client,
+            events,
+            new PhaseRule(steps.stream().map(PipelineStep::condition).toList()),
+            clock);
+    this.lagMonitor =
+        new LagMonitor(
+            client,
+            settings.namespaces(),
+            kafkaClusters,
+            sinkConnections,
+            statusWriter,
+            registry,
+            settings.lagInterval(),
+            clock);
+    this.operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(
+                      MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                          .build());
+              if (settings.leaderElection()) {
+                // JOSDK's default on losing the lease is System.exit, which deadlocks when it
+                // happens inside the shutdown
+                // hook (close() releases the lease) and kills any process embedding the operator;
+                // see lostLease()
+                overrider.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.leaseIdentity(),
+                        new LeaderCallbacks(
+                            () -> {
+                              LOG.info(
+                                  "holding the leader Lease {}: reconciling", settings.leaseName());
+                              lagMonitor.start();
+                            },
+                            this::lostLease,
+                            leader ->
+                                LOG.info("leader of Lease {} is {}", settings.leaseName(), leader)),
+                        false));
+              }
+            });
+    operator.register(
+        new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock),
         this::configureController);
   }
 
   /**
-   * The reconcile steps, in order; a step that is not ready stops the ones after it, and every step's condition
-   * is required for Ready. A new concern is one more line here.
+   * The reconcile steps, in order; a step that is not ready stops the ones after it, and every
+   * step's condition is required for Ready. A new concern is one more line here.
    */
   private List<PipelineStep> steps() {
     return List.of(
@@ -107,10 +137,16 @@ public final class PipelineOperator implements AutoCloseable {
   }
 
   private void configureController(ControllerConfigurationOverrider<StreamingPipeline> controller) {
-    // a failed reconcile is said in status and tried again with backoff for as long as it fails: an error that
-    // outlasts a few tries (a quota, a webhook down) must not leave a pipeline unreconciled until its next event
-    controller.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(2)).setIntervalMultiplier(2)
-        .setMaxInterval(Duration.ofMinutes(2).toMillis()).withoutMaxAttempts());
+    // a failed reconcile is said in status and tried again with backoff for as long as it fails: an
+    // error that
+    // outlasts a few tries (a quota, a webhook down) must not leave a pipeline unreconciled until
+    // its next event
+    controller.withRetry(
+        new GenericRetry()
+            .setInitialInterval(Duration.ofSeconds(2))
+            .setIntervalMultiplier(2)
+            .setMaxInterval(Duration.ofMinutes(2).toMillis())
+            .withoutMaxAttempts());
     if (!settings.watchesAllNamespaces()) {
       controller.settingNamespaces(settings.namespaces());
     }
@@ -120,7 +156,10 @@ public final class PipelineOperator implements AutoCloseable {
     return SpecValidator.validate(pipeline).stream().map(SpecProblem::toString).toList();
   }
 
-  /** Starts the HTTP endpoint and the controllers; returns once informers are synced (or, standing by, at once). */
+  /**
+   * Starts the HTTP endpoint and the controllers; returns once informers are synced (or, standing
+   * by, at once).
+   */
   public PipelineOperator start() {
     http = HealthAndMetricsServer.start(settings.httpPort(), this::live, this::ready, registry);
     LOG.info("health and metrics on port {} (/healthz, /readyz, /metrics)", http.port());
@@ -128,7 +167,8 @@ public final class PipelineOperator implements AutoCloseable {
     if (!settings.leaderElection()) {
       lagMonitor.start();
     }
-    LOG.info("operator started: watching {}, leader election {}",
+    LOG.info(
+        "operator started: watching {}, leader election {}",
         settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
         settings.leaderElection() ? "on (lease " + settings.leaseName() + ")" : "off");
     return this;
@@ -150,12 +190,18 @@ public final class PipelineOperator implements AutoCloseable {
     return registry;
   }
 
-  /** The shared Kafka Admin clients, one per cluster (the lag monitor reads end offsets through them). */
+  /**
+   * The shared Kafka Admin clients, one per cluster (the lag monitor reads end offsets through
+   * them).
+   */
   public KafkaClusters kafkaClusters() {
     return kafkaClusters;
   }
 
-  /** The shared Cassandra sessions and MongoDB clients (the lag monitor reads stored offsets through them). */
+  /**
+   * The shared Cassandra sessions and MongoDB clients (the lag monitor reads stored offsets through
+   * them).
+   */
   public SinkConnections sinkConnections() {
     return sinkConnections;
   }
@@ -187,27 +233,33 @@ public final class PipelineOperator implements AutoCloseable {
   }
 
   /**
-   * Another replica may lead now, so this one must stop reconciling at once; it stops its controllers and fails
-   * its liveness probe, and the Deployment restarts it as a fresh candidate.
+   * Another replica may lead now, so this one must stop reconciling at once; it stops its
+   * controllers and fails its liveness probe, and the Deployment restarts it as a fresh candidate.
    */
   private void lostLease() {
     if (closing) {
       return;
     }
     leaseLost = true;
-    LOG.error("lost the leader Lease {}: stopping reconciliation; /healthz fails from now on so this replica is"
-        + " restarted", settings.leaseName());
+    LOG.error(
+        "lost the leader Lease {}: stopping reconciliation; /healthz fails from now on so this replica is"
+            + " restarted",
+        settings.leaseName());
     // stopping from inside the leader elector's callback would wait on the elector itself
-    Thread stopper = new Thread(() -> {
-      lagMonitor.close();
-      operator.stop();
-    }, "operator-stop-after-lost-lease");
+    Thread stopper =
+        new Thread(
+            () -> {
+              lagMonitor.close();
+              operator.stop();
+            },
+            "operator-stop-after-lost-lease");
     stopper.setDaemon(true);
     stopper.start();
   }
 
   boolean ready() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   @Override

@@ -14,7 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** --log-format json (logback-json.xml): one JSON object per line, and the MongoDB driver's settings dump stays off. */
+/**
+ * --log-format json (logback-json.xml): one JSON object per line, and the MongoDB driver's settings
+ * dump stays off.
+ */
 class JsonLogsTest {
 
   @Test
@@ -27,9 +30,16 @@ class JsonLogsTest {
       configurator.doConfigure(getClass().getClassLoader().getResource("logback-json.xml"));
       Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
       @SuppressWarnings("unchecked")
-      OutputStreamAppender<ILoggingEvent> stdout = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDOUT");
-      LoggingEvent event = new LoggingEvent(Logger.class.getName(), context.getLogger("dev.insight.test"), Level.WARN,
-          "topic {} \"quoted\"", null, new Object[] {"orders"});
+      OutputStreamAppender<ILoggingEvent> stdout =
+          (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDOUT");
+      LoggingEvent event =
+          new LoggingEvent(
+              Logger.class.getName(),
+              context.getLogger("dev.insight.test"),
+              Level.WARN,
+              "topic {} \"quoted\"",
+              null,
+              new Object[] {"orders"});
 
       String line = new String(stdout.getEncoder().encode(event), StandardCharsets.UTF_8).trim();
 

@@ -8,8 +8,8 @@ import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.config.OperatorSettings;
-import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +17,10 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Two operator replicas with leader election on: only the holder of the Lease reconciles; the other takes over. */
+/**
+ * Two operator replicas with leader election on: only the holder of the Lease reconciles; the other
+ * takes over.
+ */
 class LeaderElectionTest {
 
   static final String NS = "election";
@@ -26,19 +29,30 @@ class LeaderElectionTest {
   @Test
   void onlyTheLeaderReconcilesAndTheOtherTakesOverWhenItStops() {
     String bootstrap = SharedServers.kafka().bootstrapServers();
-    OperatorSettings settings = OperatorSettings.defaults().withLeaderElection(true, LEASE_NAMESPACE);
+    OperatorSettings settings =
+        OperatorSettings.defaults().withLeaderElection(true, LEASE_NAMESPACE);
     try (TestKubernetes kube = TestKubernetes.start(NS, LEASE_NAMESPACE);
         KubernetesClient clientA = kube.newClient();
         KubernetesClient clientB = kube.newClient();
-        PipelineOperator a = new PipelineOperator(clientA, settings.withLeaseIdentity("replica-a")).start()) {
+        PipelineOperator a =
+            new PipelineOperator(clientA, settings.withLeaseIdentity("replica-a")).start()) {
       await().atMost(Duration.ofSeconds(30)).until(() -> holder(kube) != null);
       assertThat(holder(kube)).isEqualTo("replica-a");
-      try (PipelineOperator b = new PipelineOperator(clientB, settings.withLeaseIdentity("replica-b")).start()) {
-        StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline(NS, "elected", bootstrap));
-        kube.secret(NS, TestPipelines.mongoSecret(pipeline),
+      try (PipelineOperator b =
+          new PipelineOperator(clientB, settings.withLeaseIdentity("replica-b")).start()) {
+        StreamingPipeline pipeline =
+            TestPipelines.withMongo(TestPipelines.pipeline(NS, "elected", bootstrap));
+        kube.secret(
+            NS,
+            TestPipelines.mongoSecret(pipeline),
             values("uri", SharedServers.mongo().connectionString()));
         kube.client().resource(pipeline).create();
-        PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready",
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.SINKS_READY,
+            Conditions.TRUE,
+            "Ready",
             Duration.ofSeconds(60));
 
         assertThat(reconciliations(a)).isPositive();
@@ -46,29 +60,45 @@ class LeaderElectionTest {
         assertThat(holder(kube)).isEqualTo("replica-a");
 
         a.close();
-        TestKubernetes.editPipeline(kube.client(), NS, "elected",
+        TestKubernetes.editPipeline(
+            kube.client(),
+            NS,
+            "elected",
             p -> p.getSpec().getKafka().getTopics().get(0).setPartitions(3));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-          assertThat(reconciliations(b)).isPositive();
-          assertThat(PipelineStatus.get(kube.client(), NS, "elected").getStatus().getTopics().get(0)
-              .getPartitions()).isEqualTo(3);
-        });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(reconciliations(b)).isPositive();
+                  assertThat(
+                          PipelineStatus.get(kube.client(), NS, "elected")
+                              .getStatus()
+                              .getTopics()
+                              .get(0)
+                              .getPartitions())
+                      .isEqualTo(3);
+                });
         assertThat(holder(kube)).isEqualTo("replica-b");
       }
     }
   }
 
   private static String holder(TestKubernetes kube) {
-    Lease lease = kube.client().leases().inNamespace(LEASE_NAMESPACE)
-        .withName(OperatorSettings.DEFAULT_LEASE_NAME).get();
+    Lease lease =
+        kube.client()
+            .leases()
+            .inNamespace(LEASE_NAMESPACE)
+            .withName(OperatorSettings.DEFAULT_LEASE_NAME)
+            .get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   /** How many reconciliations this replica started, from its own JOSDK metrics. */
   private static double reconciliations(PipelineOperator operator) {
     return operator.metrics().getMeters().stream()
-        .filter(m -> m.getId().getName().endsWith("reconciliations.started") && m instanceof Counter)
-        .mapToDouble(m -> ((Counter) m).count()).sum();
+        .filter(
+            m -> m.getId().getName().endsWith("reconciliations.started") && m instanceof Counter)
+        .mapToDouble(m -> ((Counter) m).count())
+        .sum();
   }
-
 }

@@ -1,7 +1,6 @@
 package dev.insight.streaming.operator;
 
 import static dev.insight.streaming.operator.testing.TestPipelines.closedPort;
-import static dev.insight.streaming.operator.testing.TestPipelines.inputTopic;
 import static dev.insight.streaming.operator.testing.TestPipelines.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,11 +17,13 @@ import dev.insight.streaming.operator.api.spec.DeletionPolicy;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.TopicStatus;
 import dev.insight.streaming.operator.config.OperatorSettings;
-import dev.insight.streaming.operator.testing.TestKubernetes;
+import dev.insight.streaming.operator.driver.DriverNames;
 import dev.insight.streaming.operator.testing.PipelineStatus;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,13 +45,10 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.function.Supplier;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import dev.insight.streaming.operator.driver.DriverNames;
 
 /**
- * The operator's stories against the real API server, a real Kafka broker, a real Cassandra node and a MongoDB-wire
- * server: one operator for the class, one pipeline per story.
+ * The operator's stories against the real API server, a real Kafka broker, a real Cassandra node
+ * and a MongoDB-wire server: one operator for the class, one pipeline per story.
  */
 class PipelineStoriesTest {
 
@@ -73,8 +72,11 @@ class PipelineStoriesTest {
     kube = TestKubernetes.start(NS);
     operator = new PipelineOperator(kube.client(), OperatorSettings.defaults()).start();
     kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    cassandra = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandraNode.host(), cassandraNode.port()))
-        .withLocalDatacenter(cassandraNode.localDatacenter()).build();
+    cassandra =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(cassandraNode.host(), cassandraNode.port()))
+            .withLocalDatacenter(cassandraNode.localDatacenter())
+            .build();
     mongo = MongoClients.create(SharedServers.mongo().connectionString());
   }
 
@@ -99,43 +101,79 @@ class PipelineStoriesTest {
 
   @Test
   void creatingAPipelineCreatesItsTopicsAndSinkStores() throws Exception {
-    StreamingPipeline pipeline = TestPipelines.withCassandra(TestPipelines.withMongo(
-        TestPipelines.pipeline(NS, "create-all", bootstrap)), cassandraNode.contactPoint(),
-        cassandraNode.localDatacenter(), false);
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline), values("uri", SharedServers.mongo().connectionString()));
+    StreamingPipeline pipeline =
+        TestPipelines.withCassandra(
+            TestPipelines.withMongo(TestPipelines.pipeline(NS, "create-all", bootstrap)),
+            cassandraNode.contactPoint(),
+            cassandraNode.localDatacenter(),
+            false);
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
+        values("uri", SharedServers.mongo().connectionString()));
     create(pipeline);
 
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
 
     // Kafka: the input topic with its partitions and config, and the dead-letter topic
-    assertThat(kafka.describeTopics(List.of("create-all-in")).allTopicNames().get().get("create-all-in")
-        .partitions()).hasSize(2);
+    assertThat(
+            kafka
+                .describeTopics(List.of("create-all-in"))
+                .allTopicNames()
+                .get()
+                .get("create-all-in")
+                .partitions())
+        .hasSize(2);
     assertThat(topicConfig("create-all-in", "retention.ms")).isEqualTo("3600000");
     assertThat(kafka.listTopics().names().get()).contains("create-all.dlq");
-    // Cassandra: keyspace with the spec's (default) replication, the table with the transform's columns, offsets
-    Row keyspace = cassandra.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
-        "ks_create_all").one();
+    // Cassandra: keyspace with the spec's (default) replication, the table with the transform's
+    // columns, offsets
+    Row keyspace =
+        cassandra
+            .execute(
+                "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
+                "ks_create_all")
+            .one();
     assertThat(keyspace).isNotNull();
     assertThat(keyspace.getMap("replication", String.class, String.class))
-        .containsEntry("replication_factor", "1").hasEntrySatisfying("class", c -> assertThat(c).endsWith("SimpleStrategy"));
+        .containsEntry("replication_factor", "1")
+        .hasEntrySatisfying("class", c -> assertThat(c).endsWith("SimpleStrategy"));
     List<String> columns = new ArrayList<>();
-    cassandra.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-        "ks_create_all", "rows").forEach(r -> columns.add(r.getString(0)));
+    cassandra
+        .execute(
+            "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+            "ks_create_all",
+            "rows")
+        .forEach(r -> columns.add(r.getString(0)));
     assertThat(columns).containsExactlyInAnyOrder("id", "amount", "customer");
-    assertThat(cassandra.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
-        "streaming_pipeline").all()).extracting(r -> r.getString(0)).contains("offsets");
+    assertThat(
+            cassandra
+                .execute(
+                    "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+                    "streaming_pipeline")
+                .all())
+        .extracting(r -> r.getString(0))
+        .contains("offsets");
     // MongoDB: the collection and the offsets collection with its unique index
     assertThat(mongo.getDatabase("db_create_all").listCollectionNames()).contains("rows");
-    List<Document> indexes = mongo.getDatabase("streaming_pipeline").getCollection("offsets").listIndexes()
-        .into(new ArrayList<>());
+    List<Document> indexes =
+        mongo
+            .getDatabase("streaming_pipeline")
+            .getCollection("offsets")
+            .listIndexes()
+            .into(new ArrayList<>());
     assertThat(indexes).anySatisfy(i -> assertThat(i.getBoolean("unique", false)).isTrue());
 
     StreamingPipeline stored = PipelineStatus.get(kube.client(), NS, "create-all");
     assertThat(stored.getMetadata().getFinalizers()).isNotEmpty();
-    assertThat(stored.getStatus().getObservedGeneration()).isEqualTo(stored.getMetadata().getGeneration());
-    assertThat(stored.getStatus().getTopics()).extracting(TopicStatus::getName, TopicStatus::getPartitions,
-        TopicStatus::getReady).containsExactly(
+    assertThat(stored.getStatus().getObservedGeneration())
+        .isEqualTo(stored.getMetadata().getGeneration());
+    assertThat(stored.getStatus().getTopics())
+        .extracting(TopicStatus::getName, TopicStatus::getPartitions, TopicStatus::getReady)
+        .containsExactly(
             org.assertj.core.groups.Tuple.tuple("create-all-in", 2, true),
             org.assertj.core.groups.Tuple.tuple("create-all.dlq", 1, true));
     assertThat(events("create-all")).extracting(Event::getReason).contains("Ready");
@@ -145,20 +183,41 @@ class PipelineStoriesTest {
   void raisingPartitionsAndChangingConfigReachKafka() throws Exception {
     StreamingPipeline pipeline = mongoPipeline("raise");
     create(pipeline);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
 
-    edit("raise", p -> {
-      p.getSpec().getKafka().getTopics().get(0).setPartitions(5);
-      p.getSpec().getKafka().getTopics().get(0).setConfig(Map.of("retention.ms", "7200000"));
-    });
+    edit(
+        "raise",
+        p -> {
+          p.getSpec().getKafka().getTopics().get(0).setPartitions(5);
+          p.getSpec().getKafka().getTopics().get(0).setConfig(Map.of("retention.ms", "7200000"));
+        });
 
-    await().atMost(READY_WITHIN).untilAsserted(() -> {
-      assertThat(kafka.describeTopics(List.of("raise-in")).allTopicNames().get().get("raise-in").partitions())
-          .hasSize(5);
-      assertThat(topicConfig("raise-in", "retention.ms")).isEqualTo("7200000");
-    });
-    await().atMost(READY_WITHIN).untilAsserted(() -> assertThat(PipelineStatus.get(kube.client(), NS, "raise")
-        .getStatus().getTopics().get(0).getPartitions()).isEqualTo(5));
+    await()
+        .atMost(READY_WITHIN)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      kafka
+                          .describeTopics(List.of("raise-in"))
+                          .allTopicNames()
+                          .get()
+                          .get("raise-in")
+                          .partitions())
+                  .hasSize(5);
+              assertThat(topicConfig("raise-in", "retention.ms")).isEqualTo("7200000");
+            });
+    await()
+        .atMost(READY_WITHIN)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        PipelineStatus.get(kube.client(), NS, "raise")
+                            .getStatus()
+                            .getTopics()
+                            .get(0)
+                            .getPartitions())
+                    .isEqualTo(5));
   }
 
   @Test
@@ -167,33 +226,65 @@ class PipelineStoriesTest {
     StreamingPipeline pipeline = mongoPipeline("larger");
     create(pipeline);
 
-    Condition topics = PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE,
-        "PartitionsDecreased", READY_WITHIN);
+    Condition topics =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.TOPICS_READY,
+            Conditions.TRUE,
+            "PartitionsDecreased",
+            READY_WITHIN);
     assertThat(topics.getMessage()).contains("larger-in has 4");
-    assertThat(kafka.describeTopics(List.of("larger-in")).allTopicNames().get().get("larger-in").partitions())
+    assertThat(
+            kafka
+                .describeTopics(List.of("larger-in"))
+                .allTopicNames()
+                .get()
+                .get("larger-in")
+                .partitions())
         .hasSize(4);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
   }
 
   @Test
   void unreachableKafkaIsReportedAndRecoveryFlipsTheConditionBack() throws Exception {
     int port = closedPort();
-    StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline(NS, "no-kafka", "127.0.0.1:" + port));
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline), values("uri", SharedServers.mongo().connectionString()));
+    StreamingPipeline pipeline =
+        TestPipelines.withMongo(TestPipelines.pipeline(NS, "no-kafka", "127.0.0.1:" + port));
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
+        values("uri", SharedServers.mongo().connectionString()));
     create(pipeline);
 
-    Condition down = PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.FALSE,
-        "KafkaUnavailable", READY_WITHIN);
+    Condition down =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.TOPICS_READY,
+            Conditions.FALSE,
+            "KafkaUnavailable",
+            READY_WITHIN);
     assertThat(down.getMessage()).contains("127.0.0.1:" + port).contains("TimeoutException");
-    assertThat(PipelineStatus.condition(kube.client(), NS, "no-kafka", Conditions.READY)).get()
-        .extracting(Condition::getStatus).isEqualTo(Conditions.FALSE);
+    assertThat(PipelineStatus.condition(kube.client(), NS, "no-kafka", Conditions.READY))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo(Conditions.FALSE);
     assertThat(get("/healthz")).isEqualTo(200);
     assertThat(kafka.listTopics().names().get()).doesNotContain("no-kafka-in");
 
     edit("no-kafka", p -> p.getSpec().getKafka().setBootstrapServers(bootstrap));
-    Condition up = PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready",
-        READY_WITHIN);
-    // times have whole seconds, so a quick recovery may share the failure's second; StatusWriterTest pins the rule
+    Condition up =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.TOPICS_READY,
+            Conditions.TRUE,
+            "Ready",
+            READY_WITHIN);
+    // times have whole seconds, so a quick recovery may share the failure's second;
+    // StatusWriterTest pins the rule
     assertThat(java.time.Instant.parse(up.getLastTransitionTime()))
         .isAfterOrEqualTo(java.time.Instant.parse(down.getLastTransitionTime()));
     assertThat(kafka.listTopics().names().get()).contains("no-kafka-in");
@@ -205,18 +296,41 @@ class PipelineStoriesTest {
     kube.client().secrets().inNamespace(NS).withName(TestPipelines.mongoSecret(pipeline)).delete();
     create(pipeline);
 
-    Condition missing = PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.FALSE,
-        "SecretNotFound", READY_WITHIN);
-    assertThat(missing.getMessage()).contains("Secret stories/no-secret-mongo").contains("sinks.mongodb.uriSecret");
+    Condition missing =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.SINKS_READY,
+            Conditions.FALSE,
+            "SecretNotFound",
+            READY_WITHIN);
+    assertThat(missing.getMessage())
+        .contains("Secret stories/no-secret-mongo")
+        .contains("sinks.mongodb.uriSecret");
 
     kube.secret(NS, "no-secret-mongo", values("other", "x"));
-    Condition noKey = PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.FALSE,
-        "SecretNotFound", READY_WITHIN);
-    await().atMost(READY_WITHIN).untilAsserted(() -> assertThat(PipelineStatus.condition(kube.client(), NS,
-        "no-secret", Conditions.SINKS_READY).orElseThrow().getMessage()).contains("has no key 'uri'"));
+    Condition noKey =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.SINKS_READY,
+            Conditions.FALSE,
+            "SecretNotFound",
+            READY_WITHIN);
+    await()
+        .atMost(READY_WITHIN)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        PipelineStatus.condition(
+                                kube.client(), NS, "no-secret", Conditions.SINKS_READY)
+                            .orElseThrow()
+                            .getMessage())
+                    .contains("has no key 'uri'"));
 
     kube.secret(NS, "no-secret-mongo", values("uri", SharedServers.mongo().connectionString()));
-    PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
     assertThat(noKey.getType()).isEqualTo(Conditions.SINKS_READY);
   }
 
@@ -225,27 +339,65 @@ class PipelineStoriesTest {
     StreamingPipeline pipeline = mongoPipeline("rotate");
     create(pipeline);
     String podName = "rotate-driver";
-    Pod first = await().atMost(READY_WITHIN)
-        .until(() -> kube.client().pods().inNamespace(NS).withName(podName).get(), java.util.Objects::nonNull);
-    // the test plays the kubelet: the driver runs, so nothing but an event brings a reconcile within 2 minutes
-    kube.client().pods().inNamespace(NS).resource(new PodBuilder(first).editOrNewStatus().withPhase("Running")
-        .withContainerStatuses(new ContainerStatusBuilder().withName("spark-kubernetes-driver").withNewState()
-            .withNewRunning().withStartedAt(java.time.Instant.now().toString()).endRunning().endState().build())
-        .endStatus().build()).updateStatus();
-    PipelineStatus.await(kube.client(), pipeline, Conditions.DRIVER_RUNNING, Conditions.TRUE, "DriverRunning",
+    Pod first =
+        await()
+            .atMost(READY_WITHIN)
+            .until(
+                () -> kube.client().pods().inNamespace(NS).withName(podName).get(),
+                java.util.Objects::nonNull);
+    // the test plays the kubelet: the driver runs, so nothing but an event brings a reconcile
+    // within 2 minutes
+    kube.client()
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder(first)
+                .editOrNewStatus()
+                .withPhase("Running")
+                .withContainerStatuses(
+                    new ContainerStatusBuilder()
+                        .withName("spark-kubernetes-driver")
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt(java.time.Instant.now().toString())
+                        .endRunning()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build())
+        .updateStatus();
+    PipelineStatus.await(
+        kube.client(),
+        pipeline,
+        Conditions.DRIVER_RUNNING,
+        Conditions.TRUE,
+        "DriverRunning",
         READY_WITHIN);
 
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline),
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
         values("uri", SharedServers.mongo().connectionString(), "rotated", "yes"));
 
     // well inside the 2-minute resync: only the Secret's own event can have brought this reconcile
-    await("a new driver pod after the Secret's edit").atMost(Duration.ofSeconds(30)).until(
-        () -> java.util.Optional.ofNullable(kube.client().pods().inNamespace(NS).withName(podName).get())
-            .map(p -> p.getMetadata().getUid()).orElse("none"),
-        uid -> !uid.equals("none") && !uid.equals(first.getMetadata().getUid()));
+    await("a new driver pod after the Secret's edit")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                java.util.Optional.ofNullable(
+                        kube.client().pods().inNamespace(NS).withName(podName).get())
+                    .map(p -> p.getMetadata().getUid())
+                    .orElse("none"),
+            uid -> !uid.equals("none") && !uid.equals(first.getMetadata().getUid()));
     Pod second = kube.client().pods().inNamespace(NS).withName(podName).get();
-    String version = kube.client().secrets().inNamespace(NS).withName(TestPipelines.mongoSecret(pipeline)).get()
-        .getMetadata().getResourceVersion();
+    String version =
+        kube.client()
+            .secrets()
+            .inNamespace(NS)
+            .withName(TestPipelines.mongoSecret(pipeline))
+            .get()
+            .getMetadata()
+            .getResourceVersion();
     assertThat(second.getMetadata().getAnnotations())
         .containsEntry("streaming.insight.dev/driver-secret-versions", "rotate-mongo=" + version);
   }
@@ -253,18 +405,34 @@ class PipelineStoriesTest {
   @Test
   void anUnreachableStoreIsReportedAndFixingTheSpecRecovers() throws Exception {
     int port = closedPort();
-    StreamingPipeline pipeline = TestPipelines.withCassandra(TestPipelines.pipeline(NS, "no-store", bootstrap),
-        "127.0.0.1:" + port, cassandraNode.localDatacenter(), false);
+    StreamingPipeline pipeline =
+        TestPipelines.withCassandra(
+            TestPipelines.pipeline(NS, "no-store", bootstrap),
+            "127.0.0.1:" + port,
+            cassandraNode.localDatacenter(),
+            false);
     create(pipeline);
 
-    Condition down = PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.FALSE,
-        "SinkUnreachable", READY_WITHIN);
+    Condition down =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.SINKS_READY,
+            Conditions.FALSE,
+            "SinkUnreachable",
+            READY_WITHIN);
     assertThat(down.getMessage()).contains("127.0.0.1:" + port);
     assertThat(get("/healthz")).isEqualTo(200);
 
-    edit("no-store", p -> p.getSpec().getSinks().getCassandra().setContactPoints(
-        List.of(cassandraNode.contactPoint())));
-    PipelineStatus.await(kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    edit(
+        "no-store",
+        p ->
+            p.getSpec()
+                .getSinks()
+                .getCassandra()
+                .setContactPoints(List.of(cassandraNode.contactPoint())));
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.SINKS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
   }
 
   @Test
@@ -273,18 +441,28 @@ class PipelineStoriesTest {
     pipeline.getSpec().getJob().setSparkConf(Map.of("spark.master", "local[*]"));
     create(pipeline);
 
-    Condition ready = PipelineStatus.await(kube.client(), pipeline, Conditions.READY, Conditions.FALSE,
-        "InvalidSpec", READY_WITHIN);
+    Condition ready =
+        PipelineStatus.await(
+            kube.client(),
+            pipeline,
+            Conditions.READY,
+            Conditions.FALSE,
+            "InvalidSpec",
+            READY_WITHIN);
     assertThat(ready.getMessage()).contains("spec.job.sparkConf");
-    assertThat(PipelineStatus.condition(kube.client(), NS, "invalid", Conditions.TOPICS_READY)).isEmpty();
+    assertThat(PipelineStatus.condition(kube.client(), NS, "invalid", Conditions.TOPICS_READY))
+        .isEmpty();
     assertThat(kafka.listTopics().names().get()).doesNotContain("invalid-in");
-    assertThat(events("invalid")).anySatisfy(e -> {
-      assertThat(e.getReason()).isEqualTo("InvalidSpec");
-      assertThat(e.getType()).isEqualTo("Warning");
-    });
+    assertThat(events("invalid"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("InvalidSpec");
+              assertThat(e.getType()).isEqualTo("Warning");
+            });
 
     edit("invalid", p -> p.getSpec().getJob().setSparkConf(null));
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
     assertThat(kafka.listTopics().names().get()).contains("invalid-in");
   }
 
@@ -292,7 +470,8 @@ class PipelineStoriesTest {
   void deletingWithRetainKeepsTheTopics() throws Exception {
     StreamingPipeline pipeline = mongoPipeline("retain");
     create(pipeline);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
 
     deleteAndAwaitGone("retain");
     assertThat(kafka.listTopics().names().get()).contains("retain-in", "retain.dlq");
@@ -303,26 +482,44 @@ class PipelineStoriesTest {
     StreamingPipeline pipeline = mongoPipeline("collected");
     create(pipeline);
     DriverNames names = DriverNames.of(pipeline);
-    await().atMost(READY_WITHIN).until(() -> kube.client().pods().inNamespace(NS).withName(names.pod()).get() != null);
-    List<Supplier<HasMetadata>> children = List.of(
-        () -> kube.client().configMaps().inNamespace(NS).withName(names.configMap()).get(),
-        () -> kube.client().services().inNamespace(NS).withName(names.service()).get(),
-        () -> kube.client().serviceAccounts().inNamespace(NS).withName(names.serviceAccount()).get(),
-        () -> kube.client().rbac().roles().inNamespace(NS).withName(names.role()).get(),
-        () -> kube.client().rbac().roleBindings().inNamespace(NS).withName(names.roleBinding()).get(),
-        () -> kube.client().pods().inNamespace(NS).withName(names.pod()).get());
+    await()
+        .atMost(READY_WITHIN)
+        .until(() -> kube.client().pods().inNamespace(NS).withName(names.pod()).get() != null);
+    List<Supplier<HasMetadata>> children =
+        List.of(
+            () -> kube.client().configMaps().inNamespace(NS).withName(names.configMap()).get(),
+            () -> kube.client().services().inNamespace(NS).withName(names.service()).get(),
+            () ->
+                kube.client()
+                    .serviceAccounts()
+                    .inNamespace(NS)
+                    .withName(names.serviceAccount())
+                    .get(),
+            () -> kube.client().rbac().roles().inNamespace(NS).withName(names.role()).get(),
+            () ->
+                kube.client()
+                    .rbac()
+                    .roleBindings()
+                    .inNamespace(NS)
+                    .withName(names.roleBinding())
+                    .get(),
+            () -> kube.client().pods().inNamespace(NS).withName(names.pod()).get());
     StreamingPipeline stored = PipelineStatus.get(kube.client(), NS, "collected");
     for (Supplier<HasMetadata> child : children) {
       assertThat(child.get()).isNotNull();
-      assertThat(child.get().getMetadata().getOwnerReferences()).singleElement()
+      assertThat(child.get().getMetadata().getOwnerReferences())
+          .singleElement()
           .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(stored.getMetadata().getUid()));
     }
 
     deleteAndAwaitGone("collected");
 
-    // the operator deletes only the driver pod (gracefully); the real garbage collector removes the rest
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(children).allSatisfy(child -> assertThat(child.get()).isNull()));
+    // the operator deletes only the driver pod (gracefully); the real garbage collector removes the
+    // rest
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(children).allSatisfy(child -> assertThat(child.get()).isNull()));
   }
 
   @Test
@@ -330,30 +527,47 @@ class PipelineStoriesTest {
     StreamingPipeline pipeline = mongoPipeline("drop");
     pipeline.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
     create(pipeline);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
     assertThat(kafka.listTopics().names().get()).contains("drop-in", "drop.dlq");
 
     deleteAndAwaitGone("drop");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(kafka.listTopics().names().get()).doesNotContain("drop-in", "drop.dlq"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(kafka.listTopics().names().get()).doesNotContain("drop-in", "drop.dlq"));
   }
 
   @Test
   void deletingWithDeleteWhileKafkaIsUnreachableGivesUpWithAWarning() throws Exception {
-    StreamingPipeline pipeline = TestPipelines.withMongo(
-        TestPipelines.pipeline(NS, "drop-unreachable", "127.0.0.1:" + closedPort()));
+    StreamingPipeline pipeline =
+        TestPipelines.withMongo(
+            TestPipelines.pipeline(NS, "drop-unreachable", "127.0.0.1:" + closedPort()));
     pipeline.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline), values("uri", SharedServers.mongo().connectionString()));
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
+        values("uri", SharedServers.mongo().connectionString()));
     create(pipeline);
-    PipelineStatus.await(kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.FALSE, "KafkaUnavailable",
+    PipelineStatus.await(
+        kube.client(),
+        pipeline,
+        Conditions.TOPICS_READY,
+        Conditions.FALSE,
+        "KafkaUnavailable",
         READY_WITHIN);
 
     deleteAndAwaitGone("drop-unreachable");
-    assertThat(events("drop-unreachable")).anySatisfy(e -> {
-      assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getReason()).isEqualTo("KafkaUnavailable");
-      assertThat(e.getMessage()).contains("could not be deleted").contains("drop-unreachable-in");
-    });
+    assertThat(events("drop-unreachable"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("KafkaUnavailable");
+              assertThat(e.getMessage())
+                  .contains("could not be deleted")
+                  .contains("drop-unreachable-in");
+            });
   }
 
   @Test
@@ -364,8 +578,12 @@ class PipelineStoriesTest {
   }
 
   private static StreamingPipeline mongoPipeline(String name) {
-    StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline(NS, name, bootstrap));
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline), values("uri", SharedServers.mongo().connectionString()));
+    StreamingPipeline pipeline =
+        TestPipelines.withMongo(TestPipelines.pipeline(NS, name, bootstrap));
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
+        values("uri", SharedServers.mongo().connectionString()));
     return pipeline;
   }
 
@@ -379,12 +597,15 @@ class PipelineStoriesTest {
 
   private static void deleteAndAwaitGone(String name) {
     kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName(name).delete();
-    await().atMost(Duration.ofSeconds(60)).until(() -> PipelineStatus.get(kube.client(), NS, name) == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> PipelineStatus.get(kube.client(), NS, name) == null);
   }
 
   private static List<Event> events(String name) {
     return kube.client().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   private static String topicConfig(String topic, String key) throws Exception {
@@ -393,7 +614,10 @@ class PipelineStoriesTest {
   }
 
   private static int get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

@@ -43,235 +43,306 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * The pipeline's Spark Streaming job: Kafka direct stream -> transform -> idempotent upserts into every sink ->
- * the batch's end offsets into each sink's offset store -> commitAsync to the consumer group (monitoring only).
+ * The pipeline's Spark Streaming job: Kafka direct stream -> transform -> idempotent upserts into
+ * every sink -> the batch's end offsets into each sink's offset store -> commitAsync to the
+ * consumer group (monitoring only).
  */
 public final class PipelineJob {
 
-    /** Environment variable naming the JobConfig file when no argument is given. */
-    public static final String CONFIG_ENV = "PIPELINE_JOB_CONFIG";
+  /** Environment variable naming the JobConfig file when no argument is given. */
+  public static final String CONFIG_ENV = "PIPELINE_JOB_CONFIG";
 
-    private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-    private static final Duration LAG_PROBE_WAIT = Duration.ofSeconds(2);
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+  private static final Duration LAG_PROBE_WAIT = Duration.ofSeconds(2);
 
-    private final JobConfig config;
-    private final SparkConf conf;
-    private final Function<String, String> environment;
-    private final PipelineKey pipeline;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private boolean offsetWrites = true;
+  private final JobConfig config;
+  private final SparkConf conf;
+  private final Function<String, String> environment;
+  private final PipelineKey pipeline;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private boolean offsetWrites = true;
 
-    public PipelineJob(JobConfig config, SparkConf conf, Function<String, String> environment) {
-        this.config = config;
-        this.conf = conf;
-        this.environment = environment;
-        this.pipeline = config.pipeline().key();
+  public PipelineJob(JobConfig config, SparkConf conf, Function<String, String> environment) {
+    this.config = config;
+    this.conf = conf;
+    this.environment = environment;
+    this.pipeline = config.pipeline().key();
+  }
+
+  /**
+   * Runs the job until SIGTERM (exit 0 once the generated batches stored their offsets) or a
+   * failure (exit 1).
+   */
+  public static void main(String[] args) {
+    String path = args.length > 0 ? args[0] : System.getenv(CONFIG_ENV);
+    if (path == null) {
+      System.err.println("usage: PipelineJob <jobconfig.json> (or set " + CONFIG_ENV + ")");
+      System.exit(2);
     }
-
-    /** Runs the job until SIGTERM (exit 0 once the generated batches stored their offsets) or a failure (exit 1). */
-    public static void main(String[] args) {
-        String path = args.length > 0 ? args[0] : System.getenv(CONFIG_ENV);
-        if (path == null) {
-            System.err.println("usage: PipelineJob <jobconfig.json> (or set " + CONFIG_ENV + ")");
-            System.exit(2);
-        }
-        PipelineJob job = new PipelineJob(JobConfig.read(Path.of(path)), new SparkConf(), System::getenv);
-        // replaces the JVM's default TERM action (exit 143 via shutdown hooks) with a graceful stop and exit 0
-        Signal.handle(new Signal("TERM"), signal -> job.requestStop());
-        int code;
-        try {
-            code = job.run();
-        } catch (RuntimeException e) {
-            LOG.error("pipeline {} failed to start: {}", job.pipeline, e.toString(), e);
-            code = 1;
-        }
-        System.exit(code);
+    PipelineJob job =
+        new PipelineJob(JobConfig.read(Path.of(path)), new SparkConf(), System::getenv);
+    // replaces the JVM's default TERM action (exit 143 via shutdown hooks) with a graceful stop and
+    // exit 0
+    Signal.handle(new Signal("TERM"), signal -> job.requestStop());
+    int code;
+    try {
+      code = job.run();
+    } catch (RuntimeException e) {
+      LOG.error("pipeline {} failed to start: {}", job.pipeline, e.toString(), e);
+      code = 1;
     }
+    System.exit(code);
+  }
 
-    /**
-     * Leaves the offset stores unwritten. This gives up exactly-once; it exists only so the benchmark can measure
-     * what the offset writes cost.
-     */
-    public PipelineJob withoutOffsetWrites() {
-        offsetWrites = false;
-        return this;
+  /**
+   * Leaves the offset stores unwritten. This gives up exactly-once; it exists only so the benchmark
+   * can measure what the offset writes cost.
+   */
+  public PipelineJob withoutOffsetWrites() {
+    offsetWrites = false;
+    return this;
+  }
+
+  /** Asks the running job to finish its batch, store its offsets and return. */
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  /** Runs until {@link #requestStop()} (returns 0) or a batch fails (returns 1). */
+  public int run() {
+    configureSpark();
+    Map<String, Object> clientProperties = config.kafka().clientProperties(environment);
+    JavaStreamingContext ssc =
+        new JavaStreamingContext(
+            conf, Durations.milliseconds(config.stream().batchIntervalDuration().toMillis()));
+    try (SinkSet sinks = SinkSet.open(config, conf, environment);
+        KafkaProbe probe = new KafkaProbe(config.kafka().bootstrapServers(), clientProperties)) {
+      probe.createTopicIfMissing(config.deadLetter().topic());
+      Map<TopicPartition, Long> start = startingOffsets(sinks, probe);
+
+      JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream =
+          KafkaUtils.createDirectStream(
+              ssc,
+              LocationStrategies.PreferConsistent(),
+              new AssignedPartitions(
+                  kafkaParams(clientProperties),
+                  start,
+                  config.kafka().topics(),
+                  probe,
+                  config.stream().partitionDiscoveryDuration()));
+      LongAccumulator written = ssc.sparkContext().sc().longAccumulator("rows written");
+      LongAccumulator rejected = ssc.sparkContext().sc().longAccumulator("records rejected");
+      PartitionWriter writer = sinks.partitionWriter(conf, clientProperties, written, rejected);
+      BatchCounters counters = new BatchCounters(written, rejected);
+      stream.foreachRDD(
+          (rdd, time) -> processBatch(rdd, time, writer, sinks, probe, stream, counters));
+
+      ssc.start();
+      LOG.info(
+          "pipeline {} started: topics {}, {} partitions, sinks {}, batch interval {}",
+          pipeline,
+          config.kafka().topics(),
+          start.size(),
+          sinks.offsetStores().keySet(),
+          config.stream().batchInterval());
+      return awaitStopOrFailure(ssc);
+    } finally {
+      ssc.stop(true, false); // no-op when already stopped
     }
+  }
 
-    /** Asks the running job to finish its batch, store its offsets and return. */
-    public void requestStop() {
-        stopRequested.countDown();
+  private int awaitStopOrFailure(JavaStreamingContext ssc) {
+    try {
+      while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
+        if (ssc.awaitTerminationOrTimeout(1)) {
+          LOG.error("pipeline {}: the streaming context stopped on its own", pipeline);
+          return 1;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // a failed batch: its offsets were not stored, so a restart replays it
+      LOG.error(
+          "pipeline {}: a batch failed, stopping (a restart resumes from the stored offsets): {}",
+          pipeline,
+          e.toString(),
+          e);
+      return 1;
     }
+    LOG.info("pipeline {}: stop requested, finishing the batches already generated", pipeline);
+    ssc.stop(true, true);
+    LOG.info("pipeline {}: stopped gracefully", pipeline);
+    return 0;
+  }
 
-    /** Runs until {@link #requestStop()} (returns 0) or a batch fails (returns 1). */
-    public int run() {
-        configureSpark();
-        Map<String, Object> clientProperties = config.kafka().clientProperties(environment);
-        JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.milliseconds(
-                config.stream().batchIntervalDuration().toMillis()));
-        try (SinkSet sinks = SinkSet.open(config, conf, environment);
-             KafkaProbe probe = new KafkaProbe(config.kafka().bootstrapServers(), clientProperties)) {
-            probe.createTopicIfMissing(config.deadLetter().topic());
-            Map<TopicPartition, Long> start = startingOffsets(sinks, probe);
-
-            JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(ssc,
-                    LocationStrategies.PreferConsistent(),
-                    new AssignedPartitions(kafkaParams(clientProperties), start, config.kafka().topics(), probe,
-                            config.stream().partitionDiscoveryDuration()));
-            LongAccumulator written = ssc.sparkContext().sc().longAccumulator("rows written");
-            LongAccumulator rejected = ssc.sparkContext().sc().longAccumulator("records rejected");
-            PartitionWriter writer = sinks.partitionWriter(conf, clientProperties, written, rejected);
-            BatchCounters counters = new BatchCounters(written, rejected);
-            stream.foreachRDD((rdd, time) -> processBatch(rdd, time, writer, sinks, probe, stream, counters));
-
-            ssc.start();
-            LOG.info("pipeline {} started: topics {}, {} partitions, sinks {}, batch interval {}", pipeline,
-                    config.kafka().topics(), start.size(), sinks.offsetStores().keySet(), config.stream().batchInterval());
-            return awaitStopOrFailure(ssc);
-        } finally {
-            ssc.stop(true, false); // no-op when already stopped
-        }
+  private void processBatch(
+      JavaRDD<ConsumerRecord<byte[], byte[]>> rdd,
+      Time time,
+      PartitionWriter writer,
+      SinkSet sinks,
+      KafkaProbe probe,
+      JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream,
+      BatchCounters counters) {
+    long started = System.nanoTime();
+    OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
+    long records = 0;
+    List<PartitionOffset> ends = new ArrayList<>();
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (OffsetRange r : ranges) {
+      records += r.count();
+      partitions.add(r.topicPartition());
+      if (r.count() > 0) {
+        ends.add(new PartitionOffset(r.topic(), r.partition(), r.untilOffset()));
+      }
     }
-
-    private int awaitStopOrFailure(JavaStreamingContext ssc) {
-        try {
-            while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
-                if (ssc.awaitTerminationOrTimeout(1)) {
-                    LOG.error("pipeline {}: the streaming context stopped on its own", pipeline);
-                    return 1;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // a failed batch: its offsets were not stored, so a restart replays it
-            LOG.error("pipeline {}: a batch failed, stopping (a restart resumes from the stored offsets): {}", pipeline,
-                    e.toString(), e);
-            return 1;
-        }
-        LOG.info("pipeline {}: stop requested, finishing the batches already generated", pipeline);
-        ssc.stop(true, true);
-        LOG.info("pipeline {}: stopped gracefully", pipeline);
-        return 0;
+    long lag = lagAtStart(ranges, probe, partitions);
+    long rowsBefore = counters.written.value();
+    long rejectedBefore = counters.rejected.value();
+    if (records > 0) {
+      rdd.foreachPartition(writer);
+      if (offsetWrites) {
+        // only after every sink acknowledged the rows: a crash before this line replays the batch
+        sinks.offsetStores().values().forEach(store -> store.write(pipeline, ends));
+      }
+      ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
     }
+    long rows = counters.written.value() - rowsBefore;
+    long rejected = counters.rejected.value() - rejectedBefore;
+    LOG.info(
+        "batch {} records={} rows={} rejected={} (total rejected {}) partitions={} durationMs={} lagAtStart={}",
+        Instant.ofEpochMilli(time.milliseconds()),
+        records,
+        rows,
+        rejected,
+        counters.rejected.value(),
+        ranges.length,
+        (System.nanoTime() - started) / 1_000_000,
+        lag);
+  }
 
-    private void processBatch(JavaRDD<ConsumerRecord<byte[], byte[]>> rdd, Time time, PartitionWriter writer,
-                              SinkSet sinks, KafkaProbe probe, JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream,
-                              BatchCounters counters) {
-        long started = System.nanoTime();
-        OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
-        long records = 0;
-        List<PartitionOffset> ends = new ArrayList<>();
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (OffsetRange r : ranges) {
-            records += r.count();
-            partitions.add(r.topicPartition());
-            if (r.count() > 0) {
-                ends.add(new PartitionOffset(r.topic(), r.partition(), r.untilOffset()));
-            }
-        }
-        long lag = lagAtStart(ranges, probe, partitions);
-        long rowsBefore = counters.written.value();
-        long rejectedBefore = counters.rejected.value();
-        if (records > 0) {
-            rdd.foreachPartition(writer);
-            if (offsetWrites) {
-                // only after every sink acknowledged the rows: a crash before this line replays the batch
-                sinks.offsetStores().values().forEach(store -> store.write(pipeline, ends));
-            }
-            ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
-        }
-        long rows = counters.written.value() - rowsBefore;
-        long rejected = counters.rejected.value() - rejectedBefore;
-        LOG.info("batch {} records={} rows={} rejected={} (total rejected {}) partitions={} durationMs={} lagAtStart={}",
-                Instant.ofEpochMilli(time.milliseconds()), records, rows, rejected, counters.rejected.value(), ranges.length,
-                (System.nanoTime() - started) / 1_000_000, lag);
+  private static long lagAtStart(
+      OffsetRange[] ranges, KafkaProbe probe, List<TopicPartition> partitions) {
+    try {
+      // for the log line only: a slow broker must not hold the batch (and so every sink write) up
+      Map<TopicPartition, Long> latest = probe.latest(partitions, LAG_PROBE_WAIT);
+      long lag = 0;
+      for (OffsetRange r : ranges) {
+        lag +=
+            Math.max(0, latest.getOrDefault(r.topicPartition(), r.untilOffset()) - r.fromOffset());
+      }
+      return lag;
+    } catch (RuntimeException e) {
+      return -1; // lag is for the log line only: never fail a batch over it
     }
+  }
 
-    private static long lagAtStart(OffsetRange[] ranges, KafkaProbe probe, List<TopicPartition> partitions) {
-        try {
-            // for the log line only: a slow broker must not hold the batch (and so every sink write) up
-            Map<TopicPartition, Long> latest = probe.latest(partitions, LAG_PROBE_WAIT);
-            long lag = 0;
-            for (OffsetRange r : ranges) {
-                lag += Math.max(0, latest.getOrDefault(r.topicPartition(), r.untilOffset()) - r.fromOffset());
-            }
-            return lag;
-        } catch (RuntimeException e) {
-            return -1; // lag is for the log line only: never fail a batch over it
-        }
+  private Map<TopicPartition, Long> startingOffsets(SinkSet sinks, KafkaProbe probe) {
+    Set<TopicPartition> partitions = probe.partitions(config.kafka().topics());
+    List<List<PartitionOffset>> stored = new ArrayList<>();
+    for (Map.Entry<String, OffsetStore> store : sinks.offsetStores().entrySet()) {
+      List<PartitionOffset> offsets = store.getValue().read(pipeline);
+      LOG.info(
+          "pipeline {}: {} stored offsets in {}: {}",
+          pipeline,
+          offsets.size(),
+          store.getKey(),
+          offsets);
+      stored.add(offsets);
     }
+    StartingPositions positions =
+        StartingPositions.resolve(
+            partitions,
+            stored,
+            config.kafka().startingOffsets(),
+            probe.earliest(partitions),
+            probe.latest(partitions),
+            Instant.now());
+    for (RetentionGap gap : positions.gaps()) {
+      LOG.warn(
+          "!!! DATA LOSS: pipeline {} never read {} records of {}-{} (offsets {} to {}): Kafka retention deleted"
+              + " them first. Recorded in the offset stores; continuing from offset {}.",
+          pipeline,
+          gap.lost(),
+          gap.topic(),
+          gap.partition(),
+          gap.fromOffset(),
+          gap.toOffset() - 1,
+          gap.toOffset());
+      sinks.offsetStores().values().forEach(store -> store.recordGap(pipeline, gap));
+    }
+    if (!positions.gaps().isEmpty()) {
+      // the lost records are not pending work: store the new start so lag readers do not count them
+      List<PartitionOffset> moved =
+          positions.gaps().stream()
+              .map(g -> new PartitionOffset(g.topic(), g.partition(), g.toOffset()))
+              .toList();
+      sinks.offsetStores().values().forEach(store -> store.write(pipeline, moved));
+    }
+    LOG.info(
+        "pipeline {}: starting at {}",
+        pipeline,
+        new java.util.TreeMap<>(
+            positions.offsets().entrySet().stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        e -> e.getKey().toString(), Map.Entry::getValue))));
+    return positions.offsets();
+  }
 
-    private Map<TopicPartition, Long> startingOffsets(SinkSet sinks, KafkaProbe probe) {
-        Set<TopicPartition> partitions = probe.partitions(config.kafka().topics());
-        List<List<PartitionOffset>> stored = new ArrayList<>();
-        for (Map.Entry<String, OffsetStore> store : sinks.offsetStores().entrySet()) {
-            List<PartitionOffset> offsets = store.getValue().read(pipeline);
-            LOG.info("pipeline {}: {} stored offsets in {}: {}", pipeline, offsets.size(), store.getKey(), offsets);
-            stored.add(offsets);
-        }
-        StartingPositions positions = StartingPositions.resolve(partitions, stored, config.kafka().startingOffsets(),
-                probe.earliest(partitions), probe.latest(partitions), Instant.now());
-        for (RetentionGap gap : positions.gaps()) {
-            LOG.warn("!!! DATA LOSS: pipeline {} never read {} records of {}-{} (offsets {} to {}): Kafka retention deleted"
-                            + " them first. Recorded in the offset stores; continuing from offset {}.", pipeline, gap.lost(),
-                    gap.topic(), gap.partition(), gap.fromOffset(), gap.toOffset() - 1, gap.toOffset());
-            sinks.offsetStores().values().forEach(store -> store.recordGap(pipeline, gap));
-        }
-        if (!positions.gaps().isEmpty()) {
-            // the lost records are not pending work: store the new start so lag readers do not count them
-            List<PartitionOffset> moved = positions.gaps().stream()
-                    .map(g -> new PartitionOffset(g.topic(), g.partition(), g.toOffset())).toList();
-            sinks.offsetStores().values().forEach(store -> store.write(pipeline, moved));
-        }
-        LOG.info("pipeline {}: starting at {}", pipeline, new java.util.TreeMap<>(positions.offsets().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
-        return positions.offsets();
-    }
+  private Map<String, Object> kafkaParams(Map<String, Object> clientProperties) {
+    Map<String, Object> params = new HashMap<>(clientProperties);
+    params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    params.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().consumerGroup());
+    params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // the driver seeks every partition explicitly; this only covers a partition Kafka could not
+    // position
+    params.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return params;
+  }
 
-    private Map<String, Object> kafkaParams(Map<String, Object> clientProperties) {
-        Map<String, Object> params = new HashMap<>(clientProperties);
-        params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        params.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().consumerGroup());
-        params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // the driver seeks every partition explicitly; this only covers a partition Kafka could not position
-        params.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return params;
+  private void configureSpark() {
+    conf.setIfMissing(
+        "spark.app.name",
+        "pipeline-" + config.pipeline().namespace() + "-" + config.pipeline().name());
+    conf.set("spark.streaming.backpressure.enabled", config.stream().backpressure().toString());
+    if (config.stream().maxRatePerPartition() != null) {
+      conf.set(
+          "spark.streaming.kafka.maxRatePerPartition",
+          config.stream().maxRatePerPartition().toString());
     }
+    // the job stops gracefully itself on SIGTERM; Spark's own hook would stop it a second time
+    conf.set("spark.streaming.stopGracefullyOnShutdown", "false");
+    conf.setIfMissing("spark.ui.enabled", "false");
+    CassandraSinkConfig c = config.sinks().cassandra();
+    if (c != null) {
+      conf.set("spark.cassandra.connection.host", String.join(",", c.hosts()));
+      conf.set("spark.cassandra.connection.port", Integer.toString(c.port()));
+      conf.set("spark.cassandra.connection.localDC", c.localDatacenter());
+      // measured here: 10.2k rows/s against 7.3k with the default of 5 (see runtime-facts)
+      conf.setIfMissing("spark.cassandra.output.concurrent.writes", "128");
+      if (c.usernameEnv() != null) {
+        conf.set(
+            "spark.cassandra.auth.username",
+            required(c.usernameEnv(), "sinks.cassandra.usernameEnv"));
+        conf.set(
+            "spark.cassandra.auth.password",
+            required(c.passwordEnv(), "sinks.cassandra.passwordEnv"));
+      }
+    }
+  }
 
-    private void configureSpark() {
-        conf.setIfMissing("spark.app.name", "pipeline-" + config.pipeline().namespace() + "-" + config.pipeline().name());
-        conf.set("spark.streaming.backpressure.enabled", config.stream().backpressure().toString());
-        if (config.stream().maxRatePerPartition() != null) {
-            conf.set("spark.streaming.kafka.maxRatePerPartition", config.stream().maxRatePerPartition().toString());
-        }
-        // the job stops gracefully itself on SIGTERM; Spark's own hook would stop it a second time
-        conf.set("spark.streaming.stopGracefullyOnShutdown", "false");
-        conf.setIfMissing("spark.ui.enabled", "false");
-        CassandraSinkConfig c = config.sinks().cassandra();
-        if (c != null) {
-            conf.set("spark.cassandra.connection.host", String.join(",", c.hosts()));
-            conf.set("spark.cassandra.connection.port", Integer.toString(c.port()));
-            conf.set("spark.cassandra.connection.localDC", c.localDatacenter());
-            // measured here: 10.2k rows/s against 7.3k with the default of 5 (see runtime-facts)
-            conf.setIfMissing("spark.cassandra.output.concurrent.writes", "128");
-            if (c.usernameEnv() != null) {
-                conf.set("spark.cassandra.auth.username", required(c.usernameEnv(), "sinks.cassandra.usernameEnv"));
-                conf.set("spark.cassandra.auth.password", required(c.passwordEnv(), "sinks.cassandra.passwordEnv"));
-            }
-        }
+  private String required(String variable, String field) {
+    String value = environment.apply(variable);
+    if (value == null) {
+      throw new IllegalStateException(
+          "environment variable " + variable + " (" + field + ") is not set");
     }
+    return value;
+  }
 
-    private String required(String variable, String field) {
-        String value = environment.apply(variable);
-        if (value == null) {
-            throw new IllegalStateException("environment variable " + variable + " (" + field + ") is not set");
-        }
-        return value;
-    }
-
-    /** The job-wide accumulators a batch reads its deltas from. */
-    private record BatchCounters(LongAccumulator written, LongAccumulator rejected) {
-    }
+  /** The job-wide accumulators a batch reads its deltas from. */
+  private record BatchCounters(LongAccumulator written, LongAccumulator rejected) {}
 }

@@ -25,16 +25,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A one-node Kubernetes cluster on this machine: a real control plane (etcd, kube-apiserver and
- * kube-controller-manager, built from source; see {@link EmbeddedKubernetes}) with the StreamingPipeline CRD
- * installed, a scheduling step binding pods to the node, a node agent doing a kubelet's part for driver pods
- * (child JVMs, pod status, graceful deletion, {@code kubectl logs}), and the real operator running against it
- * unchanged. Each part acts with its own identity: the scheduler as {@code system:kube-scheduler}, the node
- * agent as {@code system:node:local}, the operator and the user as the cluster's administrator.
+ * kube-controller-manager, built from source; see {@link EmbeddedKubernetes}) with the
+ * StreamingPipeline CRD installed, a scheduling step binding pods to the node, a node agent doing a
+ * kubelet's part for driver pods (child JVMs, pod status, graceful deletion, {@code kubectl logs}),
+ * and the real operator running against it unchanged. Each part acts with its own identity: the
+ * scheduler as {@code system:kube-scheduler}, the node agent as {@code system:node:local}, the
+ * operator and the user as the cluster's administrator.
  */
 public final class LocalCluster implements AutoCloseable {
 
-  /** The CRD as generated into {@code crds/} and copied into this module's resources by the build. */
-  static final String CRD_RESOURCE = "META-INF/streaming-pipeline/crds/streamingpipelines.streaming.insight.dev-v1.yml";
+  /**
+   * The CRD as generated into {@code crds/} and copied into this module's resources by the build.
+   */
+  static final String CRD_RESOURCE =
+      "META-INF/streaming-pipeline/crds/streamingpipelines.streaming.insight.dev-v1.yml";
+
   public static final String HOST = "127.0.0.1";
   public static final String DEFAULT_NAMESPACE = "default";
   private static final Duration CRD_ESTABLISHED = Duration.ofSeconds(30);
@@ -56,12 +61,14 @@ public final class LocalCluster implements AutoCloseable {
    *
    * @param workDir where pods get their folders and logs
    * @param operatorSettings the operator's settings (its health port, lag interval)
-   * @param startOperator whether to start the operator (a cluster without it is a control plane and a node)
+   * @param startOperator whether to start the operator (a cluster without it is a control plane and
+   *     a node)
    */
   public record Options(Path workDir, OperatorSettings operatorSettings, boolean startOperator) {
 
     public static Options defaults(Path workDir) {
-      return new Options(workDir, OperatorSettings.defaults().withLagInterval(Duration.ofSeconds(2)), true);
+      return new Options(
+          workDir, OperatorSettings.defaults().withLagInterval(Duration.ofSeconds(2)), true);
     }
 
     public Options withOperatorSettings(OperatorSettings settings) {
@@ -77,13 +84,15 @@ public final class LocalCluster implements AutoCloseable {
     this.controlPlane = controlPlane;
     this.client = client(controlPlane.kubeconfig());
     this.schedulerClient = client(controlPlane.kubeconfigFor("system:kube-scheduler"));
-    this.nodeClient = client(controlPlane.kubeconfigFor("system:node:" + PodRunner.NODE_NAME, "system:nodes"));
+    this.nodeClient =
+        client(controlPlane.kubeconfigFor("system:node:" + PodRunner.NODE_NAME, "system:nodes"));
   }
 
   /**
    * Starts the control plane, installs the CRD, registers the node, then starts the operator.
    *
-   * @throws LocalClusterException with one line saying what went wrong (binaries not built, a missing CRD)
+   * @throws LocalClusterException with one line saying what went wrong (binaries not built, a
+   *     missing CRD)
    */
   public static LocalCluster start(Options options) {
     CustomResourceDefinition crd = loadCrd();
@@ -97,17 +106,28 @@ public final class LocalCluster implements AutoCloseable {
     try {
       cluster = new LocalCluster(controlPlane);
       cluster.client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      cluster.client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(LocalCluster::established, CRD_ESTABLISHED.toSeconds(), TimeUnit.SECONDS);
+      cluster
+          .client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(
+              LocalCluster::established, CRD_ESTABLISHED.toSeconds(), TimeUnit.SECONDS);
       cluster.scheduler = new LocalScheduler(cluster.schedulerClient, PodRunner.NODE_NAME).start();
-      cluster.podRunner = new PodRunner(cluster.nodeClient, JobRuntime.recorded(), options.workDir());
-      cluster.kubelet = KubeletEndpoint.start(controlPlane.kubeletServerTls(PodRunner.NODE_NAME),
-          cluster.podRunner, EmbeddedKubernetes.KUBELET_CLIENT_USER);
+      cluster.podRunner =
+          new PodRunner(cluster.nodeClient, JobRuntime.recorded(), options.workDir());
+      cluster.kubelet =
+          KubeletEndpoint.start(
+              controlPlane.kubeletServerTls(PodRunner.NODE_NAME),
+              cluster.podRunner,
+              EmbeddedKubernetes.KUBELET_CLIENT_USER);
       cluster.podRunner.register(cluster.kubelet.port()).start();
       if (options.startOperator()) {
         cluster.operator = new PipelineOperator(cluster.client, options.operatorSettings()).start();
       }
-      LOG.info("local cluster up: API server {}, pods under {}", cluster.apiUrl(), options.workDir());
+      LOG.info(
+          "local cluster up: API server {}, pods under {}", cluster.apiUrl(), options.workDir());
       return cluster;
     } catch (RuntimeException e) {
       if (cluster != null) {
@@ -115,17 +135,24 @@ public final class LocalCluster implements AutoCloseable {
       } else {
         controlPlane.stop();
       }
-      throw e instanceof LocalClusterException ? e : new LocalClusterException("the local cluster did not start: "
-          + rootMessage(e), e);
+      throw e instanceof LocalClusterException
+          ? e
+          : new LocalClusterException("the local cluster did not start: " + rootMessage(e), e);
     }
   }
 
-  /** A new administrator's client of this cluster (namespace {@value #DEFAULT_NAMESPACE}); the caller closes it. */
+  /**
+   * A new administrator's client of this cluster (namespace {@value #DEFAULT_NAMESPACE}); the
+   * caller closes it.
+   */
   public KubernetesClient newClient() {
     return client(controlPlane.kubeconfig());
   }
 
-  /** A new client acting as {@code user} in {@code groups} (a client certificate); the caller closes it. */
+  /**
+   * A new client acting as {@code user} in {@code groups} (a client certificate); the caller closes
+   * it.
+   */
   public KubernetesClient clientAs(String user, String... groups) {
     return client(controlPlane.kubeconfigFor(user, groups));
   }
@@ -154,8 +181,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Writes the administrator's kubeconfig (client certificate and key, the cluster CA) where kubectl can use it;
-   * the file holds a private key, so only its owner may read it.
+   * Writes the administrator's kubeconfig (client certificate and key, the cluster CA) where
+   * kubectl can use it; the file holds a private key, so only its owner may read it.
    */
   public Path writeKubeconfig(Path file) {
     try {
@@ -164,18 +191,21 @@ public final class LocalCluster implements AutoCloseable {
         Files.createDirectories(parent);
       }
       Files.deleteIfExists(file);
-      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, Files.readString(controlPlane.kubeconfig()));
       return file;
     } catch (IOException e) {
-      throw new LocalClusterException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+      throw new LocalClusterException(
+          "cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Stops the operator, then every pod's JVM (SIGTERM, grace, SIGKILL), then the node's endpoint, the scheduler
-   * and the control plane. Idempotent.
+   * Stops the operator, then every pod's JVM (SIGTERM, grace, SIGKILL), then the node's endpoint,
+   * the scheduler and the control plane. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -224,18 +254,21 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static boolean established(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
-        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   static CustomResourceDefinition loadCrd() {
     try (InputStream in = LocalCluster.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
       if (in == null) {
-        throw new LocalClusterException(CRD_RESOURCE + " is not on the classpath; rebuild local-cluster");
+        throw new LocalClusterException(
+            CRD_RESOURCE + " is not on the classpath; rebuild local-cluster");
       }
-      return Serialization.unmarshal(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-          CustomResourceDefinition.class);
+      return Serialization.unmarshal(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), CustomResourceDefinition.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

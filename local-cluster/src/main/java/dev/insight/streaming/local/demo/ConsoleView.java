@@ -12,18 +12,30 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * The demo's screen, redrawn every second: the row {@code kubectl get sp} shows (the API server's table), the
- * per-partition lag, the evaluation, sink counts.
+ * The demo's screen, redrawn every second: the row {@code kubectl get sp} shows (the API server's
+ * table), the per-partition lag, the evaluation, sink counts.
  */
 final class ConsoleView {
 
   private static final int MAX_PARTITION_ROWS = 12;
 
-  /** Everything the screen shows at one moment; {@code table} is the server's header and row (empty if none). */
-  record Frame(StreamingPipeline pipeline, List<List<String>> table, EventProducer producer, OptionalLong cassandraRows, String cassandraTable,
-      OptionalLong mongoDocuments, String mongoCollection, DemoMilestones milestones, String apiUrl,
-      String kubeconfig, String driverLog, Instant now) {
-  }
+  /**
+   * Everything the screen shows at one moment; {@code table} is the server's header and row (empty
+   * if none).
+   */
+  record Frame(
+      StreamingPipeline pipeline,
+      List<List<String>> table,
+      EventProducer producer,
+      OptionalLong cassandraRows,
+      String cassandraTable,
+      OptionalLong mongoDocuments,
+      String mongoCollection,
+      DemoMilestones milestones,
+      String apiUrl,
+      String kubeconfig,
+      String driverLog,
+      Instant now) {}
 
   String render(Frame f) {
     StringBuilder out = new StringBuilder();
@@ -39,26 +51,49 @@ final class ConsoleView {
     }
     out.append('\n');
 
-    LagStatus lag = f.pipeline() == null || f.pipeline().getStatus() == null ? null : f.pipeline().getStatus().getLag();
+    LagStatus lag =
+        f.pipeline() == null || f.pipeline().getStatus() == null
+            ? null
+            : f.pipeline().getStatus().getLag();
     if (lag == null) {
       out.append("lag: not evaluated yet\n");
     } else {
-      out.append(String.format(Locale.ROOT, "lag: %s   total %s   max %s   %s s behind   source %s   evaluated %s%n",
-          lag.getEvaluation(), orDash(lag.getTotal()), orDash(lag.getMax()), orDash(lag.getSecondsBehind()),
-          orDash(lag.getSource()), orDash(lag.getEvaluatedAt())));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "lag: %s   total %s   max %s   %s s behind   source %s   evaluated %s%n",
+              lag.getEvaluation(),
+              orDash(lag.getTotal()),
+              orDash(lag.getMax()),
+              orDash(lag.getSecondsBehind()),
+              orDash(lag.getSource()),
+              orDash(lag.getEvaluatedAt())));
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("TOPIC", "PARTITION", "PROCESSED", "END", "LAG", "EVALUATION"));
       List<PartitionLag> partitions = lag.getPartitions() == null ? List.of() : lag.getPartitions();
-      partitions.stream().limit(MAX_PARTITION_ROWS).forEach(p -> rows.add(List.of(p.getTopic(),
-          String.valueOf(p.getPartition()), String.valueOf(p.getProcessed()), String.valueOf(p.getEnd()),
-          String.valueOf(p.getLag()), String.valueOf(p.getEvaluation()))));
+      partitions.stream()
+          .limit(MAX_PARTITION_ROWS)
+          .forEach(
+              p ->
+                  rows.add(
+                      List.of(
+                          p.getTopic(),
+                          String.valueOf(p.getPartition()),
+                          String.valueOf(p.getProcessed()),
+                          String.valueOf(p.getEnd()),
+                          String.valueOf(p.getLag()),
+                          String.valueOf(p.getEvaluation()))));
       table(out, rows);
       if (partitions.size() > MAX_PARTITION_ROWS) {
-        out.append("  ... ").append(partitions.size() - MAX_PARTITION_ROWS).append(" more partitions\n");
+        out.append("  ... ")
+            .append(partitions.size() - MAX_PARTITION_ROWS)
+            .append(" more partitions\n");
       }
     }
     out.append('\n');
-    if (f.pipeline() != null && f.pipeline().getStatus() != null && f.pipeline().getStatus().getConditions() != null) {
+    if (f.pipeline() != null
+        && f.pipeline().getStatus() != null
+        && f.pipeline().getStatus().getConditions() != null) {
       out.append("conditions:");
       for (Condition c : f.pipeline().getStatus().getConditions()) {
         out.append(' ').append(c.getType()).append('=').append(c.getStatus());
@@ -66,19 +101,43 @@ final class ConsoleView {
       out.append('\n');
       f.pipeline().getStatus().getConditions().stream()
           .filter(c -> !"True".equals(c.getStatus()) && c.getMessage() != null)
-          .forEach(c -> out.append("  ").append(c.getType()).append(": ").append(c.getReason()).append(" - ")
-              .append(c.getMessage()).append('\n'));
+          .forEach(
+              c ->
+                  out.append("  ")
+                      .append(c.getType())
+                      .append(": ")
+                      .append(c.getReason())
+                      .append(" - ")
+                      .append(c.getMessage())
+                      .append('\n'));
     }
     EventProducer p = f.producer();
-    out.append(String.format(Locale.ROOT, "producer: %,d events sent to %s (%,d acknowledged%s) at %d/s, %s%n",
-        p.sent(), p.topic(), p.acknowledged(), p.failed() > 0 ? ", " + p.failed() + " failed" : "",
-        p.ratePerSecond(), p.paused() ? "PAUSED" : p.sending() ? "running" : "waiting for the topic"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "producer: %,d events sent to %s (%,d acknowledged%s) at %d/s, %s%n",
+            p.sent(),
+            p.topic(),
+            p.acknowledged(),
+            p.failed() > 0 ? ", " + p.failed() + " failed" : "",
+            p.ratePerSecond(),
+            p.paused() ? "PAUSED" : p.sending() ? "running" : "waiting for the topic"));
     out.append("sinks:   ");
     if (f.cassandraTable() != null) {
-      out.append(String.format(Locale.ROOT, "Cassandra %s %s rows   ", f.cassandraTable(), count(f.cassandraRows())));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "Cassandra %s %s rows   ",
+              f.cassandraTable(),
+              count(f.cassandraRows())));
     }
     if (f.mongoCollection() != null) {
-      out.append(String.format(Locale.ROOT, "MongoDB %s %s documents", f.mongoCollection(), count(f.mongoDocuments())));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "MongoDB %s %s documents",
+              f.mongoCollection(),
+              count(f.mongoDocuments())));
     }
     out.append('\n');
     out.append(f.milestones().describe(f.now())).append('\n');

@@ -27,44 +27,68 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The zero-setup demo: real Kafka, Cassandra and MongoDB-wire servers, the local cluster with the real operator,
- * one pipeline applied, sample events at a steady rate, and a live view until Ctrl-C, which stops everything.
+ * The zero-setup demo: real Kafka, Cassandra and MongoDB-wire servers, the local cluster with the
+ * real operator, one pipeline applied, sample events at a steady rate, and a live view until
+ * Ctrl-C, which stops everything.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Runs a StreamingPipeline end to end on this machine: Kafka -> Spark -> Cassandra and MongoDB.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs a StreamingPipeline end to end on this machine: Kafka -> Spark -> Cassandra and MongoDB.")
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = {"-f", "--file"}, description = "A manifest with one StreamingPipeline (and its Secrets); its"
-      + " server addresses are rewritten to the local servers. Default: examples/demo-pipeline.yaml.")
+  @Option(
+      names = {"-f", "--file"},
+      description =
+          "A manifest with one StreamingPipeline (and its Secrets); its"
+              + " server addresses are rewritten to the local servers. Default: examples/demo-pipeline.yaml.")
   Path file;
 
-  @Option(names = "--rate", defaultValue = "200", description = "Events per second the producer sends (default 200).")
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
+      description = "Events per second the producer sends (default 200).")
   int rate;
 
-  @Option(names = "--events", defaultValue = "0",
-      description = "Pause the producer after this many events (0: never); Enter pauses and resumes too.")
+  @Option(
+      names = "--events",
+      defaultValue = "0",
+      description =
+          "Pause the producer after this many events (0: never); Enter pauses and resumes too.")
   long events;
 
-  @Option(names = "--kubeconfig", description = "Where to write the kubeconfig for kubectl (the cluster's"
-      + " administrator, by client certificate). Default: kubeconfig in the work dir.")
+  @Option(
+      names = "--kubeconfig",
+      description =
+          "Where to write the kubeconfig for kubectl (the cluster's"
+              + " administrator, by client certificate). Default: kubeconfig in the work dir.")
   Path kubeconfig;
 
-  @Option(names = "--work-dir", defaultValue = "demo-data",
+  @Option(
+      names = "--work-dir",
+      defaultValue = "demo-data",
       description = "Where logs and pod folders go; emptied at start (default: ./demo-data).")
   Path workDir;
 
-  @Option(names = "--duration", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+  @Option(
+      names = "--duration",
+      description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
   Long durationSeconds;
 
-  @Option(names = "--plain", description = "Print a new view every few seconds instead of redrawing the screen.")
+  @Option(
+      names = "--plain",
+      description = "Print a new view every few seconds instead of redrawing the screen.")
   boolean plain;
 
   private final PrintStream out = System.out;
   private volatile Running running;
 
   public static void main(String[] args) {
-    // before the first logger exists: the operator's and servers' logs go to a file, the screen is the view's
-    Path log = Path.of(argValue(args, "--work-dir", "demo-data")).toAbsolutePath().resolve("demo.log");
+    // before the first logger exists: the operator's and servers' logs go to a file, the screen is
+    // the view's
+    Path log =
+        Path.of(argValue(args, "--work-dir", "demo-data")).toAbsolutePath().resolve("demo.log");
     System.setProperty("demo.log.file", log.toString());
     System.setProperty("logback.configurationFile", "logback-demo.xml");
     System.exit(new CommandLine(new DemoCommand()).execute(args));
@@ -106,31 +130,56 @@ public final class DemoCommand implements Callable<Integer> {
     Instant start = Instant.now();
     DemoMilestones milestones = new DemoMilestones(start);
     Path work = prepare(workDir);
-    out.println("demo: starting Kafka, Cassandra and the MongoDB-wire server (logs in " + work + ")...");
+    out.println(
+        "demo: starting Kafka, Cassandra and the MongoDB-wire server (logs in " + work + ")...");
     Running r = new Running();
     running = r;
     CompletableFuture<EmbeddedKafka> kafka = CompletableFuture.supplyAsync(EmbeddedKafka::start);
-    CompletableFuture<EmbeddedCassandra> cassandra = CompletableFuture.supplyAsync(EmbeddedCassandra::start);
+    CompletableFuture<EmbeddedCassandra> cassandra =
+        CompletableFuture.supplyAsync(EmbeddedCassandra::start);
     r.mongo = EmbeddedMongo.start();
     r.kafka = join(kafka);
     r.cassandra = join(cassandra);
-    ServerAddresses servers = new ServerAddresses(r.kafka.bootstrapServers(), r.cassandra.contactPoint(),
-        r.cassandra.localDatacenter(), r.mongo.connectionString());
-    out.println("demo: servers up in " + ConsoleView.seconds(Duration.between(start, Instant.now()))
-        + "; starting the local cluster and the operator...");
+    ServerAddresses servers =
+        new ServerAddresses(
+            r.kafka.bootstrapServers(),
+            r.cassandra.contactPoint(),
+            r.cassandra.localDatacenter(),
+            r.mongo.connectionString());
+    out.println(
+        "demo: servers up in "
+            + ConsoleView.seconds(Duration.between(start, Instant.now()))
+            + "; starting the local cluster and the operator...");
     r.cluster = LocalCluster.start(LocalCluster.Options.defaults(work.resolve("cluster")));
     milestones.serversUp(Instant.now());
-    String kubeconfigPath = r.cluster.writeKubeconfig(kubeconfig == null ? work.resolve("kubeconfig") : kubeconfig)
-        .toAbsolutePath().toString();
-    out.println("demo: cluster up at " + r.cluster.apiUrl() + "; for kubectl: export KUBECONFIG=" + kubeconfigPath);
-    DemoManifest manifest = file == null ? DemoManifest.demo(r.cluster.client(), servers)
-        : DemoManifest.file(r.cluster.client(), file, servers);
+    String kubeconfigPath =
+        r.cluster
+            .writeKubeconfig(kubeconfig == null ? work.resolve("kubeconfig") : kubeconfig)
+            .toAbsolutePath()
+            .toString();
+    out.println(
+        "demo: cluster up at "
+            + r.cluster.apiUrl()
+            + "; for kubectl: export KUBECONFIG="
+            + kubeconfigPath);
+    DemoManifest manifest =
+        file == null
+            ? DemoManifest.demo(r.cluster.client(), servers)
+            : DemoManifest.file(r.cluster.client(), file, servers);
     Path applyFile = manifest.write(work.resolve("demo-pipeline.yaml"));
     StreamingPipeline applied = manifest.apply(r.cluster.client());
     String namespace = applied.getMetadata().getNamespace();
     String name = applied.getMetadata().getName();
-    out.println("demo: applied StreamingPipeline " + namespace + "/" + name + " (as written to " + applyFile
-        + "; edit it and kubectl apply -f it); producing " + rate + " events/s");
+    out.println(
+        "demo: applied StreamingPipeline "
+            + namespace
+            + "/"
+            + name
+            + " (as written to "
+            + applyFile
+            + "; edit it and kubectl apply -f it); producing "
+            + rate
+            + " events/s");
     String topic = applied.getSpec().getKafka().getTopics().get(0).getName();
     r.producer = new EventProducer(servers.bootstrapServers(), topic, rate, events, "evt-").start();
     r.counter = new SinkCounter(applied, servers);
@@ -144,7 +193,13 @@ public final class DemoCommand implements Callable<Integer> {
       Instant now = Instant.now();
       StreamingPipeline current;
       try {
-        current = r.cluster.client().resources(StreamingPipeline.class).inNamespace(namespace).withName(name).get();
+        current =
+            r.cluster
+                .client()
+                .resources(StreamingPipeline.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
       } catch (KubernetesClientException e) {
         if (running != r) {
           break; // Ctrl-C: the shutdown hook is stopping the cluster under this loop
@@ -155,18 +210,49 @@ public final class DemoCommand implements Callable<Integer> {
       }
       var cassandraRows = r.counter.cassandraRows();
       var mongoDocs = r.counter.mongoDocuments();
-      Long lagTotal = current == null || current.getStatus() == null || current.getStatus().getLag() == null ? null
-          : current.getStatus().getLag().getTotal();
-      String news = milestones.observe(now, cassandraRows, r.counter.cassandraTable() != null, mongoDocs,
-          r.counter.mongoCollection() != null, lagTotal, r.producer);
-      String driverLog = current == null || current.getStatus() == null || current.getStatus().getDriver() == null
-          ? null : r.cluster.podRunner().logFile(namespace, current.getStatus().getDriver().getPodName())
-          .map(Path::toString).orElse(null);
-      List<List<String>> table = ServerTable.of(r.cluster.client(), HasMetadata.getGroup(StreamingPipeline.class),
-          HasMetadata.getVersion(StreamingPipeline.class), HasMetadata.getPlural(StreamingPipeline.class), namespace,
-          name);
-      ConsoleView.Frame f = new ConsoleView.Frame(current, table, r.producer, cassandraRows, r.counter.cassandraTable(),
-          mongoDocs, r.counter.mongoCollection(), milestones, r.cluster.apiUrl(), kubeconfigPath, driverLog, now);
+      Long lagTotal =
+          current == null || current.getStatus() == null || current.getStatus().getLag() == null
+              ? null
+              : current.getStatus().getLag().getTotal();
+      String news =
+          milestones.observe(
+              now,
+              cassandraRows,
+              r.counter.cassandraTable() != null,
+              mongoDocs,
+              r.counter.mongoCollection() != null,
+              lagTotal,
+              r.producer);
+      String driverLog =
+          current == null || current.getStatus() == null || current.getStatus().getDriver() == null
+              ? null
+              : r.cluster
+                  .podRunner()
+                  .logFile(namespace, current.getStatus().getDriver().getPodName())
+                  .map(Path::toString)
+                  .orElse(null);
+      List<List<String>> table =
+          ServerTable.of(
+              r.cluster.client(),
+              HasMetadata.getGroup(StreamingPipeline.class),
+              HasMetadata.getVersion(StreamingPipeline.class),
+              HasMetadata.getPlural(StreamingPipeline.class),
+              namespace,
+              name);
+      ConsoleView.Frame f =
+          new ConsoleView.Frame(
+              current,
+              table,
+              r.producer,
+              cassandraRows,
+              r.counter.cassandraTable(),
+              mongoDocs,
+              r.counter.mongoCollection(),
+              milestones,
+              r.cluster.apiUrl(),
+              kubeconfigPath,
+              driverLog,
+              now);
       if (redraw) {
         out.print("\033[H\033[2J" + view.render(f));
         out.flush();
@@ -183,7 +269,10 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Stops the producer, then the cluster (operator, then driver JVMs gracefully), then the servers. Idempotent. */
+  /**
+   * Stops the producer, then the cluster (operator, then driver JVMs gracefully), then the servers.
+   * Idempotent.
+   */
   private void stop() {
     Running r = running;
     running = null;
@@ -212,19 +301,22 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void listenForEnter(EventProducer producer) {
-    Thread t = new Thread(() -> {
-      try {
-        InputStream in = System.in;
-        int c;
-        while ((c = in.read()) >= 0) {
-          if (c == '\n') {
-            producer.toggle();
-          }
-        }
-      } catch (IOException e) {
-        // no keyboard: the producer runs on its own
-      }
-    }, "demo-keyboard");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                InputStream in = System.in;
+                int c;
+                while ((c = in.read()) >= 0) {
+                  if (c == '\n') {
+                    producer.toggle();
+                  }
+                }
+              } catch (IOException e) {
+                // no keyboard: the producer runs on its own
+              }
+            },
+            "demo-keyboard");
     t.setDaemon(true);
     t.start();
   }
@@ -252,7 +344,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
       return Files.createDirectories(abs);
     } catch (IOException e) {
-      throw new LocalClusterException("cannot prepare the work dir " + abs + ": " + e.getMessage(), e);
+      throw new LocalClusterException(
+          "cannot prepare the work dir " + abs + ": " + e.getMessage(), e);
     }
   }
 

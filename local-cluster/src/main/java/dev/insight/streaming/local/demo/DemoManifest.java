@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A manifest the demo applies: one StreamingPipeline and the Secrets it needs, with its Kafka, Cassandra and
- * MongoDB addresses rewritten to the servers on this machine, and any Secret it names but lacks created.
+ * A manifest the demo applies: one StreamingPipeline and the Secrets it needs, with its Kafka,
+ * Cassandra and MongoDB addresses rewritten to the servers on this machine, and any Secret it names
+ * but lacks created.
  *
  * @param pipeline the pipeline, addresses rewritten
  * @param secrets the Secrets to create, the manifest's own and the missing ones
@@ -32,16 +33,22 @@ import java.util.Optional;
 public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
 
   /** The demo pipeline from {@code examples/}, as the build copied it into this module. */
-  public static final String DEMO_RESOURCE = "META-INF/streaming-pipeline/examples/demo-pipeline.yaml";
+  public static final String DEMO_RESOURCE =
+      "META-INF/streaming-pipeline/examples/demo-pipeline.yaml";
+
   static final String DEMO_CASSANDRA_USER = "cassandra";
 
   /** Reads the bundled demo pipeline. */
   public static DemoManifest demo(KubernetesClient client, ServerAddresses servers) {
     try (InputStream in = DemoManifest.class.getClassLoader().getResourceAsStream(DEMO_RESOURCE)) {
       if (in == null) {
-        throw new LocalClusterException(DEMO_RESOURCE + " is not on the classpath; rebuild local-cluster");
+        throw new LocalClusterException(
+            DEMO_RESOURCE + " is not on the classpath; rebuild local-cluster");
       }
-      return parse(client, new String(in.readAllBytes(), StandardCharsets.UTF_8), "examples/demo-pipeline.yaml",
+      return parse(
+          client,
+          new String(in.readAllBytes(), StandardCharsets.UTF_8),
+          "examples/demo-pipeline.yaml",
           servers);
     } catch (IOException e) {
       throw new LocalClusterException("cannot read " + DEMO_RESOURCE + ": " + e.getMessage(), e);
@@ -62,7 +69,8 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
    *
    * @throws LocalClusterException one line naming the file and what is wrong with it
    */
-  public static DemoManifest parse(KubernetesClient client, String yaml, String source, ServerAddresses servers) {
+  public static DemoManifest parse(
+      KubernetesClient client, String yaml, String source, ServerAddresses servers) {
     List<HasMetadata> items;
     try {
       items = client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
@@ -77,20 +85,30 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
       }
       if (StreamingPipeline.KIND.equals(item.getKind())) {
         try {
-          pipelines.add(client.getKubernetesSerialization().convertValue(item, StreamingPipeline.class));
+          pipelines.add(
+              client.getKubernetesSerialization().convertValue(item, StreamingPipeline.class));
         } catch (RuntimeException e) {
-          throw new LocalClusterException(source + ": the StreamingPipeline does not match the CRD: " + firstLine(e));
+          throw new LocalClusterException(
+              source + ": the StreamingPipeline does not match the CRD: " + firstLine(e));
         }
       } else if (item instanceof Secret secret) {
         secrets.put(secret.getMetadata().getName(), secret);
       } else {
-        throw new LocalClusterException(source + ": the demo applies only StreamingPipelines and Secrets, not "
-            + item.getKind() + " " + item.getMetadata().getName());
+        throw new LocalClusterException(
+            source
+                + ": the demo applies only StreamingPipelines and Secrets, not "
+                + item.getKind()
+                + " "
+                + item.getMetadata().getName());
       }
     }
     if (pipelines.size() != 1) {
-      throw new LocalClusterException(source + " holds " + pipelines.size() + " StreamingPipelines; the demo runs"
-          + " exactly one");
+      throw new LocalClusterException(
+          source
+              + " holds "
+              + pipelines.size()
+              + " StreamingPipelines; the demo runs"
+              + " exactly one");
     }
     StreamingPipeline pipeline = pipelines.get(0);
     if (pipeline.getMetadata().getNamespace() == null) {
@@ -98,23 +116,35 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
     }
     List<SpecProblem> problems = SpecValidator.validate(pipeline);
     if (!problems.isEmpty()) {
-      throw new LocalClusterException(source + ": " + problems.get(0) + (problems.size() > 1
-          ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+      throw new LocalClusterException(
+          source
+              + ": "
+              + problems.get(0)
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
     }
     rewrite(pipeline.getSpec(), servers, secrets, pipeline.getMetadata().getNamespace());
-    secrets.values().forEach(s -> s.getMetadata().setNamespace(pipeline.getMetadata().getNamespace()));
+    secrets
+        .values()
+        .forEach(s -> s.getMetadata().setNamespace(pipeline.getMetadata().getNamespace()));
     return new DemoManifest(pipeline, List.copyOf(secrets.values()));
   }
 
   /** Creates (or replaces) the Secrets, then the pipeline. */
   public StreamingPipeline apply(KubernetesClient client) {
     for (Secret secret : secrets) {
-      client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).createOr(r -> r.update());
+      client
+          .secrets()
+          .inNamespace(secret.getMetadata().getNamespace())
+          .resource(secret)
+          .createOr(r -> r.update());
     }
     return client.resource(pipeline).createOr(r -> r.update());
   }
 
-  /** The manifest as the demo applies it (Secrets first), as YAML a user can edit and {@code kubectl apply -f}. */
+  /**
+   * The manifest as the demo applies it (Secrets first), as YAML a user can edit and {@code kubectl
+   * apply -f}.
+   */
   public String yaml() {
     StringBuilder out = new StringBuilder();
     for (HasMetadata item : secrets) {
@@ -132,8 +162,10 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
   public Path write(Path file) {
     try {
       Files.deleteIfExists(file);
-      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, yaml());
       return file;
     } catch (IOException e) {
@@ -146,7 +178,10 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
     return text.startsWith("---") ? text : "---\n" + text;
   }
 
-  private static void rewrite(StreamingPipelineSpec spec, ServerAddresses servers, Map<String, Secret> secrets,
+  private static void rewrite(
+      StreamingPipelineSpec spec,
+      ServerAddresses servers,
+      Map<String, Secret> secrets,
       String namespace) {
     spec.getKafka().setBootstrapServers(servers.bootstrapServers());
     var cassandra = spec.getSinks().getCassandra();
@@ -166,8 +201,10 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
     var mongo = spec.getSinks().getMongodb();
     if (mongo != null) {
       String name = mongo.getUriSecret().getName();
-      Map<String, String> values = Optional.ofNullable(secrets.get(name)).map(DemoManifest::values)
-          .orElseGet(LinkedHashMap::new);
+      Map<String, String> values =
+          Optional.ofNullable(secrets.get(name))
+              .map(DemoManifest::values)
+              .orElseGet(LinkedHashMap::new);
       values.put(mongo.getUriSecret().getKey(), servers.mongoUri());
       secrets.put(name, secret(name, namespace, values));
     }
@@ -176,7 +213,11 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
   private static Map<String, String> values(Secret secret) {
     Map<String, String> values = new LinkedHashMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      secret
+          .getData()
+          .forEach(
+              (k, v) ->
+                  values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     if (secret.getStringData() != null) {
       values.putAll(secret.getStringData());
@@ -185,8 +226,14 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
   }
 
   private static Secret secret(String name, String namespace, Map<String, String> values) {
-    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .withType("Opaque").withStringData(values).build();
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withType("Opaque")
+        .withStringData(values)
+        .build();
   }
 
   private static String firstLine(Throwable e) {

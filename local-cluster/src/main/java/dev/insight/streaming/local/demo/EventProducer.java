@@ -15,13 +15,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends sample events ({@code id}, {@code kind}, {@code amount}, {@code at}, JSON, keyed by id) to a topic at a
- * steady rate, in ten slices a second; it can pause and resume, and counts what Kafka acknowledged.
+ * Sends sample events ({@code id}, {@code kind}, {@code amount}, {@code at}, JSON, keyed by id) to
+ * a topic at a steady rate, in ten slices a second; it can pause and resume, and counts what Kafka
+ * acknowledged.
  *
- * <p>It sends nothing until the topic exists: a producer's first send to a missing topic makes a broker with
- * {@code auto.create.topics.enable} create it with the broker's default of one partition, the operator then only
- * raises the count, and the producer keeps writing to partition 0 until its metadata expires (5 minutes). Waiting
- * lets the operator create the topic with the partitions the pipeline asks for, so the keys spread over all of them.
+ * <p>It sends nothing until the topic exists: a producer's first send to a missing topic makes a
+ * broker with {@code auto.create.topics.enable} create it with the broker's default of one
+ * partition, the operator then only raises the count, and the producer keeps writing to partition 0
+ * until its metadata expires (5 minutes). Waiting lets the operator create the topic with the
+ * partitions the pipeline asks for, so the keys spread over all of them.
  */
 public final class EventProducer implements AutoCloseable {
 
@@ -33,11 +35,13 @@ public final class EventProducer implements AutoCloseable {
   private final int ratePerSecond;
   private final long limit;
   private final String idPrefix;
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "event-producer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "event-producer");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -49,15 +53,26 @@ public final class EventProducer implements AutoCloseable {
 
   /**
    * @param limit stop (pause) after this many events; 0 for no limit
-   * @param idPrefix starts every event's id; ids repeat across producers with one prefix, and the sinks upsert
+   * @param idPrefix starts every event's id; ids repeat across producers with one prefix, and the
+   *     sinks upsert
    */
-  public EventProducer(String bootstrapServers, String topic, int ratePerSecond, long limit, String idPrefix) {
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.CLIENT_ID_CONFIG, "demo-producer"), new StringSerializer(), new StringSerializer());
+  public EventProducer(
+      String bootstrapServers, String topic, int ratePerSecond, long limit, String idPrefix) {
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "demo-producer"),
+            new StringSerializer(),
+            new StringSerializer());
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.ratePerSecond = ratePerSecond;
@@ -85,25 +100,43 @@ public final class EventProducer implements AutoCloseable {
       }
       long seq = sent.incrementAndGet();
       String id = idPrefix + seq;
-      String json = String.format(Locale.ROOT, "{\"id\":\"%s\",\"kind\":\"%s\",\"amount\":%.2f,\"at\":\"%s\"}", id,
-          KINDS[(int) (seq % KINDS.length)], (seq % 10_000) / 100.0, Instant.now());
-      producer.send(new ProducerRecord<>(topic, id, json), (meta, error) -> {
-        if (error == null) {
-          acknowledged.incrementAndGet();
-        } else {
-          failed.incrementAndGet();
-        }
-      });
+      String json =
+          String.format(
+              Locale.ROOT,
+              "{\"id\":\"%s\",\"kind\":\"%s\",\"amount\":%.2f,\"at\":\"%s\"}",
+              id,
+              KINDS[(int) (seq % KINDS.length)],
+              (seq % 10_000) / 100.0,
+              Instant.now());
+      producer.send(
+          new ProducerRecord<>(topic, id, json),
+          (meta, error) -> {
+            if (error == null) {
+              acknowledged.incrementAndGet();
+            } else {
+              failed.incrementAndGet();
+            }
+          });
     }
   }
 
-  /** Whether the topic exists yet; asked of Kafka (through a short-lived Admin client) until it does. */
+  /**
+   * Whether the topic exists yet; asked of Kafka (through a short-lived Admin client) until it
+   * does.
+   */
   private boolean topicExists() {
     if (!topicExists) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-          AdminClientConfig.CLIENT_ID_CONFIG, "demo-producer-topic-check",
-          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
-          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrapServers,
+                  AdminClientConfig.CLIENT_ID_CONFIG,
+                  "demo-producer-topic-check",
+                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                  2000,
+                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  2000))) {
         topicExists = admin.listTopics().names().get(2, TimeUnit.SECONDS).contains(topic);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

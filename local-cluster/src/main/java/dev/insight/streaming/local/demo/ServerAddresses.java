@@ -8,6 +8,8 @@ package dev.insight.streaming.local.demo;
  * @param cassandraDatacenter Cassandra's local datacenter
  * @param mongoUri the MongoDB-wire server's connection string
  */
-public record ServerAddresses(String bootstrapServers, String cassandraContactPoint, String cassandraDatacenter,
-    String mongoUri) {
-}
+public record ServerAddresses(
+    String bootstrapServers,
+    String cassandraContactPoint,
+    String cassandraDatacenter,
+    String mongoUri) {}

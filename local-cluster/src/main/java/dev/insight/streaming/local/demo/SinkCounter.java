@@ -20,9 +20,11 @@ public final class SinkCounter implements AutoCloseable {
     var sinks = pipeline.getSpec().getSinks();
     if (sinks.getCassandra() != null) {
       String[] hostPort = servers.cassandraContactPoint().split(":");
-      cassandra = CqlSession.builder()
-          .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-          .withLocalDatacenter(servers.cassandraDatacenter()).build();
+      cassandra =
+          CqlSession.builder()
+              .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+              .withLocalDatacenter(servers.cassandraDatacenter())
+              .build();
       cassandraTable = sinks.getCassandra().getKeyspace() + "." + sinks.getCassandra().getTable();
     } else {
       cassandra = null;
@@ -45,7 +47,8 @@ public final class SinkCounter implements AutoCloseable {
       return OptionalLong.empty();
     }
     try {
-      return OptionalLong.of(cassandra.execute("SELECT count(*) FROM " + cassandraTable).one().getLong(0));
+      return OptionalLong.of(
+          cassandra.execute("SELECT count(*) FROM " + cassandraTable).one().getLong(0));
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }
@@ -57,7 +60,8 @@ public final class SinkCounter implements AutoCloseable {
       return OptionalLong.empty();
     }
     try {
-      return OptionalLong.of(mongo.getDatabase(mongoDatabase).getCollection(mongoCollection).countDocuments());
+      return OptionalLong.of(
+          mongo.getDatabase(mongoDatabase).getCollection(mongoCollection).countDocuments());
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }

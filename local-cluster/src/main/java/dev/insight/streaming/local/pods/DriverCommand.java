@@ -15,28 +15,38 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * What the Spark image's {@code driver} entrypoint would run (spark-submit in client mode), as one local JVM:
- * spark-submit's options read the way it reads them, its properties handed to the driver as system properties,
- * the driver's memory and Java options applied to the JVM. A few properties change because this machine is not a
- * cluster; {@link #LOCAL_OVERRIDES} lists them and says why.
+ * What the Spark image's {@code driver} entrypoint would run (spark-submit in client mode), as one
+ * local JVM: spark-submit's options read the way it reads them, its properties handed to the driver
+ * as system properties, the driver's memory and Java options applied to the JVM. A few properties
+ * change because this machine is not a cluster; {@link #LOCAL_OVERRIDES} lists them and says why.
  *
- * @param jvmOptions options for the driver JVM (heap, the driver's Java options, Spark's properties)
+ * @param jvmOptions options for the driver JVM (heap, the driver's Java options, Spark's
+ *     properties)
  * @param mainClass the application's main class
  * @param appArgs the application's arguments, with in-pod paths mapped to local files
  * @param sparkProperties every Spark property the driver sees, after the local overrides
  */
-public record DriverCommand(List<String> jvmOptions, String mainClass, List<String> appArgs,
+public record DriverCommand(
+    List<String> jvmOptions,
+    String mainClass,
+    List<String> appArgs,
     Map<String, String> sparkProperties) {
 
   /** Why each property differs from the pod's, in one place. */
-  static final Map<String, String> LOCAL_OVERRIDES = Map.of(
-      "spark.driver.host", "the pod's Service name resolves in no DNS here; the driver is on this host",
-      "spark.driver.port", "several drivers share this host, so the pod's fixed ports would collide",
-      "spark.driver.blockManager.port", "several drivers share this host",
-      "spark.blockManager.port", "several drivers share this host",
-      "spark.ui.enabled", "several drivers share this host, and nobody can reach a pod's UI here",
-      "spark.master", "there are no nodes for executor pods: a local master runs the tasks in the driver JVM",
-      "spark.local.dir", "the pod's scratch space is its folder under the node agent's work dir");
+  static final Map<String, String> LOCAL_OVERRIDES =
+      Map.of(
+          "spark.driver.host",
+              "the pod's Service name resolves in no DNS here; the driver is on this host",
+          "spark.driver.port",
+              "several drivers share this host, so the pod's fixed ports would collide",
+          "spark.driver.blockManager.port", "several drivers share this host",
+          "spark.blockManager.port", "several drivers share this host",
+          "spark.ui.enabled",
+              "several drivers share this host, and nobody can reach a pod's UI here",
+          "spark.master",
+              "there are no nodes for executor pods: a local master runs the tasks in the driver JVM",
+          "spark.local.dir",
+              "the pod's scratch space is its folder under the node agent's work dir");
 
   /** A pod that cannot be run as a local JVM; the message is the container's waiting reason. */
   public static final class UnsupportedPodException extends RuntimeException {
@@ -50,15 +60,23 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
    *
    * @param args the container's arguments, {@code driver} first
    * @param inPodPath maps a path inside the pod to the local file a volume mount put there
-   * @param bindAddress the value of the pod's {@code SPARK_DRIVER_BIND_ADDRESS}, as the entrypoint passes it on
+   * @param bindAddress the value of the pod's {@code SPARK_DRIVER_BIND_ADDRESS}, as the entrypoint
+   *     passes it on
    * @param master the local Spark master, e.g. {@code local[2]}
    * @param scratch the pod's scratch folder
    */
-  public static DriverCommand of(List<String> args, Function<String, Path> inPodPath, String bindAddress,
-      String master, Path scratch) {
+  public static DriverCommand of(
+      List<String> args,
+      Function<String, Path> inPodPath,
+      String bindAddress,
+      String master,
+      Path scratch) {
     if (args.isEmpty() || !DriverContract.ENTRYPOINT_DRIVER.equals(args.get(0))) {
-      throw new UnsupportedPodException("the local node agent only runs the Spark image's '"
-          + DriverContract.ENTRYPOINT_DRIVER + "' entrypoint, not " + args);
+      throw new UnsupportedPodException(
+          "the local node agent only runs the Spark image's '"
+              + DriverContract.ENTRYPOINT_DRIVER
+              + "' entrypoint, not "
+              + args);
     }
     Map<String, String> conf = new LinkedHashMap<>();
     Path propertiesFile = null;
@@ -83,7 +101,8 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
           conf.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         case "--driver-memory" -> conf.put("spark.driver.memory", value(args, ++i, arg));
-        case "--driver-java-options" -> conf.put("spark.driver.extraJavaOptions", value(args, ++i, arg));
+        case "--driver-java-options" ->
+            conf.put("spark.driver.extraJavaOptions", value(args, ++i, arg));
         case "--name" -> conf.put("spark.app.name", value(args, ++i, arg));
         case "--master" -> conf.put("spark.master", value(args, ++i, arg));
         case "--deploy-mode" -> conf.put("spark.submit.deployMode", value(args, ++i, arg));
@@ -92,7 +111,8 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
         }
         default -> {
           if (arg.startsWith("--")) {
-            throw new UnsupportedPodException("spark-submit option " + arg + " is not supported by the local node agent");
+            throw new UnsupportedPodException(
+                "spark-submit option " + arg + " is not supported by the local node agent");
           }
           primary = arg;
         }
@@ -102,11 +122,17 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
       throw new UnsupportedPodException("the driver's arguments name no --class");
     }
     if (!DriverContract.JOB_JAR.equals(primary)) {
-      throw new UnsupportedPodException("the driver runs " + primary + "; the local node agent knows only the job"
-          + " image's " + DriverContract.JOB_JAR);
+      throw new UnsupportedPodException(
+          "the driver runs "
+              + primary
+              + "; the local node agent knows only the job"
+              + " image's "
+              + DriverContract.JOB_JAR);
     }
-    // spark-submit's precedence: --conf over the properties file; the entrypoint adds the bind address and mode
-    Map<String, String> properties = new TreeMap<>(propertiesFile == null ? Map.of() : load(propertiesFile));
+    // spark-submit's precedence: --conf over the properties file; the entrypoint adds the bind
+    // address and mode
+    Map<String, String> properties =
+        new TreeMap<>(propertiesFile == null ? Map.of() : load(propertiesFile));
     properties.putAll(conf);
     if (bindAddress != null) {
       properties.put("spark.driver.bindAddress", bindAddress);
@@ -150,7 +176,8 @@ public record DriverCommand(List<String> jvmOptions, String mainClass, List<Stri
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new UnsupportedPodException("cannot read the properties file " + file + ": " + e.getMessage());
+      throw new UnsupportedPodException(
+          "cannot read the properties file " + file + ": " + e.getMessage());
     }
     Map<String, String> map = new TreeMap<>();
     properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k).strip()));

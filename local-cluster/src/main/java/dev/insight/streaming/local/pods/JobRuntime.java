@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the job image holds, on this machine: a Java executable and the pipeline job's runtime jars, recorded at
- * build time by {@code local-cluster/job-runtime} so that Spark never joins this JVM's classpath.
+ * What the job image holds, on this machine: a Java executable and the pipeline job's runtime jars,
+ * recorded at build time by {@code local-cluster/job-runtime} so that Spark never joins this JVM's
+ * classpath.
  *
  * @param java the Java executable child JVMs run on
  * @param classpath the job's jars, the pipeline-job jar among them
@@ -30,8 +31,10 @@ public record JobRuntime(Path java, List<Path> classpath) {
     String text;
     try (InputStream in = JobRuntime.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new LocalClusterException(RESOURCE + " is not on the classpath: build local-cluster/job-runtime"
-            + " (./mvnw install -pl local-cluster/job-runtime)");
+        throw new LocalClusterException(
+            RESOURCE
+                + " is not on the classpath: build local-cluster/job-runtime"
+                + " (./mvnw install -pl local-cluster/job-runtime)");
       }
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
@@ -42,8 +45,13 @@ public record JobRuntime(Path java, List<Path> classpath) {
       if (!entry.isBlank()) {
         Path jar = Path.of(entry.strip());
         if (!Files.exists(jar)) {
-          throw new LocalClusterException("the job's jar " + jar + " recorded in " + RESOURCE + " is gone; rebuild"
-              + " with ./mvnw install -pl pipeline-job,local-cluster/job-runtime");
+          throw new LocalClusterException(
+              "the job's jar "
+                  + jar
+                  + " recorded in "
+                  + RESOURCE
+                  + " is gone; rebuild"
+                  + " with ./mvnw install -pl pipeline-job,local-cluster/job-runtime");
         }
         jars.add(jar);
       }

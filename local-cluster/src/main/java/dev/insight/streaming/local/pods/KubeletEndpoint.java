@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The part of a kubelet's HTTPS server that {@code kubectl logs} reaches: the API server proxies
- * {@code GET /api/v1/namespaces/NS/pods/NAME/log} to {@code https://<node address>:<port>/containerLogs/NS/NAME/C}
- * with its kubelet client certificate. Serves the node agent's log files with {@code follow}, {@code tailLines}
- * and {@code limitBytes}; a client needs a certificate from the cluster CA, as with a kubelet in webhook mode whose
- * only caller is the API server.
+ * {@code GET /api/v1/namespaces/NS/pods/NAME/log} to {@code https://<node
+ * address>:<port>/containerLogs/NS/NAME/C} with its kubelet client certificate. Serves the node
+ * agent's log files with {@code follow}, {@code tailLines} and {@code limitBytes}; a client needs a
+ * certificate from the cluster CA, as with a kubelet in webhook mode whose only caller is the API
+ * server.
  */
 public final class KubeletEndpoint implements AutoCloseable {
 
@@ -45,7 +46,8 @@ public final class KubeletEndpoint implements AutoCloseable {
   private final String allowedUser;
   private volatile boolean closing;
 
-  private KubeletEndpoint(HttpsServer server, ExecutorService threads, PodRunner pods, String allowedUser) {
+  private KubeletEndpoint(
+      HttpsServer server, ExecutorService threads, PodRunner pods, String allowedUser) {
     this.server = server;
     this.threads = threads;
     this.pods = pods;
@@ -61,19 +63,22 @@ public final class KubeletEndpoint implements AutoCloseable {
   public static KubeletEndpoint start(SSLContext tls, PodRunner pods, String allowedUser) {
     try {
       HttpsServer server = HttpsServer.create(new InetSocketAddress(PodSetup.POD_IP, 0), 16);
-      server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-        @Override
-        public void configure(HttpsParameters params) {
-          var parameters = tls.getDefaultSSLParameters();
-          parameters.setNeedClientAuth(true);
-          params.setSSLParameters(parameters);
-        }
-      });
-      ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kubelet-endpoint");
-        t.setDaemon(true);
-        return t;
-      });
+      server.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+              var parameters = tls.getDefaultSSLParameters();
+              parameters.setNeedClientAuth(true);
+              params.setSSLParameters(parameters);
+            }
+          });
+      ExecutorService threads =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "kubelet-endpoint");
+                t.setDaemon(true);
+                return t;
+              });
       server.setExecutor(threads);
       KubeletEndpoint endpoint = new KubeletEndpoint(server, threads, pods, allowedUser);
       server.createContext("/containerLogs/", endpoint::containerLogs);
@@ -81,8 +86,12 @@ public final class KubeletEndpoint implements AutoCloseable {
       server.start();
       return endpoint;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("the node agent's kubelet endpoint cannot listen on "
-          + PodSetup.POD_IP + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "the node agent's kubelet endpoint cannot listen on "
+              + PodSetup.POD_IP
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -108,7 +117,8 @@ public final class KubeletEndpoint implements AutoCloseable {
         answer(exchange, 405, "only GET");
         return;
       }
-      String[] parts = exchange.getRequestURI().getPath().substring("/containerLogs/".length()).split("/");
+      String[] parts =
+          exchange.getRequestURI().getPath().substring("/containerLogs/".length()).split("/");
       if (parts.length != 3) {
         answer(exchange, 404, "expected /containerLogs/<namespace>/<pod>/<container>");
         return;
@@ -118,17 +128,31 @@ public final class KubeletEndpoint implements AutoCloseable {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       Optional<Path> file = pods.logFile(namespace, pod).filter(Files::isRegularFile);
       if (file.isEmpty()) {
-        answer(exchange, 404, "no log of container " + parts[2] + " in pod " + namespace + "/" + pod
-            + " on this node (it has not started)");
+        answer(
+            exchange,
+            404,
+            "no log of container "
+                + parts[2]
+                + " in pod "
+                + namespace
+                + "/"
+                + pod
+                + " on this node (it has not started)");
         return;
       }
       boolean follow = "true".equals(query.get("follow"));
-      long limit = query.containsKey("limitBytes") ? Long.parseLong(query.get("limitBytes")) : Long.MAX_VALUE;
+      long limit =
+          query.containsKey("limitBytes")
+              ? Long.parseLong(query.get("limitBytes"))
+              : Long.MAX_VALUE;
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
       try (RandomAccessFile log = new RandomAccessFile(file.get().toFile(), "r")) {
-        long position = query.containsKey("tailLines") ? tailStart(log, Long.parseLong(query.get("tailLines"))) : 0;
+        long position =
+            query.containsKey("tailLines")
+                ? tailStart(log, Long.parseLong(query.get("tailLines")))
+                : 0;
         long sent = 0;
         byte[] buffer = new byte[CHUNK];
         while (!closing && sent < limit) {
@@ -191,8 +215,11 @@ public final class KubeletEndpoint implements AutoCloseable {
     }
     try {
       X509Certificate peer = (X509Certificate) https.getSSLSession().getPeerCertificates()[0];
-      return new LdapName(peer.getSubjectX500Principal().getName()).getRdns().stream()
-          .anyMatch(rdn -> "CN".equalsIgnoreCase(rdn.getType()) && allowedUser.equals(rdn.getValue()));
+      return new LdapName(peer.getSubjectX500Principal().getName())
+          .getRdns().stream()
+              .anyMatch(
+                  rdn ->
+                      "CN".equalsIgnoreCase(rdn.getType()) && allowedUser.equals(rdn.getValue()));
     } catch (SSLPeerUnverifiedException | InvalidNameException e) {
       return false;
     }
@@ -213,8 +240,10 @@ public final class KubeletEndpoint implements AutoCloseable {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      values.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      values.put(
+          name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return values;
   }

@@ -34,19 +34,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local cluster's node agent, doing a kubelet's part for the pods bound to its Node: runs each as a child JVM
- * (the pipeline job on a local Spark master, the JobConfig from the pod's ConfigMap volume, Secret values as the
- * environment the pod declares, a ServiceAccount token bound to the pod), reports the pod's phase and container
- * state through the status subresource, and honours graceful deletion as a kubelet does: a deleted pod keeps its
- * deletionTimestamp while the agent sends SIGTERM, waits the pod's grace period, then SIGKILL, and only then the
- * agent removes the pod with grace period 0. It acts as {@code system:node:local}, so the API server's Node
- * authorizer lets it see only what its own pods need. Each pod's output goes to its own log file, which
- * {@link KubeletEndpoint} serves to the API server for {@code kubectl logs}.
+ * The local cluster's node agent, doing a kubelet's part for the pods bound to its Node: runs each
+ * as a child JVM (the pipeline job on a local Spark master, the JobConfig from the pod's ConfigMap
+ * volume, Secret values as the environment the pod declares, a ServiceAccount token bound to the
+ * pod), reports the pod's phase and container state through the status subresource, and honours
+ * graceful deletion as a kubelet does: a deleted pod keeps its deletionTimestamp while the agent
+ * sends SIGTERM, waits the pod's grace period, then SIGKILL, and only then the agent removes the
+ * pod with grace period 0. It acts as {@code system:node:local}, so the API server's Node
+ * authorizer lets it see only what its own pods need. Each pod's output goes to its own log file,
+ * which {@link KubeletEndpoint} serves to the API server for {@code kubectl logs}.
  */
 public final class PodRunner implements AutoCloseable {
 
   /** The one node of the local cluster. */
   public static final String NODE_NAME = "local";
+
   /** Spark's master for driver JVMs: two task threads, as many as this machine has cores. */
   public static final String DEFAULT_MASTER = "local[2]";
 
@@ -63,12 +65,14 @@ public final class PodRunner implements AutoCloseable {
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Map<String, RunningPod> latest = new ConcurrentHashMap<>();
   private final Set<String> confirming = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicInteger podSequence = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger podSequence =
+      new java.util.concurrent.atomic.AtomicInteger();
   private SharedIndexInformer<Pod> informer;
   private volatile boolean closing;
 
   /**
-   * @param client a client acting as this node ({@code system:node:local} in group {@code system:nodes})
+   * @param client a client acting as this node ({@code system:node:local} in group {@code
+   *     system:nodes})
    */
   public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir) {
     this(client, runtime, workDir, DEFAULT_MASTER);
@@ -95,26 +99,34 @@ public final class PodRunner implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the node agent's folder " + workDir, e);
     }
-    informer = client.pods().inAnyNamespace().withField("spec.nodeName", NODE_NAME).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        arrived(pod);
-      }
+    informer =
+        client
+            .pods()
+            .inAnyNamespace()
+            .withField("spec.nodeName", NODE_NAME)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    arrived(pod);
+                  }
 
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        arrived(pod);
-      }
+                  @Override
+                  public void onUpdate(Pod old, Pod pod) {
+                    arrived(pod);
+                  }
 
-      @Override
-      public void onDelete(Pod pod, boolean finalStateUnknown) {
-        // gone from the API server (we confirmed it, or someone forced it): stop at once if still running
-        RunningPod running = pods.get(pod.getMetadata().getUid());
-        if (running != null) {
-          terminate(running, Duration.ZERO, false);
-        }
-      }
-    }, 0);
+                  @Override
+                  public void onDelete(Pod pod, boolean finalStateUnknown) {
+                    // gone from the API server (we confirmed it, or someone forced it): stop at
+                    // once if still running
+                    RunningPod running = pods.get(pod.getMetadata().getUid());
+                    if (running != null) {
+                      terminate(running, Duration.ZERO, false);
+                    }
+                  }
+                },
+                0);
     return this;
   }
 
@@ -130,8 +142,13 @@ public final class PodRunner implements AutoCloseable {
       terminate(running, grace, true);
     } else {
       // never ran here (or ran before this agent started): nothing to stop, confirm at once
-      daemon("delete " + pod.getMetadata().getName(), () -> confirmDeletion(pod.getMetadata().getNamespace(),
-          pod.getMetadata().getName(), pod.getMetadata().getUid()));
+      daemon(
+          "delete " + pod.getMetadata().getName(),
+          () ->
+              confirmDeletion(
+                  pod.getMetadata().getNamespace(),
+                  pod.getMetadata().getName(),
+                  pod.getMetadata().getUid()));
     }
   }
 
@@ -140,7 +157,10 @@ public final class PodRunner implements AutoCloseable {
     return Optional.ofNullable(latest.get(key(namespace, pod))).map(p -> p.log);
   }
 
-  /** Whether the latest pod of that name may still write to its log (its container runs or will run again). */
+  /**
+   * Whether the latest pod of that name may still write to its log (its container runs or will run
+   * again).
+   */
   public boolean mayStillLog(String namespace, String pod) {
     RunningPod running = latest.get(key(namespace, pod));
     return running != null && running.exited.getCount() > 0;
@@ -150,12 +170,18 @@ public final class PodRunner implements AutoCloseable {
   public Optional<ProcessHandle> process(String namespace, String pod) {
     return pods.values().stream()
         .filter(p -> p.namespace.equals(namespace) && p.name.equals(pod))
-        .map(p -> p.process).filter(p -> p != null && p.isAlive()).map(Process::toHandle).findFirst();
+        .map(p -> p.process)
+        .filter(p -> p != null && p.isAlive())
+        .map(Process::toHandle)
+        .findFirst();
   }
 
   /** Every driver JVM still alive. */
   public List<ProcessHandle> processes() {
-    return pods.values().stream().map(p -> p.process).filter(p -> p != null && p.isAlive()).map(Process::toHandle)
+    return pods.values().stream()
+        .map(p -> p.process)
+        .filter(p -> p != null && p.isAlive())
+        .map(Process::toHandle)
         .collect(Collectors.toList());
   }
 
@@ -184,7 +210,9 @@ public final class PodRunner implements AutoCloseable {
 
   private void admit(Pod pod) {
     String uid = pod.getMetadata().getUid();
-    if (closing || pods.containsKey(uid) || pod.getStatus() != null && isFinal(pod.getStatus().getPhase())) {
+    if (closing
+        || pods.containsKey(uid)
+        || pod.getStatus() != null && isFinal(pod.getStatus().getPhase())) {
       return;
     }
     RunningPod running = new RunningPod(pod);
@@ -194,27 +222,30 @@ public final class PodRunner implements AutoCloseable {
   }
 
   /**
-   * Stops the pod's container within {@code grace} (SIGTERM, then SIGKILL) and, when the API server still holds
-   * the pod, confirms its deletion with grace period 0, as a kubelet does once the containers are gone.
+   * Stops the pod's container within {@code grace} (SIGTERM, then SIGKILL) and, when the API server
+   * still holds the pod, confirms its deletion with grace period 0, as a kubelet does once the
+   * containers are gone.
    */
   private void terminate(RunningPod running, Duration grace, boolean confirm) {
     if (running.deleted.getCount() == 0) {
       return;
     }
     running.deleted.countDown();
-    daemon("delete " + running, () -> {
-      running.stop(grace);
-      try {
-        running.exited.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (confirm && !closing) {
-        confirmDeletion(running.namespace, running.name, running.uid);
-      }
-      pods.remove(running.uid, running);
-    });
+    daemon(
+        "delete " + running,
+        () -> {
+          running.stop(grace);
+          try {
+            running.exited.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          if (confirm && !closing) {
+            confirmDeletion(running.namespace, running.name, running.uid);
+          }
+          pods.remove(running.uid, running);
+        });
   }
 
   /** Deletes the pod with grace period 0, unless it is already gone or a namesake replaced it. */
@@ -275,8 +306,12 @@ public final class PodRunner implements AutoCloseable {
       this.name = pod.getMetadata().getName();
       this.uid = pod.getMetadata().getUid();
       this.grace = grace(pod);
-      // one folder per pod object, numbered: a replacement of the same name keeps its predecessor's log
-      this.dir = workDir.resolve("pods").resolve(namespace + "_" + name + "_" + podSequence.incrementAndGet());
+      // one folder per pod object, numbered: a replacement of the same name keeps its predecessor's
+      // log
+      this.dir =
+          workDir
+              .resolve("pods")
+              .resolve(namespace + "_" + name + "_" + podSequence.incrementAndGet());
       this.log = dir.resolve(pod.getSpec().getContainers().get(0).getName() + ".log");
     }
 
@@ -284,9 +319,15 @@ public final class PodRunner implements AutoCloseable {
       try {
         Container container = pod.getSpec().getContainers().get(0);
         if (pod.getSpec().getContainers().size() > 1 || !isDriver(container)) {
-          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerError", "the local node agent runs only"
-              + " Spark driver pods (one container, the image's '" + DriverContract.ENTRYPOINT_DRIVER
-              + "' entrypoint)"));
+          writeStatus(
+              PodStatuses.waiting(
+                  pod,
+                  startTime,
+                  "CreateContainerError",
+                  "the local node agent runs only"
+                      + " Spark driver pods (one container, the image's '"
+                      + DriverContract.ENTRYPOINT_DRIVER
+                      + "' entrypoint)"));
           return;
         }
         awaitPredecessor();
@@ -312,11 +353,15 @@ public final class PodRunner implements AutoCloseable {
           String policy = pod.getSpec().getRestartPolicy();
           boolean restart = "Always".equals(policy) || "OnFailure".equals(policy) && exit != 0;
           if (!restart) {
-            writeStatus(PodStatuses.terminated(pod, startTime, startedAt, finishedAt, exit, reason, message, restarts));
+            writeStatus(
+                PodStatuses.terminated(
+                    pod, startTime, startedAt, finishedAt, exit, reason, message, restarts));
             return;
           }
           restarts++;
-          writeStatus(PodStatuses.waiting(pod, startTime, "CrashLoopBackOff", "restarting after exit code " + exit));
+          writeStatus(
+              PodStatuses.waiting(
+                  pod, startTime, "CrashLoopBackOff", "restarting after exit code " + exit));
           if (deleted.await(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
           }
@@ -330,7 +375,10 @@ public final class PodRunner implements AutoCloseable {
       }
     }
 
-    /** Sets the container up and starts its JVM; empty when the pod was deleted before it could start. */
+    /**
+     * Sets the container up and starts its JVM; empty when the pod was deleted before it could
+     * start.
+     */
     private Optional<Process> startContainer(Container container) throws InterruptedException {
       while (true) {
         if (isDeleted()) {
@@ -341,15 +389,25 @@ public final class PodRunner implements AutoCloseable {
           Map<String, Path> mounts = setup.mountVolumes(pod, container, dir.resolve("volumes"));
           Map<String, String> env = setup.environment(pod, container);
           Path scratch = Files.createDirectories(dir.resolve("scratch"));
-          DriverCommand command = DriverCommand.of(container.getArgs(), p -> PodSetup.inPodPath(mounts, p),
-              env.get(DriverContract.BIND_ADDRESS_ENV), master, scratch);
+          DriverCommand command =
+              DriverCommand.of(
+                  container.getArgs(),
+                  p -> PodSetup.inPodPath(mounts, p),
+                  env.get(DriverContract.BIND_ADDRESS_ENV),
+                  master,
+                  scratch);
           Map<String, String> jvmEnv = new java.util.HashMap<>(env);
-          // paths the pod's variables name inside the container (the JobConfig) are where its volumes are here
-          jvmEnv.replaceAll((k, v) -> v.startsWith("/") && mounts.keySet().stream().anyMatch(v::startsWith)
-              ? PodSetup.inPodPath(mounts, v).toString() : v);
+          // paths the pod's variables name inside the container (the JobConfig) are where its
+          // volumes are here
+          jvmEnv.replaceAll(
+              (k, v) ->
+                  v.startsWith("/") && mounts.keySet().stream().anyMatch(v::startsWith)
+                      ? PodSetup.inPodPath(mounts, v).toString()
+                      : v);
           return Optional.of(launch(command, jvmEnv));
         } catch (ContainerConfigException e) {
-          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
+          writeStatus(
+              PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
           if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
           }
@@ -357,8 +415,10 @@ public final class PodRunner implements AutoCloseable {
           writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerError", e.getMessage()));
           return Optional.empty();
         } catch (KubernetesClientException e) {
-          // the Node authorizer lets a node read a pod's Secrets once it has seen the pod bound here: retry
-          writeStatus(PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
+          // the Node authorizer lets a node read a pod's Secrets once it has seen the pod bound
+          // here: retry
+          writeStatus(
+              PodStatuses.waiting(pod, startTime, "CreateContainerConfigError", e.getMessage()));
           if (deleted.await(CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
           }
@@ -377,26 +437,39 @@ public final class PodRunner implements AutoCloseable {
       cmd.addAll(command.jvmOptions());
       cmd.add("-D" + ParentWatchdog.PARENT_PID + "=" + ProcessHandle.current().pid());
       cmd.add("-cp");
-      cmd.add(installWatchdog(dir) + File.pathSeparator
-          + runtime.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+      cmd.add(
+          installWatchdog(dir)
+              + File.pathSeparator
+              + runtime.classpath().stream()
+                  .map(Path::toString)
+                  .collect(Collectors.joining(File.pathSeparator)));
       // the watchdog halts the JVM when this one goes away, however it goes (see ParentWatchdog)
       cmd.add(ParentWatchdog.class.getName());
       cmd.add(command.mainClass());
       cmd.addAll(command.appArgs());
-      ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // a container sees only what its pod declares, plus what a JVM needs to find itself
       Map<String, String> environment = builder.environment();
       environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "USER", "TZ"));
       environment.putAll(env);
       Process started = builder.start();
-      LOG.info("pod {}: driver JVM pid {} started on {}, log {}, environment {}", this, started.pid(), master, log,
+      LOG.info(
+          "pod {}: driver JVM pid {} started on {}, log {}, environment {}",
+          this,
+          started.pid(),
+          master,
+          log,
           env.keySet());
       return started;
     }
 
     private void awaitPredecessor() throws InterruptedException {
-      // the API server keeps a deleted pod until its containers are gone, so a namesake waits for its predecessor
+      // the API server keeps a deleted pod until its containers are gone, so a namesake waits for
+      // its predecessor
       for (RunningPod other : pods.values()) {
         if (other != this && other.namespace.equals(namespace) && other.name.equals(name)) {
           other.exited.await();
@@ -408,8 +481,13 @@ public final class PodRunner implements AutoCloseable {
     void stop(Duration gracePeriod) {
       Process p = process;
       if (p != null && p.isAlive()) {
-        LOG.info("pod {}: SIGTERM to driver JVM pid {}, grace {} s", this, p.pid(), gracePeriod.toSeconds());
-        // the handle's destroy only signals; Process.destroy() would also close the JVM's stdin, which its
+        LOG.info(
+            "pod {}: SIGTERM to driver JVM pid {}, grace {} s",
+            this,
+            p.pid(),
+            gracePeriod.toSeconds());
+        // the handle's destroy only signals; Process.destroy() would also close the JVM's stdin,
+        // which its
         // ParentWatchdog reads as "parent gone" and halts at once, skipping the job's graceful stop
         p.toHandle().destroy();
         try {
@@ -442,7 +520,10 @@ public final class PodRunner implements AutoCloseable {
       return deleted.getCount() == 0 || closing;
     }
 
-    /** Writes the status through the status subresource, unless the pod is gone or replaced by a namesake. */
+    /**
+     * Writes the status through the status subresource, unless the pod is gone or replaced by a
+     * namesake.
+     */
     private void writeStatus(PodStatus status) {
       for (int attempt = 0; attempt < 5; attempt++) {
         try {
@@ -450,8 +531,10 @@ public final class PodRunner implements AutoCloseable {
           if (current == null || !uid.equals(current.getMetadata().getUid())) {
             return;
           }
-          // the API server computes the QoS class once, at creation; a status write may not change it
-          status.setQosClass(current.getStatus() == null ? null : current.getStatus().getQosClass());
+          // the API server computes the QoS class once, at creation; a status write may not change
+          // it
+          status.setQosClass(
+              current.getStatus() == null ? null : current.getStatus().getQosClass());
           current.setStatus(status);
           client.pods().inNamespace(namespace).resource(current).updateStatus();
           return;
@@ -487,11 +570,15 @@ public final class PodRunner implements AutoCloseable {
   }
 
   private static boolean isDriver(Container container) {
-    return container.getArgs() != null && !container.getArgs().isEmpty()
+    return container.getArgs() != null
+        && !container.getArgs().isEmpty()
         && DriverContract.ENTRYPOINT_DRIVER.equals(container.getArgs().get(0));
   }
 
-  /** Copies the watchdog's lone class file next to the pod, so nothing of ours but it joins the job's classpath. */
+  /**
+   * Copies the watchdog's lone class file next to the pod, so nothing of ours but it joins the
+   * job's classpath.
+   */
   private static Path installWatchdog(Path podDir) throws IOException {
     String classFile = ParentWatchdog.class.getName().replace('.', '/') + ".class";
     Path root = podDir.resolve("watchdog-classes");

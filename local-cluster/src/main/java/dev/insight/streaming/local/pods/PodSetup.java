@@ -2,21 +2,21 @@ package dev.insight.streaming.local.pods;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapProjection;
-import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
-import io.fabric8.kubernetes.api.model.KeyToPath;
-import io.fabric8.kubernetes.api.model.SecretProjection;
-import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
-import io.fabric8.kubernetes.api.model.VolumeProjection;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretProjection;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +29,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a kubelet does before a container starts: puts ConfigMap and Secret volumes on disk and resolves the
- * container's environment, Secret values included. Anything missing is a {@link ContainerConfigException}, which
- * the node agent reports as the container's waiting reason, as a kubelet does.
+ * What a kubelet does before a container starts: puts ConfigMap and Secret volumes on disk and
+ * resolves the container's environment, Secret values included. Anything missing is a {@link
+ * ContainerConfigException}, which the node agent reports as the container's waiting reason, as a
+ * kubelet does.
  */
 final class PodSetup {
 
@@ -51,13 +52,22 @@ final class PodSetup {
     this.client = client;
   }
 
-  /** Writes the container's volumes under {@code dir}; returns mount path -> local folder (or file, for subPath). */
+  /**
+   * Writes the container's volumes under {@code dir}; returns mount path -> local folder (or file,
+   * for subPath).
+   */
   Map<String, Path> mountVolumes(Pod pod, Container container, Path dir) {
     String namespace = pod.getMetadata().getNamespace();
     Map<String, Path> mounts = new LinkedHashMap<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
-      Volume volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
-          .orElseThrow(() -> new ContainerConfigException("volume " + mount.getName() + " is mounted but not declared"));
+      Volume volume =
+          pod.getSpec().getVolumes().stream()
+              .filter(v -> v.getName().equals(mount.getName()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ContainerConfigException(
+                          "volume " + mount.getName() + " is mounted but not declared"));
       Map<String, byte[]> files;
       if (volume.getConfigMap() != null) {
         String name = volume.getConfigMap().getName();
@@ -88,21 +98,28 @@ final class PodSetup {
       } else if (volume.getProjected() != null) {
         files = projected(pod, volume);
       } else {
-        throw new ContainerConfigException("volume " + volume.getName() + ": only configMap, secret, projected and"
-            + " emptyDir volumes are supported by the local node agent");
+        throw new ContainerConfigException(
+            "volume "
+                + volume.getName()
+                + ": only configMap, secret, projected and"
+                + " emptyDir volumes are supported by the local node agent");
       }
       Path folder = dir.resolve(volume.getName());
       write(folder, files);
-      mounts.put(trimSlash(mount.getMountPath()),
-          mount.getSubPath() == null || mount.getSubPath().isEmpty() ? folder : folder.resolve(mount.getSubPath()));
+      mounts.put(
+          trimSlash(mount.getMountPath()),
+          mount.getSubPath() == null || mount.getSubPath().isEmpty()
+              ? folder
+              : folder.resolve(mount.getSubPath()));
     }
     return mounts;
   }
 
   /**
-   * A projected volume's files: a ServiceAccount token bound to the pod (asked of the API server as a kubelet asks,
-   * so it dies with the pod), ConfigMap and Secret keys, and downward-API fields. The API server's ServiceAccount
-   * admission adds one of these to every pod that mounts its account's token: token, ca.crt and namespace.
+   * A projected volume's files: a ServiceAccount token bound to the pod (asked of the API server as
+   * a kubelet asks, so it dies with the pod), ConfigMap and Secret keys, and downward-API fields.
+   * The API server's ServiceAccount admission adds one of these to every pod that mounts its
+   * account's token: token, ca.crt and namespace.
    */
   private Map<String, byte[]> projected(Pod pod, Volume volume) {
     String namespace = pod.getMetadata().getNamespace();
@@ -110,50 +127,88 @@ final class PodSetup {
     for (VolumeProjection source : volume.getProjected().getSources()) {
       if (source.getServiceAccountToken() != null) {
         ServiceAccountTokenProjection token = source.getServiceAccountToken();
-        TokenRequest request = new TokenRequestBuilder().withNewSpec()
-            .withAudiences(token.getAudience() == null ? List.of() : List.of(token.getAudience()))
-            .withExpirationSeconds(token.getExpirationSeconds() == null ? 3607L : token.getExpirationSeconds())
-            .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
-            .withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build();
-        TokenRequest answer = client.serviceAccounts().inNamespace(namespace)
-            .withName(pod.getSpec().getServiceAccountName()).tokenRequest(request);
+        TokenRequest request =
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withAudiences(
+                    token.getAudience() == null ? List.of() : List.of(token.getAudience()))
+                .withExpirationSeconds(
+                    token.getExpirationSeconds() == null ? 3607L : token.getExpirationSeconds())
+                .withNewBoundObjectRef()
+                .withApiVersion("v1")
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid())
+                .endBoundObjectRef()
+                .endSpec()
+                .build();
+        TokenRequest answer =
+            client
+                .serviceAccounts()
+                .inNamespace(namespace)
+                .withName(pod.getSpec().getServiceAccountName())
+                .tokenRequest(request);
         files.put(token.getPath(), answer.getStatus().getToken().getBytes(StandardCharsets.UTF_8));
       } else if (source.getConfigMap() != null) {
         ConfigMapProjection projection = source.getConfigMap();
-        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(projection.getName()).get();
+        ConfigMap cm =
+            client.configMaps().inNamespace(namespace).withName(projection.getName()).get();
         if (cm == null) {
           if (!Boolean.TRUE.equals(projection.getOptional())) {
-            throw new ContainerConfigException("configmap \"" + projection.getName() + "\" not found");
+            throw new ContainerConfigException(
+                "configmap \"" + projection.getName() + "\" not found");
           }
           continue;
         }
         Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
-        select(files, projection.getItems(), data, "configmap " + projection.getName(), projection.getOptional());
+        select(
+            files,
+            projection.getItems(),
+            data,
+            "configmap " + projection.getName(),
+            projection.getOptional());
       } else if (source.getSecret() != null) {
         SecretProjection projection = source.getSecret();
         Map<String, String> data = new TreeMap<>();
         secretData(namespace, projection.getName())
             .forEach((k, v) -> data.put(k, new String(v, StandardCharsets.UTF_8)));
-        select(files, projection.getItems(), data, "secret " + projection.getName(), projection.getOptional());
+        select(
+            files,
+            projection.getItems(),
+            data,
+            "secret " + projection.getName(),
+            projection.getOptional());
       } else if (source.getDownwardAPI() != null) {
         for (DownwardAPIVolumeFile file : source.getDownwardAPI().getItems()) {
           if (file.getFieldRef() == null) {
-            throw new ContainerConfigException("volume " + volume.getName() + ": only fieldRef downward API files"
-                + " are supported by the local node agent");
+            throw new ContainerConfigException(
+                "volume "
+                    + volume.getName()
+                    + ": only fieldRef downward API files"
+                    + " are supported by the local node agent");
           }
-          files.put(file.getPath(), field(pod, file.getFieldRef().getFieldPath(), "file " + file.getPath())
-              .getBytes(StandardCharsets.UTF_8));
+          files.put(
+              file.getPath(),
+              field(pod, file.getFieldRef().getFieldPath(), "file " + file.getPath())
+                  .getBytes(StandardCharsets.UTF_8));
         }
       } else {
-        throw new ContainerConfigException("volume " + volume.getName() + ": a projection the local node agent"
-            + " does not support (only serviceAccountToken, configMap, secret and downwardAPI)");
+        throw new ContainerConfigException(
+            "volume "
+                + volume.getName()
+                + ": a projection the local node agent"
+                + " does not support (only serviceAccountToken, configMap, secret and downwardAPI)");
       }
     }
     return files;
   }
 
-  private static void select(Map<String, byte[]> files, List<KeyToPath> items, Map<String, String> data,
-      String source, Boolean optional) {
+  private static void select(
+      Map<String, byte[]> files,
+      List<KeyToPath> items,
+      Map<String, String> data,
+      String source,
+      Boolean optional) {
     if (items == null || items.isEmpty()) {
       data.forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
       return;
@@ -194,9 +249,15 @@ final class PodSetup {
     for (EnvFromSource from : container.getEnvFrom()) {
       String prefix = from.getPrefix() == null ? "" : from.getPrefix();
       if (from.getConfigMapRef() != null) {
-        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(from.getConfigMapRef().getName()).get();
+        ConfigMap cm =
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(from.getConfigMapRef().getName())
+                .get();
         if (cm == null) {
-          throw new ContainerConfigException("configmap \"" + from.getConfigMapRef().getName() + "\" not found");
+          throw new ContainerConfigException(
+              "configmap \"" + from.getConfigMapRef().getName() + "\" not found");
         }
         if (cm.getData() != null) {
           cm.getData().forEach((k, v) -> env.put(prefix + k, v));
@@ -208,8 +269,11 @@ final class PodSetup {
       }
     }
     for (EnvVar var : container.getEnv()) {
-      env.put(var.getName(), var.getValueFrom() == null ? expand(var.getValue(), env)
-          : valueFrom(pod, namespace, var.getName(), var.getValueFrom()));
+      env.put(
+          var.getName(),
+          var.getValueFrom() == null
+              ? expand(var.getValue(), env)
+              : valueFrom(pod, namespace, var.getName(), var.getValueFrom()));
     }
     return env;
   }
@@ -219,8 +283,16 @@ final class PodSetup {
       var ref = source.getSecretKeyRef();
       byte[] value = secretData(namespace, ref.getName()).get(ref.getKey());
       if (value == null) {
-        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in Secret " + namespace + "/"
-            + ref.getName() + " (variable " + variable + ")");
+        throw new ContainerConfigException(
+            "couldn't find key "
+                + ref.getKey()
+                + " in Secret "
+                + namespace
+                + "/"
+                + ref.getName()
+                + " (variable "
+                + variable
+                + ")");
       }
       return new String(value, StandardCharsets.UTF_8);
     }
@@ -229,16 +301,27 @@ final class PodSetup {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
       String value = cm == null || cm.getData() == null ? null : cm.getData().get(ref.getKey());
       if (value == null) {
-        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in ConfigMap " + namespace + "/"
-            + ref.getName() + " (variable " + variable + ")");
+        throw new ContainerConfigException(
+            "couldn't find key "
+                + ref.getKey()
+                + " in ConfigMap "
+                + namespace
+                + "/"
+                + ref.getName()
+                + " (variable "
+                + variable
+                + ")");
       }
       return value;
     }
     if (source.getFieldRef() != null) {
       return field(pod, source.getFieldRef().getFieldPath(), "variable " + variable);
     }
-    throw new ContainerConfigException("variable " + variable + ": only secretKeyRef, configMapKeyRef and fieldRef"
-        + " are supported by the local node agent");
+    throw new ContainerConfigException(
+        "variable "
+            + variable
+            + ": only secretKeyRef, configMapKeyRef and fieldRef"
+            + " are supported by the local node agent");
   }
 
   /** A downward-API field of the pod. */
@@ -250,8 +333,9 @@ final class PodSetup {
       case "status.podIP", "status.hostIP" -> POD_IP;
       case "spec.nodeName" -> PodRunner.NODE_NAME;
       case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-      default -> throw new ContainerConfigException(usedBy + ": fieldRef " + path
-          + " is not supported by the local node agent");
+      default ->
+          throw new ContainerConfigException(
+              usedBy + ": fieldRef " + path + " is not supported by the local node agent");
     };
   }
 
@@ -286,7 +370,8 @@ final class PodSetup {
         Files.write(folder.resolve(file.getKey()), file.getValue());
       }
     } catch (IOException e) {
-      throw new ContainerConfigException("cannot write volume files to " + folder + ": " + e.getMessage());
+      throw new ContainerConfigException(
+          "cannot write volume files to " + folder + ": " + e.getMessage());
     }
   }
 

@@ -14,46 +14,89 @@ import java.util.List;
 /** The pod statuses a kubelet reports, for one-container pods: waiting, running, terminated. */
 final class PodStatuses {
 
-  private PodStatuses() {
-  }
+  private PodStatuses() {}
 
   /** Pending: the container waits (ContainerCreating, CreateContainerConfigError, ...). */
   static PodStatus waiting(Pod pod, Instant startTime, String reason, String message) {
-    ContainerStatus container = base(pod, 0).withReady(false).withStarted(false)
-        .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
+    ContainerStatus container =
+        base(pod, 0)
+            .withReady(false)
+            .withStarted(false)
+            .withNewState()
+            .withNewWaiting()
+            .withReason(reason)
+            .withMessage(message)
+            .endWaiting()
+            .endState()
+            .build();
     return status(pod, "Pending", startTime, container, false);
   }
 
   static PodStatus running(Pod pod, Instant startTime, Instant startedAt, int restarts) {
-    ContainerStatus container = base(pod, restarts).withReady(true).withStarted(true)
-        .withNewState().withNewRunning().withStartedAt(startedAt.toString()).endRunning().endState().build();
+    ContainerStatus container =
+        base(pod, restarts)
+            .withReady(true)
+            .withStarted(true)
+            .withNewState()
+            .withNewRunning()
+            .withStartedAt(startedAt.toString())
+            .endRunning()
+            .endState()
+            .build();
     return status(pod, "Running", startTime, container, true);
   }
 
-  /** Succeeded on exit code 0, Failed otherwise; the reason as a kubelet gives it (Completed, Error, OOMKilled). */
-  static PodStatus terminated(Pod pod, Instant startTime, Instant startedAt, Instant finishedAt, int exitCode,
-      String reason, String message, int restarts) {
-    ContainerStatus container = base(pod, restarts).withReady(false).withStarted(false)
-        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-        .withStartedAt(startedAt.toString()).withFinishedAt(finishedAt.toString()).endTerminated().endState().build();
-    PodStatus status = status(pod, exitCode == 0 ? "Succeeded" : "Failed", startTime, container, false);
+  /**
+   * Succeeded on exit code 0, Failed otherwise; the reason as a kubelet gives it (Completed, Error,
+   * OOMKilled).
+   */
+  static PodStatus terminated(
+      Pod pod,
+      Instant startTime,
+      Instant startedAt,
+      Instant finishedAt,
+      int exitCode,
+      String reason,
+      String message,
+      int restarts) {
+    ContainerStatus container =
+        base(pod, restarts)
+            .withReady(false)
+            .withStarted(false)
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withReason(reason)
+            .withMessage(message)
+            .withStartedAt(startedAt.toString())
+            .withFinishedAt(finishedAt.toString())
+            .endTerminated()
+            .endState()
+            .build();
+    PodStatus status =
+        status(pod, exitCode == 0 ? "Succeeded" : "Failed", startTime, container, false);
     status.setReason(null);
     return status;
   }
 
   private static ContainerStatusBuilder base(Pod pod, int restarts) {
     var container = pod.getSpec().getContainers().get(0);
-    return new ContainerStatusBuilder().withName(container.getName()).withImage(container.getImage())
-        .withImageID("local://" + container.getImage()).withRestartCount(restarts);
+    return new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage())
+        .withImageID("local://" + container.getImage())
+        .withRestartCount(restarts);
   }
 
-  private static PodStatus status(Pod pod, String phase, Instant startTime, ContainerStatus container, boolean ready) {
+  private static PodStatus status(
+      Pod pod, String phase, Instant startTime, ContainerStatus container, boolean ready) {
     String now = Instant.now().toString();
-    List<PodCondition> conditions = List.of(
-        condition("PodScheduled", true, now),
-        condition("Initialized", true, now),
-        condition("ContainersReady", ready, now),
-        condition("Ready", ready, now));
+    List<PodCondition> conditions =
+        List.of(
+            condition("PodScheduled", true, now),
+            condition("Initialized", true, now),
+            condition("ContainersReady", ready, now),
+            condition("Ready", ready, now));
     return new PodStatusBuilder()
         .withPhase(phase)
         .withHostIP(PodSetup.POD_IP)
@@ -66,7 +109,10 @@ final class PodStatuses {
   }
 
   private static PodCondition condition(String type, boolean status, String now) {
-    return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False")
-        .withLastTransitionTime(now).build();
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withLastTransitionTime(now)
+        .build();
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The kubectl binary built by the control-plane step, run as a user runs it: {@code KUBECONFIG} set to the
- * cluster's kubeconfig, arguments as typed, output and exit code as the user sees them.
+ * The kubectl binary built by the control-plane step, run as a user runs it: {@code KUBECONFIG} set
+ * to the cluster's kubeconfig, arguments as typed, output and exit code as the user sees them.
  */
 public final class Kubectl {
 
@@ -19,7 +19,8 @@ public final class Kubectl {
   public record Result(int exitCode, String out, String err) {
     public Result expectSuccess(String... args) {
       if (exitCode != 0) {
-        throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + exitCode + ":\n" + out + err);
+        throw new AssertionError(
+            "kubectl " + String.join(" ", args) + " exited " + exitCode + ":\n" + out + err);
       }
       return this;
     }
@@ -48,8 +49,14 @@ public final class Kubectl {
       Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not return within " + timeoutSeconds
-            + " s:\n" + Files.readString(out) + Files.readString(err));
+        throw new AssertionError(
+            "kubectl "
+                + String.join(" ", args)
+                + " did not return within "
+                + timeoutSeconds
+                + " s:\n"
+                + Files.readString(out)
+                + Files.readString(err));
       }
       return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {
@@ -65,7 +72,10 @@ public final class Kubectl {
     return run(60, args).expectSuccess(args).out();
   }
 
-  /** Starts a long-running command (a watch, {@code logs -f}) writing into {@code output}; the caller stops it. */
+  /**
+   * Starts a long-running command (a watch, {@code logs -f}) writing into {@code output}; the
+   * caller stops it.
+   */
   public Process start(Path output, String... args) {
     try {
       return builder(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();

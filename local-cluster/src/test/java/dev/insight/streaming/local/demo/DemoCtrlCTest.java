@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra, etcd, kube-apiserver,
- * kube-controller-manager and a driver JVM below it), gets SIGINT, and every process it started is gone when it
- * has exited.
+ * kube-controller-manager and a driver JVM below it), gets SIGINT, and every process it started is
+ * gone when it has exited.
  */
 class DemoCtrlCTest {
 
@@ -33,34 +33,61 @@ class DemoCtrlCTest {
   void ctrlCStopsTheDemoAndEveryProcessItStarted() throws Exception {
     Path work = WorkDirs.forTest(DemoCtrlCTest.class);
     Path out = work.resolve("stdout.txt");
-    demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), DemoCommand.class.getName(), "--plain", "--rate", "50",
-        "--work-dir", work.resolve("demo").toString()))
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    demo =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DemoCommand.class.getName(),
+                    "--plain",
+                    "--rate",
+                    "50",
+                    "--work-dir",
+                    work.resolve("demo").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
 
     // wait for the whole family: two servers, the control plane and the driver JVM running the job
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(demo.isAlive()).as("demo output:\n%s", Files.readString(out)).isTrue();
-      assertThat(demo.descendants().map(DemoCtrlCTest::commandLine))
-          .anyMatch(c -> c.contains("kafka.Kafka")).anyMatch(c -> c.contains("CassandraDaemon"))
-          .anyMatch(c -> c.contains("/etcd ")).anyMatch(c -> c.contains("/kube-apiserver "))
-          .anyMatch(c -> c.contains("/kube-controller-manager "))
-          .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(demo.isAlive()).as("demo output:\n%s", Files.readString(out)).isTrue();
+              assertThat(demo.descendants().map(DemoCtrlCTest::commandLine))
+                  .anyMatch(c -> c.contains("kafka.Kafka"))
+                  .anyMatch(c -> c.contains("CassandraDaemon"))
+                  .anyMatch(c -> c.contains("/etcd "))
+                  .anyMatch(c -> c.contains("/kube-apiserver "))
+                  .anyMatch(c -> c.contains("/kube-controller-manager "))
+                  .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"));
+            });
     List<ProcessHandle> family = demo.descendants().toList();
 
-    new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    new ProcessBuilder("kill", "-INT", Long.toString(demo.pid()))
+        .start()
+        .waitFor(10, TimeUnit.SECONDS);
     assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as("the demo exits after Ctrl-C").isTrue();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(family).as("processes the demo started").noneMatch(ProcessHandle::isAlive));
-    assertThat(Files.readString(out)).contains("demo: stopped; nothing left running")
-        .as("no stack trace while stopping").doesNotContain("\tat ");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(family)
+                    .as("processes the demo started")
+                    .noneMatch(ProcessHandle::isAlive));
+    assertThat(Files.readString(out))
+        .contains("demo: stopped; nothing left running")
+        .as("no stack trace while stopping")
+        .doesNotContain("\tat ");
   }
 
   /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */
   private static String commandLine(ProcessHandle p) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+          .replace('\0', ' ');
     } catch (java.io.IOException e) {
       return p.info().commandLine().orElse("");
     }

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The node agent alone, doing the kubelet's part for a driver pod built by the operator's own factories (no
- * operator running): the scheduler binds it, the pod runs the real job, which writes every event to both sinks;
- * SIGKILL turns the pod Failed with exit code 137; a new pod of the same name resumes from the stored offsets with
- * every event exactly once; deleting it keeps the pod (deletionTimestamp set) until the JVM has stopped gracefully
- * within its grace period, and then the agent removes it.
+ * The node agent alone, doing the kubelet's part for a driver pod built by the operator's own
+ * factories (no operator running): the scheduler binds it, the pod runs the real job, which writes
+ * every event to both sinks; SIGKILL turns the pod Failed with exit code 137; a new pod of the same
+ * name resumes from the stored offsets with every event exactly once; deleting it keeps the pod
+ * (deletionTimestamp set) until the JVM has stopped gracefully within its grace period, and then
+ * the agent removes it.
  */
 @ExtendWith(SharedServersExtension.class)
 class DriverPodStoryTest {
@@ -45,7 +46,10 @@ class DriverPodStoryTest {
 
   @BeforeAll
   static void start() {
-    cluster = LocalCluster.start(LocalCluster.Options.defaults(WorkDirs.forTest(DriverPodStoryTest.class)).withoutOperator());
+    cluster =
+        LocalCluster.start(
+            LocalCluster.Options.defaults(WorkDirs.forTest(DriverPodStoryTest.class))
+                .withoutOperator());
   }
 
   @AfterAll
@@ -56,11 +60,15 @@ class DriverPodStoryTest {
   }
 
   @Test
-  void aDriverPodRunsTheJobSurvivesSigkillByReplacementAndStopsGracefullyOnDeletion(EmbeddedKafka kafka,
-      EmbeddedCassandra cassandra, EmbeddedMongo mongo) throws Exception {
+  void aDriverPodRunsTheJobSurvivesSigkillByReplacementAndStopsGracefullyOnDeletion(
+      EmbeddedKafka kafka, EmbeddedCassandra cassandra, EmbeddedMongo mongo) throws Exception {
     KubernetesClient client = cluster.client();
-    ServerAddresses servers = new ServerAddresses(kafka.bootstrapServers(), cassandra.contactPoint(),
-        cassandra.localDatacenter(), mongo.connectionString());
+    ServerAddresses servers =
+        new ServerAddresses(
+            kafka.bootstrapServers(),
+            cassandra.contactPoint(),
+            cassandra.localDatacenter(),
+            mongo.connectionString());
     DemoManifest manifest = DemoManifest.demo(client, servers);
     StreamingPipeline spec = manifest.pipeline();
     spec.getMetadata().setName("runner");
@@ -69,64 +77,91 @@ class DriverPodStoryTest {
     spec.getSpec().getSinks().getMongodb().setDatabase("runner");
     kafka.createTopic("runner.events", 2);
     new DemoManifest(spec, manifest.secrets()).apply(client);
-    StreamingPipeline pipeline = client.resources(StreamingPipeline.class).inNamespace("default").withName("runner").get();
+    StreamingPipeline pipeline =
+        client.resources(StreamingPipeline.class).inNamespace("default").withName("runner").get();
 
     DriverNames names = DriverNames.of(pipeline);
     SecretEnv secrets = SecretEnv.of(pipeline.getSpec(), List.of());
-    client.resource(DriverObjects.configMap(pipeline, names, secrets, SparkJavaOptions.flags())).create();
+    client
+        .resource(DriverObjects.configMap(pipeline, names, secrets, SparkJavaOptions.flags()))
+        .create();
     client.resource(DriverObjects.serviceAccount(pipeline, names)).create();
-    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
+    Pod pod =
+        DriverPodFactory.pod(
+            pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
 
-    try (EventProducer producer = new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 2000, "a-").start();
-         SinkCounter sinks = new SinkCounter(pipeline, servers)) {
+    try (EventProducer producer =
+            new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 2000, "a-").start();
+        SinkCounter sinks = new SinkCounter(pipeline, servers)) {
       client.resource(pod).create();
       awaitPhase(client, names.pod(), "Running", Duration.ofSeconds(30));
       Path log = cluster.podRunner().logFile("default", names.pod()).orElseThrow();
       awaitCounts(sinks, 2000, log);
       assertThat(Files.readString(log)).doesNotContain(mongo.connectionString());
 
-      // SIGKILL: the kubelet reports the container's death; restartPolicy Never leaves the pod Failed
+      // SIGKILL: the kubelet reports the container's death; restartPolicy Never leaves the pod
+      // Failed
       ProcessHandle jvm = cluster.podRunner().process("default", names.pod()).orElseThrow();
       jvm.destroyForcibly();
       Pod failed = awaitPhase(client, names.pod(), "Failed", Duration.ofSeconds(20));
-      ContainerStateTerminated terminated = failed.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+      ContainerStateTerminated terminated =
+          failed.getStatus().getContainerStatuses().get(0).getState().getTerminated();
       assertThat(terminated.getExitCode()).isEqualTo(137);
       assertThat(terminated.getReason()).isEqualTo("Error");
 
-      // what the operator does next: a new pod of the same name, which resumes from the stored offsets
+      // what the operator does next: a new pod of the same name, which resumes from the stored
+      // offsets
       client.pods().inNamespace("default").withName(names.pod()).delete();
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName(names.pod()).get() == null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.pods().inNamespace("default").withName(names.pod()).get() == null);
       client.resource(pod).create();
       awaitPhase(client, names.pod(), "Running", Duration.ofSeconds(30));
-      try (EventProducer more = new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 1000, "b-").start()) {
+      try (EventProducer more =
+          new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 1000, "b-").start()) {
         await().atMost(Duration.ofSeconds(20)).until(() -> more.acknowledged() == 1000);
       }
       awaitCounts(sinks, 3000, cluster.podRunner().logFile("default", names.pod()).orElseThrow());
 
-      // deletion: the API server keeps the pod, marked, while the JVM stops (SIGTERM, offsets stored, exit 0)
+      // deletion: the API server keeps the pod, marked, while the JVM stops (SIGTERM, offsets
+      // stored, exit 0)
       ProcessHandle second = cluster.podRunner().process("default", names.pod()).orElseThrow();
       client.pods().inNamespace("default").withName(names.pod()).delete();
       Pod terminating = client.pods().inNamespace("default").withName(names.pod()).get();
       assertThat(terminating).as("a bound pod waits for its node to stop it").isNotNull();
       assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
-      assertThat(second.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
-      await().atMost(Duration.ofSeconds(10)).until(() ->
-          client.pods().inNamespace("default").withName(names.pod()).get() == null);
+      assertThat(second.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive())
+          .isFalse();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.pods().inNamespace("default").withName(names.pod()).get() == null);
       await().atMost(Duration.ofSeconds(5)).until(() -> cluster.podRunner().processes().isEmpty());
-      assertThat(Files.readString(cluster.podRunner().logFile("default", names.pod()).orElseThrow()))
+      assertThat(
+              Files.readString(cluster.podRunner().logFile("default", names.pod()).orElseThrow()))
           .contains("stopped gracefully");
     }
   }
 
   static Pod awaitPhase(KubernetesClient client, String name, String phase, Duration within) {
-    return await().atMost(within).until(() -> client.pods().inNamespace("default").withName(name).get(),
-        p -> p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase()));
+    return await()
+        .atMost(within)
+        .until(
+            () -> client.pods().inNamespace("default").withName(name).get(),
+            p -> p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase()));
   }
 
   static void awaitCounts(SinkCounter sinks, long expected, Path log) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(sinks.cassandraRows().orElse(-1)).as("Cassandra rows; driver log %s", log).isEqualTo(expected);
-      assertThat(sinks.mongoDocuments().orElse(-1)).as("MongoDB documents; driver log %s", log).isEqualTo(expected);
-    });
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(sinks.cassandraRows().orElse(-1))
+                  .as("Cassandra rows; driver log %s", log)
+                  .isEqualTo(expected);
+              assertThat(sinks.mongoDocuments().orElse(-1))
+                  .as("MongoDB documents; driver log %s", log)
+                  .isEqualTo(expected);
+            });
   }
 }

@@ -32,14 +32,17 @@ import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 /**
- * The real-cluster story on k3s: load the two images, helm install the chart, bring up the development
- * servers from examples/infra/, apply the clicks pipeline, then run the same {@link PipelineScenario} as the
- * local cluster's stories (records produced, exact counts in both sinks, lag 0 in the status, deletion leaving no
- * child), reaching the servers through {@code exec} in their pods. Needs a Docker engine and the images built as
- * the README says; without an engine the whole class is skipped, with the reason in the test report.
+ * The real-cluster story on k3s: load the two images, helm install the chart, bring up the
+ * development servers from examples/infra/, apply the clicks pipeline, then run the same {@link
+ * PipelineScenario} as the local cluster's stories (records produced, exact counts in both sinks,
+ * lag 0 in the status, deletion leaving no child), reaching the servers through {@code exec} in
+ * their pods. Needs a Docker engine and the images built as the README says; without an engine the
+ * whole class is skipped, with the reason in the test report.
  */
-@EnabledIf(value = "dockerEngineAvailable",
-    disabledReason = "no Docker engine reachable: the k3s end-to-end story needs one (README: Run on a real cluster)")
+@EnabledIf(
+    value = "dockerEngineAvailable",
+    disabledReason =
+        "no Docker engine reachable: the k3s end-to-end story needs one (README: Run on a real cluster)")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChartOnK3sTest {
 
@@ -50,7 +53,8 @@ class ChartOnK3sTest {
   private static final String OPERATOR_NAMESPACE = "streaming-system";
   private static final String PIPELINES_NAMESPACE = "pipelines";
   private static final Path INFRA = Path.of("..", "examples", "infra").toAbsolutePath().normalize();
-  private static final Path CHART = Path.of("..", "helm", "streaming-pipeline-operator").toAbsolutePath().normalize();
+  private static final Path CHART =
+      Path.of("..", "helm", "streaming-pipeline-operator").toAbsolutePath().normalize();
 
   private K3sContainer k3s;
   private KubernetesClient client;
@@ -63,15 +67,22 @@ class ChartOnK3sTest {
   void startClusterWithImages() throws Exception {
     DockerClient docker = DockerClientFactory.instance().client();
     for (String image : IMAGES) {
-      assumeTrue(imageExists(docker, image),
-          () -> "image " + image + " is not built: run the image builds in README 'Run on a real cluster' first");
+      assumeTrue(
+          imageExists(docker, image),
+          () ->
+              "image "
+                  + image
+                  + " is not built: run the image builds in README 'Run on a real cluster' first");
     }
     k3s = new K3sContainer(K3S);
     k3s.start();
     for (String image : IMAGES) {
       loadIntoCluster(docker, image);
     }
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
+            .build();
   }
 
   @AfterAll
@@ -86,33 +97,61 @@ class ChartOnK3sTest {
 
   @Test
   void installedChartRunsTheSharedPipelineScenarioOnTheClicksPipeline() throws IOException {
-    Release release = new Helm(CHART).install()
-        .withName("streaming-pipeline-operator").withNamespace(OPERATOR_NAMESPACE).createNamespace()
-        .withKubeConfigContents(k3s.getKubeConfigYaml())
-        .withValuesFile(valuesFile(Map.of(
-            "image", Map.of("tag", IMAGE_TAG),
-            "watchNamespaces", List.of(PIPELINES_NAMESPACE))))
-        .waitReady().withTimeout(300)
-        .call();
+    Release release =
+        new Helm(CHART)
+            .install()
+            .withName("streaming-pipeline-operator")
+            .withNamespace(OPERATOR_NAMESPACE)
+            .createNamespace()
+            .withKubeConfigContents(k3s.getKubeConfigYaml())
+            .withValuesFile(
+                valuesFile(
+                    Map.of(
+                        "image", Map.of("tag", IMAGE_TAG),
+                        "watchNamespaces", List.of(PIPELINES_NAMESPACE))))
+            .waitReady()
+            .withTimeout(300)
+            .call();
     assertThat(release.getStatus()).isEqualTo("deployed");
 
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(PIPELINES_NAMESPACE)
-        .endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(PIPELINES_NAMESPACE)
+                .endMetadata()
+                .build())
+        .create();
     for (String server : List.of("kafka", "cassandra", "mongodb")) {
       apply(INFRA.resolve(server + ".yaml"));
     }
     for (String server : List.of("kafka", "cassandra", "mongodb")) {
-      client.apps().deployments().inNamespace(PIPELINES_NAMESPACE).withName(server)
+      client
+          .apps()
+          .deployments()
+          .inNamespace(PIPELINES_NAMESPACE)
+          .withName(server)
           .waitUntilReady(10, TimeUnit.MINUTES);
     }
 
     apply(INFRA.resolve("clicks-pipeline.yaml"));
     try {
-      PipelineScenario.run(client, PIPELINES_NAMESPACE, "clicks", new K3sWorld(client, PIPELINES_NAMESPACE), 3000,
+      PipelineScenario.run(
+          client,
+          PIPELINES_NAMESPACE,
+          "clicks",
+          new K3sWorld(client, PIPELINES_NAMESPACE),
+          3000,
           Duration.ofMinutes(10));
     } catch (RuntimeException | AssertionError notDone) {
-      System.err.println(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE)
-          .withName("streaming-pipeline-operator").getLog());
+      System.err.println(
+          client
+              .apps()
+              .deployments()
+              .inNamespace(OPERATOR_NAMESPACE)
+              .withName("streaming-pipeline-operator")
+              .getLog());
       throw notDone;
     }
   }
@@ -147,8 +186,11 @@ class ChartOnK3sTest {
     }
     String inContainer = "/tmp/" + tarball.getFileName();
     k3s.copyFileToContainer(MountableFile.forHostPath(tarball), inContainer);
-    ExecResult imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", inContainer);
+    ExecResult imported =
+        k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", inContainer);
     Files.delete(tarball);
-    assertThat(imported.getExitCode()).as("ctr import %s: %s", image, imported.getStderr()).isZero();
+    assertThat(imported.getExitCode())
+        .as("ctr import %s: %s", image, imported.getStderr())
+        .isZero();
   }
 }

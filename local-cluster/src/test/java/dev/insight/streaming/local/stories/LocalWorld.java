@@ -12,7 +12,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
-/** The local cluster's servers, reached directly from the test; one sink session per pipeline until closed. */
+/**
+ * The local cluster's servers, reached directly from the test; one sink session per pipeline until
+ * closed.
+ */
 final class LocalWorld implements PipelineWorld, AutoCloseable {
 
   private final ServerAddresses servers;
@@ -25,11 +28,19 @@ final class LocalWorld implements PipelineWorld, AutoCloseable {
   @Override
   public void produce(StreamingPipeline pipeline, List<String> records) {
     String topic = pipeline.getSpec().getKafka().getTopics().get(0).getName();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new StringSerializer())) {
       // the operator creates the topic; until then the producer only waits for its metadata
-      Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(120))
+          .ignoreExceptions()
           .until(() -> !producer.partitionsFor(topic).isEmpty());
       for (String record : records) {
         producer.send(new ProducerRecord<>(topic, record));
@@ -49,7 +60,8 @@ final class LocalWorld implements PipelineWorld, AutoCloseable {
   }
 
   private synchronized SinkCounter counter(StreamingPipeline pipeline) {
-    return counters.computeIfAbsent(pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName(),
+    return counters.computeIfAbsent(
+        pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName(),
         k -> new SinkCounter(pipeline, servers));
   }
 

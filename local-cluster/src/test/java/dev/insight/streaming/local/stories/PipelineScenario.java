@@ -17,50 +17,78 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One whole-pipeline story, the same on every cluster (the local one here, k3s where Docker runs): a pipeline
- * already applied turns Ready, records produced reach both sinks exactly once, the status shows lag 0 over every
- * partition, and deleting the pipeline leaves none of its children (the garbage collector follows their owner
- * references).
+ * One whole-pipeline story, the same on every cluster (the local one here, k3s where Docker runs):
+ * a pipeline already applied turns Ready, records produced reach both sinks exactly once, the
+ * status shows lag 0 over every partition, and deleting the pipeline leaves none of its children
+ * (the garbage collector follows their owner references).
  */
 final class PipelineScenario {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private PipelineScenario() {
-  }
+  private PipelineScenario() {}
 
-  static void run(KubernetesClient client, String namespace, String name, PipelineWorld world, int records,
+  static void run(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      PipelineWorld world,
+      int records,
       Duration patience) {
     StreamingPipeline pipeline = get(client, namespace, name);
     assertThat(pipeline).as("pipeline %s/%s is applied", namespace, name).isNotNull();
     world.produce(pipeline, records(pipeline, records, name + "-"));
 
-    await().atMost(patience).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-      StreamingPipeline p = get(client, namespace, name);
-      assertThat(world.cassandraRows(p)).as("Cassandra rows of %s", name).isEqualTo(records);
-      assertThat(world.mongoDocuments(p)).as("MongoDB documents of %s", name).isEqualTo(records);
-      assertThat(p.getStatus()).isNotNull();
-      assertThat(p.getStatus().getConditions()).as("conditions of %s", name)
-          .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
-      var lag = p.getStatus().getLag();
-      assertThat(lag).as("lag in the status of %s", name).isNotNull();
-      assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
-      assertThat(lag.getEvaluation()).as("lag evaluation of %s", name).isEqualTo(LagEvaluation.OK);
-      int partitions = p.getSpec().getKafka().getTopics().stream()
-          .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions()).sum();
-      assertThat(lag.getPartitionCount()).as("partitions evaluated for %s", name).isEqualTo(partitions);
-    });
+    await()
+        .atMost(patience)
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              StreamingPipeline p = get(client, namespace, name);
+              assertThat(world.cassandraRows(p))
+                  .as("Cassandra rows of %s", name)
+                  .isEqualTo(records);
+              assertThat(world.mongoDocuments(p))
+                  .as("MongoDB documents of %s", name)
+                  .isEqualTo(records);
+              assertThat(p.getStatus()).isNotNull();
+              assertThat(p.getStatus().getConditions())
+                  .as("conditions of %s", name)
+                  .anySatisfy(
+                      c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+              var lag = p.getStatus().getLag();
+              assertThat(lag).as("lag in the status of %s", name).isNotNull();
+              assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
+              assertThat(lag.getEvaluation())
+                  .as("lag evaluation of %s", name)
+                  .isEqualTo(LagEvaluation.OK);
+              int partitions =
+                  p.getSpec().getKafka().getTopics().stream()
+                      .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions())
+                      .sum();
+              assertThat(lag.getPartitionCount())
+                  .as("partitions evaluated for %s", name)
+                  .isEqualTo(partitions);
+            });
 
     String uid = get(client, namespace, name).getMetadata().getUid();
     assertThat(children(client, namespace, uid)).as("children of %s", name).isNotEmpty();
     client.resources(StreamingPipeline.class).inNamespace(namespace).withName(name).delete();
-    await().atMost(patience).untilAsserted(() -> {
-      assertThat(get(client, namespace, name)).as("%s is gone", name).isNull();
-      assertThat(children(client, namespace, uid)).as("children of %s after its deletion", name).isEmpty();
-    });
+    await()
+        .atMost(patience)
+        .untilAsserted(
+            () -> {
+              assertThat(get(client, namespace, name)).as("%s is gone", name).isNull();
+              assertThat(children(client, namespace, uid))
+                  .as("children of %s after its deletion", name)
+                  .isEmpty();
+            });
   }
 
-  /** JSON records the pipeline's transform accepts: every field it reads, of its type, a distinct key each. */
+  /**
+   * JSON records the pipeline's transform accepts: every field it reads, of its type, a distinct
+   * key each.
+   */
   static List<String> records(StreamingPipeline pipeline, int count, String prefix) {
     List<String> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -70,7 +98,8 @@ final class PipelineScenario {
         ObjectNode parent = record;
         String[] parts = path.split("\\.");
         for (int p = 0; p < parts.length - 1; p++) {
-          parent = parent.has(parts[p]) ? (ObjectNode) parent.get(parts[p]) : parent.putObject(parts[p]);
+          parent =
+              parent.has(parts[p]) ? (ObjectNode) parent.get(parts[p]) : parent.putObject(parts[p]);
         }
         String leaf = parts[parts.length - 1];
         switch (field.getType()) {
@@ -100,8 +129,11 @@ final class PipelineScenario {
             client.rbac().roles().inNamespace(namespace).list().getItems().stream(),
             client.rbac().roleBindings().inNamespace(namespace).list().getItems().stream())
         .flatMap(s -> s.map(HasMetadata.class::cast))
-        .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
-            .anyMatch(ref -> uid.equals(ref.getUid())))
+        .filter(
+            o ->
+                o.getMetadata().getOwnerReferences() != null
+                    && o.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(ref -> uid.equals(ref.getUid())))
         .toList();
   }
 }

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole pipeline on the local cluster, one story per test: the real control plane and operator, driver pods
- * run by the node agent as JVMs of the real job, real Kafka, Cassandra and MongoDB-wire servers, shared by every
- * story.
+ * The whole pipeline on the local cluster, one story per test: the real control plane and operator,
+ * driver pods run by the node agent as JVMs of the real job, real Kafka, Cassandra and MongoDB-wire
+ * servers, shared by every story.
  */
 class PipelineStoriesTest {
 
@@ -55,9 +55,15 @@ class PipelineStoriesTest {
     EmbeddedKafka kafka = SharedServers.kafka();
     EmbeddedCassandra cassandra = SharedServers.cassandra();
     EmbeddedMongo mongo = SharedServers.mongo();
-    servers = new ServerAddresses(kafka.bootstrapServers(), cassandra.contactPoint(), cassandra.localDatacenter(),
-        mongo.connectionString());
-    cluster = LocalCluster.start(LocalCluster.Options.defaults(WorkDirs.forTest(PipelineStoriesTest.class)));
+    servers =
+        new ServerAddresses(
+            kafka.bootstrapServers(),
+            cassandra.contactPoint(),
+            cassandra.localDatacenter(),
+            mongo.connectionString());
+    cluster =
+        LocalCluster.start(
+            LocalCluster.Options.defaults(WorkDirs.forTest(PipelineStoriesTest.class)));
     client = cluster.client();
   }
 
@@ -70,17 +76,20 @@ class PipelineStoriesTest {
 
   /** The same scenario as ChartOnK3sTest runs on k3s, here on the local cluster. */
   @Test
-  void appliedPipelineTurnsReadyWithLagZeroAndExactCountsInBothSinksAndDeletionLeavesNoChildButTheTopic() {
-    apply("applied", spec -> { });
+  void
+      appliedPipelineTurnsReadyWithLagZeroAndExactCountsInBothSinksAndDeletionLeavesNoChildButTheTopic() {
+    apply("applied", spec -> {});
     try (LocalWorld world = new LocalWorld(servers)) {
       PipelineScenario.run(client, "default", "applied", world, 3000, Duration.ofSeconds(180));
     }
-    assertThat(topics()).as("deletionPolicy Retain (the default) keeps the topic").contains("applied.events");
+    assertThat(topics())
+        .as("deletionPolicy Retain (the default) keeps the topic")
+        .contains("applied.events");
   }
 
   @Test
   void sigkillOfTheDriverJvmFailsItsPodAndTheRestartedDriverWritesEveryRecordExactlyOnce() {
-    StreamingPipeline pipeline = apply("killed", spec -> { });
+    StreamingPipeline pipeline = apply("killed", spec -> {});
     String pod = DriverNames.of(pipeline).pod();
     try (SinkCounter sinks = new SinkCounter(pipeline, servers)) {
       try (EventProducer first = produce("killed", 2000, "a-")) {
@@ -89,18 +98,29 @@ class PipelineStoriesTest {
       }
       ProcessHandle jvm = cluster.podRunner().process("default", pod).orElseThrow();
       jvm.destroyForcibly();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        var driver = get("killed").getStatus().getDriver();
-        assertThat(driver.getLastFailure()).as("the operator saw the pod fail").isNotNull();
-        assertThat(driver.getLastFailure().getMessage()).as("the Failed pod's exit code").contains("exit code 137");
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                var driver = get("killed").getStatus().getDriver();
+                assertThat(driver.getLastFailure()).as("the operator saw the pod fail").isNotNull();
+                assertThat(driver.getLastFailure().getMessage())
+                    .as("the Failed pod's exit code")
+                    .contains("exit code 137");
+              });
       try (EventProducer second = produce("killed", 1000, "b-")) {
-        await().atMost(READY_WITHIN).untilAsserted(() ->
-            assertThat(get("killed").getStatus().getDriver().getRestarts()).isGreaterThanOrEqualTo(1));
+        await()
+            .atMost(READY_WITHIN)
+            .untilAsserted(
+                () ->
+                    assertThat(get("killed").getStatus().getDriver().getRestarts())
+                        .isGreaterThanOrEqualTo(1));
         awaitReady("killed");
         awaitDrained("killed", sinks, 3000);
       }
-      assertThat(cluster.podRunner().process("default", pod)).map(ProcessHandle::pid).isNotEqualTo(jvm.pid());
+      assertThat(cluster.podRunner().process("default", pod))
+          .map(ProcessHandle::pid)
+          .isNotEqualTo(jvm.pid());
     } finally {
       delete("killed");
     }
@@ -108,24 +128,28 @@ class PipelineStoriesTest {
 
   @Test
   void aRedeployingSpecChangeAndASuspendResumeLoseAndDuplicateNothing() {
-    StreamingPipeline pipeline = apply("changed", spec -> { });
+    StreamingPipeline pipeline = apply("changed", spec -> {});
     String pod = DriverNames.of(pipeline).pod();
     try (SinkCounter sinks = new SinkCounter(pipeline, servers);
-         EventProducer producer = produce("changed", 6000, "a-", 200)) {
+        EventProducer producer = produce("changed", 6000, "a-", 200)) {
       awaitReady("changed");
       String hash = annotation(pod);
       long firstPid = cluster.podRunner().process("default", pod).orElseThrow().pid();
 
       edit("changed", p -> p.getSpec().getJob().setBatchInterval("2s"));
       await().atMost(READY_WITHIN).until(() -> podIsRunningWithHashOtherThan(pod, hash));
-      assertThat(cluster.podRunner().process("default", pod).orElseThrow().pid()).isNotEqualTo(firstPid);
+      assertThat(cluster.podRunner().process("default", pod).orElseThrow().pid())
+          .isNotEqualTo(firstPid);
 
       edit("changed", p -> p.getSpec().setSuspend(true));
-      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        assertThat(get("changed").getStatus().getPhase()).hasToString("Suspended");
-        assertThat(client.pods().inNamespace("default").withName(pod).get()).isNull();
-        assertThat(cluster.podRunner().process("default", pod)).isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () -> {
+                assertThat(get("changed").getStatus().getPhase()).hasToString("Suspended");
+                assertThat(client.pods().inNamespace("default").withName(pod).get()).isNull();
+                assertThat(cluster.podRunner().process("default", pod)).isEmpty();
+              });
       edit("changed", p -> p.getSpec().setSuspend(false));
       awaitReady("changed");
       await().atMost(Duration.ofSeconds(60)).until(producer::paused);
@@ -136,33 +160,54 @@ class PipelineStoriesTest {
   }
 
   @Test
-  void deletionStopsTheDriverTheGarbageCollectorRemovesEveryChildAndTheDeletePolicyRemovesTheTopic() {
-    StreamingPipeline pipeline = apply("deleted", spec -> spec.getSpec().setDeletionPolicy(DeletionPolicy.Delete));
+  void
+      deletionStopsTheDriverTheGarbageCollectorRemovesEveryChildAndTheDeletePolicyRemovesTheTopic() {
+    StreamingPipeline pipeline =
+        apply("deleted", spec -> spec.getSpec().setDeletionPolicy(DeletionPolicy.Delete));
     awaitReady("deleted");
     String uid = get("deleted").getMetadata().getUid();
     DriverNames names = DriverNames.of(pipeline);
     List<HasMetadata> children = new ArrayList<>();
     children.add(client.configMaps().inNamespace("default").withName(names.configMap()).get());
     children.add(client.services().inNamespace("default").withName(names.service()).get());
-    children.add(client.serviceAccounts().inNamespace("default").withName(names.serviceAccount()).get());
+    children.add(
+        client.serviceAccounts().inNamespace("default").withName(names.serviceAccount()).get());
     children.add(client.rbac().roles().inNamespace("default").withName(names.role()).get());
-    children.add(client.rbac().roleBindings().inNamespace("default").withName(names.roleBinding()).get());
+    children.add(
+        client.rbac().roleBindings().inNamespace("default").withName(names.roleBinding()).get());
     children.add(client.pods().inNamespace("default").withName(names.pod()).get());
-    assertThat(children).allSatisfy(child -> {
-      assertThat(child).as("a driver object exists").isNotNull();
-      assertThat(child.getMetadata().getOwnerReferences()).as(child.getKind())
-          .singleElement().satisfies(ref -> assertOwnedBy(ref, uid));
-    });
+    assertThat(children)
+        .allSatisfy(
+            child -> {
+              assertThat(child).as("a driver object exists").isNotNull();
+              assertThat(child.getMetadata().getOwnerReferences())
+                  .as(child.getKind())
+                  .singleElement()
+                  .satisfies(ref -> assertOwnedBy(ref, uid));
+            });
     assertThat(topics()).contains("deleted.events");
 
     delete("deleted");
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(topics()).as("deletionPolicy Delete removes the topic").doesNotContain("deleted.events");
-      assertThat(cluster.podRunner().process("default", names.pod())).as("no driver JVM").isEmpty();
-      // the control plane's garbage collector follows the owner references to every child
-      assertThat(children).allSatisfy(child -> assertThat(client.resource(child).get())
-          .as("%s %s after its owner is gone", child.getKind(), child.getMetadata().getName()).isNull());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(topics())
+                  .as("deletionPolicy Delete removes the topic")
+                  .doesNotContain("deleted.events");
+              assertThat(cluster.podRunner().process("default", names.pod()))
+                  .as("no driver JVM")
+                  .isEmpty();
+              // the control plane's garbage collector follows the owner references to every child
+              assertThat(children)
+                  .allSatisfy(
+                      child ->
+                          assertThat(client.resource(child).get())
+                              .as(
+                                  "%s %s after its owner is gone",
+                                  child.getKind(), child.getMetadata().getName())
+                              .isNull());
+            });
   }
 
   // --- the story's vocabulary
@@ -183,14 +228,18 @@ class PipelineStoriesTest {
   }
 
   static EventProducer produce(String name, long events, String idPrefix, int rate) {
-    return new EventProducer(servers.bootstrapServers(), name + ".events", rate, events, idPrefix).start();
+    return new EventProducer(servers.bootstrapServers(), name + ".events", rate, events, idPrefix)
+        .start();
   }
 
   static StreamingPipeline get(String name) {
     return client.resources(StreamingPipeline.class).inNamespace("default").withName(name).get();
   }
 
-  /** As {@code kubectl edit} does: read, change, write; on a 409 (the operator wrote the status) read again. */
+  /**
+   * As {@code kubectl edit} does: read, change, write; on a 409 (the operator wrote the status)
+   * read again.
+   */
   static void edit(String name, Consumer<StreamingPipeline> change) {
     for (int attempt = 0; ; attempt++) {
       StreamingPipeline current = get(name);
@@ -212,12 +261,17 @@ class PipelineStoriesTest {
   }
 
   static void awaitReady(String name) {
-    await().atMost(READY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      StreamingPipeline p = get(name);
-      assertThat(p.getStatus()).isNotNull();
-      assertThat(p.getStatus().getConditions()).as("conditions of %s: %s", name, p.getStatus().getConditions())
-          .anySatisfy(c -> assertReady(c));
-    });
+    await()
+        .atMost(READY_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              StreamingPipeline p = get(name);
+              assertThat(p.getStatus()).isNotNull();
+              assertThat(p.getStatus().getConditions())
+                  .as("conditions of %s: %s", name, p.getStatus().getConditions())
+                  .anySatisfy(c -> assertReady(c));
+            });
   }
 
   static void assertReady(Condition c) {
@@ -226,25 +280,44 @@ class PipelineStoriesTest {
   }
 
   /**
-   * Exactly {@code events} rows in each sink (none lost, none duplicated) and, in the same status, Ready=True and
-   * lag 0 evaluated OK over every partition of the pipeline's topics (not over a subset the monitor has seen).
+   * Exactly {@code events} rows in each sink (none lost, none duplicated) and, in the same status,
+   * Ready=True and lag 0 evaluated OK over every partition of the pipeline's topics (not over a
+   * subset the monitor has seen).
    */
   static void awaitDrained(String name, SinkCounter sinks, long events) {
-    await().atMost(DRAINED_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(sinks.cassandraRows().orElse(-1)).as("Cassandra rows of %s", name).isEqualTo(events);
-      assertThat(sinks.mongoDocuments().orElse(-1)).as("MongoDB documents of %s", name).isEqualTo(events);
-      StreamingPipeline p = get(name);
-      var lag = p.getStatus().getLag();
-      assertThat(lag).as("lag in the status of %s", name).isNotNull();
-      assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
-      assertThat(lag.getEvaluation()).as("lag evaluation of %s", name).isEqualTo(LagEvaluation.OK);
-      int partitions = p.getSpec().getKafka().getTopics().stream()
-          .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions()).sum();
-      assertThat(lag.getPartitionCount()).as("partitions evaluated for %s", name).isEqualTo(partitions);
-      assertThat(lag.getPartitions()).as("records reached every partition of %s", name)
-          .hasSize(partitions).allSatisfy(part -> assertThat(part.getEnd()).isPositive());
-      assertThat(p.getStatus().getConditions()).as("conditions of %s", name).anySatisfy(c -> assertReady(c));
-    });
+    await()
+        .atMost(DRAINED_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(sinks.cassandraRows().orElse(-1))
+                  .as("Cassandra rows of %s", name)
+                  .isEqualTo(events);
+              assertThat(sinks.mongoDocuments().orElse(-1))
+                  .as("MongoDB documents of %s", name)
+                  .isEqualTo(events);
+              StreamingPipeline p = get(name);
+              var lag = p.getStatus().getLag();
+              assertThat(lag).as("lag in the status of %s", name).isNotNull();
+              assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
+              assertThat(lag.getEvaluation())
+                  .as("lag evaluation of %s", name)
+                  .isEqualTo(LagEvaluation.OK);
+              int partitions =
+                  p.getSpec().getKafka().getTopics().stream()
+                      .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions())
+                      .sum();
+              assertThat(lag.getPartitionCount())
+                  .as("partitions evaluated for %s", name)
+                  .isEqualTo(partitions);
+              assertThat(lag.getPartitions())
+                  .as("records reached every partition of %s", name)
+                  .hasSize(partitions)
+                  .allSatisfy(part -> assertThat(part.getEnd()).isPositive());
+              assertThat(p.getStatus().getConditions())
+                  .as("conditions of %s", name)
+                  .anySatisfy(c -> assertReady(c));
+            });
   }
 
   static String annotation(String pod) {
@@ -254,8 +327,10 @@ class PipelineStoriesTest {
 
   static boolean podIsRunningWithHashOtherThan(String pod, String hash) {
     Pod p = client.pods().inNamespace("default").withName(pod).get();
-    return p != null && !hash.equals(p.getMetadata().getAnnotations().get(DriverContract.SPEC_HASH_ANNOTATION))
-        && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
+    return p != null
+        && !hash.equals(p.getMetadata().getAnnotations().get(DriverContract.SPEC_HASH_ANNOTATION))
+        && p.getStatus() != null
+        && "Running".equals(p.getStatus().getPhase());
   }
 
   static void assertOwnedBy(OwnerReference ref, String uid) {
@@ -269,8 +344,10 @@ class PipelineStoriesTest {
   }
 
   static Set<String> topics(ServerAddresses servers) {
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        servers.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            java.util.Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrapServers()))) {
       return admin.listTopics().names().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);

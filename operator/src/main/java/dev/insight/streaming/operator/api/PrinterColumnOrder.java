@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Build step run right after the CRD generator: puts the generated CRD's printer columns in the order they are
- * declared on {@link StreamingPipeline} (the generator sorts them by JSON path, which would make {@code kubectl get sp}
- * start with Age). Only that list is touched; the rest of the file stays as generated.
+ * Build step run right after the CRD generator: puts the generated CRD's printer columns in the
+ * order they are declared on {@link StreamingPipeline} (the generator sorts them by JSON path,
+ * which would make {@code kubectl get sp} start with Age). Only that list is touched; the rest of
+ * the file stays as generated.
  */
 public final class PrinterColumnOrder {
 
-  private static final Pattern LIST_START = Pattern.compile("^(\\s*)(- )?additionalPrinterColumns:\\s*$");
+  private static final Pattern LIST_START =
+      Pattern.compile("^(\\s*)(- )?additionalPrinterColumns:\\s*$");
   private static final Pattern ITEM_NAME = Pattern.compile("^\\s*name:\\s*\"?([^\"]+)\"?\\s*$");
 
   private PrinterColumnOrder() {}
@@ -29,8 +31,10 @@ public final class PrinterColumnOrder {
     if (args.length != 1) {
       throw new IllegalArgumentException("usage: PrinterColumnOrder <folder of generated CRDs>");
     }
-    List<String> order = Arrays.stream(StreamingPipeline.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-        .map(AdditionalPrinterColumn::name).toList();
+    List<String> order =
+        Arrays.stream(StreamingPipeline.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
     try (Stream<Path> files = Files.list(Path.of(args[0]))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
         String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -42,7 +46,10 @@ public final class PrinterColumnOrder {
     }
   }
 
-  /** The same YAML text with each printer-column list ordered by {@code order} (unknown names keep their place last). */
+  /**
+   * The same YAML text with each printer-column list ordered by {@code order} (unknown names keep
+   * their place last).
+   */
   static String reorder(String yaml, List<String> order) {
     List<String> lines = List.of(yaml.split("\n", -1));
     List<String> out = new ArrayList<>();
@@ -55,12 +62,16 @@ public final class PrinterColumnOrder {
       if (!start.matches()) {
         continue;
       }
-      // Items are the following lines indented deeper than the key; each starts with "- " at the item indent.
+      // Items are the following lines indented deeper than the key; each starts with "- " at the
+      // item indent.
       int keyIndent = start.group(1).length() + (start.group(2) == null ? 0 : 2);
       List<List<String>> items = new ArrayList<>();
-      while (i < lines.size() && indent(lines.get(i)) >= keyIndent && !lines.get(i).isBlank()
+      while (i < lines.size()
+          && indent(lines.get(i)) >= keyIndent
+          && !lines.get(i).isBlank()
           && (indent(lines.get(i)) > keyIndent || lines.get(i).trim().startsWith("- "))) {
-        if (lines.get(i).trim().startsWith("- ") && (items.isEmpty() || indent(lines.get(i)) == itemIndent(items))) {
+        if (lines.get(i).trim().startsWith("- ")
+            && (items.isEmpty() || indent(lines.get(i)) == itemIndent(items))) {
           items.add(new ArrayList<>());
         }
         items.get(items.size() - 1).add(lines.get(i));

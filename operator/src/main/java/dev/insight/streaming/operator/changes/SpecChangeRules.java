@@ -18,56 +18,102 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one declaration of what a change to each spec field means: a new driver, or applied in place. The driver's
- * pod carries a hash of the fields that need a new driver; a different hash means redeploy, an equal one means
- * every change since was in place. Paths use the spec's JSON names; {@code []} stands for every list element; the
- * longest declared prefix decides, and an undeclared field redeploys (the safe side; a test keeps that from
- * happening by checking every field of the CRD is declared).
+ * The one declaration of what a change to each spec field means: a new driver, or applied in place.
+ * The driver's pod carries a hash of the fields that need a new driver; a different hash means
+ * redeploy, an equal one means every change since was in place. Paths use the spec's JSON names;
+ * {@code []} stands for every list element; the longest declared prefix decides, and an undeclared
+ * field redeploys (the safe side; a test keeps that from happening by checking every field of the
+ * CRD is declared).
  */
 public final class SpecChangeRules {
 
   /** One declared field (or subtree) and what a change to it means, with the reason. */
-  public record Rule(String path, ChangeKind kind, String why) {
-  }
+  public record Rule(String path, ChangeKind kind, String why) {}
 
-  public static final List<Rule> RULES = List.of(
-      rule("kafka.bootstrapServers", ChangeKind.REDEPLOY_DRIVER, "the job connects at start"),
-      rule("kafka.consumerGroup", ChangeKind.REDEPLOY_DRIVER, "the job commits to it (immutable in the CRD)"),
-      rule("kafka.topics[].name", ChangeKind.REDEPLOY_DRIVER, "the job subscribes at start"),
-      rule("kafka.topics[].partitions", ChangeKind.IN_PLACE,
-          "the topic step adds partitions; the running job discovers them"),
-      rule("kafka.topics[].replicationFactor", ChangeKind.IN_PLACE, "used only when the operator creates a topic"),
-      rule("kafka.topics[].config", ChangeKind.IN_PLACE, "used only when the operator creates a topic"),
-      rule("kafka.startingOffsets", ChangeKind.REDEPLOY_DRIVER, "part of the JobConfig"),
-      rule("kafka.clientConfig", ChangeKind.REDEPLOY_DRIVER, "the job's Kafka clients are built at start"),
-      rule("kafka.clientSecret", ChangeKind.REDEPLOY_DRIVER, "the pod's environment comes from it"),
-      rule("job", ChangeKind.REDEPLOY_DRIVER, "image, batching, rates, resources and Spark settings shape the driver"),
-      rule("job.restartPolicy", ChangeKind.IN_PLACE, "only the operator reads it, when the driver stops"),
-      rule("transform", ChangeKind.REDEPLOY_DRIVER, "part of the JobConfig"),
-      rule("sinks", ChangeKind.REDEPLOY_DRIVER, "the job writes them; part of the JobConfig and the pod's environment"),
-      rule("deadLetter.topic", ChangeKind.REDEPLOY_DRIVER, "the job writes rejected records to it"),
-      rule("deadLetter.partitions", ChangeKind.IN_PLACE, "used only when the operator creates the topic"),
-      rule("deadLetter.replicationFactor", ChangeKind.IN_PLACE, "used only when the operator creates the topic"),
-      rule("lag", ChangeKind.IN_PLACE, "only the operator's lag monitor reads it"),
-      rule("suspend", ChangeKind.IN_PLACE, "stops or starts the driver through its lifecycle, not a redeploy"),
-      rule("deletionPolicy", ChangeKind.IN_PLACE, "only read when the pipeline is deleted"));
+  public static final List<Rule> RULES =
+      List.of(
+          rule("kafka.bootstrapServers", ChangeKind.REDEPLOY_DRIVER, "the job connects at start"),
+          rule(
+              "kafka.consumerGroup",
+              ChangeKind.REDEPLOY_DRIVER,
+              "the job commits to it (immutable in the CRD)"),
+          rule("kafka.topics[].name", ChangeKind.REDEPLOY_DRIVER, "the job subscribes at start"),
+          rule(
+              "kafka.topics[].partitions",
+              ChangeKind.IN_PLACE,
+              "the topic step adds partitions; the running job discovers them"),
+          rule(
+              "kafka.topics[].replicationFactor",
+              ChangeKind.IN_PLACE,
+              "used only when the operator creates a topic"),
+          rule(
+              "kafka.topics[].config",
+              ChangeKind.IN_PLACE,
+              "used only when the operator creates a topic"),
+          rule("kafka.startingOffsets", ChangeKind.REDEPLOY_DRIVER, "part of the JobConfig"),
+          rule(
+              "kafka.clientConfig",
+              ChangeKind.REDEPLOY_DRIVER,
+              "the job's Kafka clients are built at start"),
+          rule(
+              "kafka.clientSecret",
+              ChangeKind.REDEPLOY_DRIVER,
+              "the pod's environment comes from it"),
+          rule(
+              "job",
+              ChangeKind.REDEPLOY_DRIVER,
+              "image, batching, rates, resources and Spark settings shape the driver"),
+          rule(
+              "job.restartPolicy",
+              ChangeKind.IN_PLACE,
+              "only the operator reads it, when the driver stops"),
+          rule("transform", ChangeKind.REDEPLOY_DRIVER, "part of the JobConfig"),
+          rule(
+              "sinks",
+              ChangeKind.REDEPLOY_DRIVER,
+              "the job writes them; part of the JobConfig and the pod's environment"),
+          rule(
+              "deadLetter.topic",
+              ChangeKind.REDEPLOY_DRIVER,
+              "the job writes rejected records to it"),
+          rule(
+              "deadLetter.partitions",
+              ChangeKind.IN_PLACE,
+              "used only when the operator creates the topic"),
+          rule(
+              "deadLetter.replicationFactor",
+              ChangeKind.IN_PLACE,
+              "used only when the operator creates the topic"),
+          rule("lag", ChangeKind.IN_PLACE, "only the operator's lag monitor reads it"),
+          rule(
+              "suspend",
+              ChangeKind.IN_PLACE,
+              "stops or starts the driver through its lifecycle, not a redeploy"),
+          rule("deletionPolicy", ChangeKind.IN_PLACE, "only read when the pipeline is deleted"));
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  private static final List<Rule> LONGEST_FIRST = RULES.stream()
-      .sorted(Comparator.comparingInt((Rule r) -> r.path().length()).reversed()).toList();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final List<Rule> LONGEST_FIRST =
+      RULES.stream()
+          .sorted(Comparator.comparingInt((Rule r) -> r.path().length()).reversed())
+          .toList();
 
-  private SpecChangeRules() {
-  }
+  private SpecChangeRules() {}
 
   private static Rule rule(String path, ChangeKind kind, String why) {
     return new Rule(path, kind, why);
   }
 
-  /** The rule deciding {@code path} (e.g. {@code kafka.topics[].partitions}), if one is declared. */
+  /**
+   * The rule deciding {@code path} (e.g. {@code kafka.topics[].partitions}), if one is declared.
+   */
   public static Optional<Rule> ruleFor(String path) {
     return LONGEST_FIRST.stream()
-        .filter(r -> path.equals(r.path()) || path.startsWith(r.path() + ".") || path.startsWith(r.path() + "[]"))
+        .filter(
+            r ->
+                path.equals(r.path())
+                    || path.startsWith(r.path() + ".")
+                    || path.startsWith(r.path() + "[]"))
         .findFirst();
   }
 
@@ -83,18 +129,24 @@ public final class SpecChangeRules {
     return kept == null ? JsonNodeFactory.instance.objectNode() : kept;
   }
 
-  /** A short hash of {@link #redeployProjection}: equal for specs that need no new driver between them. */
+  /**
+   * A short hash of {@link #redeployProjection}: equal for specs that need no new driver between
+   * them.
+   */
   public static String driverHash(StreamingPipelineSpec spec) {
     try {
-      String canonical = MAPPER.writeValueAsString(MAPPER.treeToValue(redeployProjection(spec), Object.class));
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      String canonical =
+          MAPPER.writeValueAsString(MAPPER.treeToValue(redeployProjection(spec), Object.class));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 16);
     } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  // keeps the leaves (and the list elements) whose path is REDEPLOY_DRIVER; drops the rest, and emptied containers
+  // keeps the leaves (and the list elements) whose path is REDEPLOY_DRIVER; drops the rest, and
+  // emptied containers
   private static JsonNode project(JsonNode node, String path) {
     if (node == null || node.isNull()) {
       return null;
@@ -107,7 +159,9 @@ public final class SpecChangeRules {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        JsonNode kept = project(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+        JsonNode kept =
+            project(
+                field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
         if (kept != null) {
           out.set(field.getKey(), kept);
         }
@@ -127,9 +181,11 @@ public final class SpecChangeRules {
     return kindOf(path) == ChangeKind.REDEPLOY_DRIVER ? node : null;
   }
 
-  // a declared path with no more specific rule below it is judged as a whole (e.g. the sparkConf map)
+  // a declared path with no more specific rule below it is judged as a whole (e.g. the sparkConf
+  // map)
   private static boolean isWholeSubtree(String path) {
-    return RULES.stream().noneMatch(r -> r.path().startsWith(path + ".") || r.path().startsWith(path + "[]"))
+    return RULES.stream()
+            .noneMatch(r -> r.path().startsWith(path + ".") || r.path().startsWith(path + "[]"))
         && ruleFor(path).isPresent();
   }
 }

@@ -3,7 +3,10 @@ package dev.insight.streaming.operator.config;
 import dev.insight.streaming.operator.api.Durations;
 import java.time.Duration;
 
-/** Parses Kubernetes-style duration text such as {@code 500ms}, {@code 10s}, {@code 1m30s} or {@code 2h}. */
+/**
+ * Parses Kubernetes-style duration text such as {@code 500ms}, {@code 10s}, {@code 1m30s} or {@code
+ * 2h}.
+ */
 public final class DurationText {
 
   private DurationText() {}
@@ -13,7 +16,9 @@ public final class DurationText {
     return Durations.parse(text == null ? null : text.trim());
   }
 
-  /** Short text for a duration, the inverse of {@link #parse} for whole seconds and milliseconds. */
+  /**
+   * Short text for a duration, the inverse of {@link #parse} for whole seconds and milliseconds.
+   */
   public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis % 1000 != 0) {

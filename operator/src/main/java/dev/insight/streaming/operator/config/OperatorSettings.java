@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * How one operator process runs: which namespaces it watches, whether it competes for a leader lease, where it
- * serves health and metrics, and how often it samples lag.
+ * How one operator process runs: which namespaces it watches, whether it competes for a leader
+ * lease, where it serves health and metrics, and how often it samples lag.
  *
  * @param namespaces namespaces to watch; empty means all namespaces
  * @param leaderElection whether to hold a Lease before reconciling
@@ -14,8 +14,8 @@ import java.util.Set;
  * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one
  * @param lagInterval how often lag is sampled
  * @param jsonLogs whether logs are written as JSON lines
- * @param leaseIdentity who this instance is when it competes for the Lease (the pod name); null means the
- *     HOSTNAME environment variable, which is the pod name in a Deployment
+ * @param leaseIdentity who this instance is when it competes for the Lease (the pod name); null
+ *     means the HOSTNAME environment variable, which is the pod name in a Deployment
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -39,9 +39,13 @@ public record OperatorSettings(
     }
   }
 
-  /** Settings for an operator watching every namespace, without leader election, health on a free port. */
+  /**
+   * Settings for an operator watching every namespace, without leader election, health on a free
+   * port.
+   */
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), false, DEFAULT_LEASE_NAME, null, 0, Duration.ofSeconds(10), false, null);
+    return new OperatorSettings(
+        Set.of(), false, DEFAULT_LEASE_NAME, null, 0, Duration.ofSeconds(10), false, null);
   }
 
   public boolean watchesAllNamespaces() {
@@ -49,23 +53,55 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withNamespaces(Set<String> watched) {
-    return new OperatorSettings(watched, leaderElection, leaseName, leaseNamespace, httpPort, lagInterval, jsonLogs, leaseIdentity);
+    return new OperatorSettings(
+        watched,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        httpPort,
+        lagInterval,
+        jsonLogs,
+        leaseIdentity);
   }
 
   public OperatorSettings withLeaderElection(boolean on, String namespace) {
-    return new OperatorSettings(namespaces, on, leaseName, namespace, httpPort, lagInterval, jsonLogs, leaseIdentity);
+    return new OperatorSettings(
+        namespaces, on, leaseName, namespace, httpPort, lagInterval, jsonLogs, leaseIdentity);
   }
 
   public OperatorSettings withHttpPort(int port) {
-    return new OperatorSettings(namespaces, leaderElection, leaseName, leaseNamespace, port, lagInterval, jsonLogs, leaseIdentity);
+    return new OperatorSettings(
+        namespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        port,
+        lagInterval,
+        jsonLogs,
+        leaseIdentity);
   }
 
   public OperatorSettings withLeaseIdentity(String identity) {
-    return new OperatorSettings(namespaces, leaderElection, leaseName, leaseNamespace, httpPort, lagInterval, jsonLogs,
+    return new OperatorSettings(
+        namespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        httpPort,
+        lagInterval,
+        jsonLogs,
         identity);
   }
 
   public OperatorSettings withLagInterval(Duration interval) {
-    return new OperatorSettings(namespaces, leaderElection, leaseName, leaseNamespace, httpPort, interval, jsonLogs, leaseIdentity);
+    return new OperatorSettings(
+        namespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        httpPort,
+        interval,
+        jsonLogs,
+        leaseIdentity);
   }
 }

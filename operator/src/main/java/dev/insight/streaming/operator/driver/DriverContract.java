@@ -3,33 +3,45 @@ package dev.insight.streaming.operator.driver;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 
 /**
- * What a driver pod looks like from outside, in one place: the job image's layout, the ConfigMap's keys, the ports,
- * the annotations. Whatever runs driver pods (a kubelet, the local cluster's pod runner) relies on these.
+ * What a driver pod looks like from outside, in one place: the job image's layout, the ConfigMap's
+ * keys, the ports, the annotations. Whatever runs driver pods (a kubelet, the local cluster's pod
+ * runner) relies on these.
  */
 public final class DriverContract {
 
   /** The job's jar inside the image (see docker/pipeline-job/Dockerfile). */
   public static final String JOB_JAR = "local:///opt/pipeline/pipeline-job.jar";
+
   /** The job's main class; its one argument is the JobConfig file. */
   public static final String MAIN_CLASS = "dev.insight.streaming.job.PipelineJob";
+
   /** The Spark image's entrypoint argument that runs spark-submit in client mode inside the pod. */
   public static final String ENTRYPOINT_DRIVER = "driver";
+
   /** The in-cluster API server, as Spark's master URL. */
   public static final String IN_CLUSTER_MASTER = "k8s://https://kubernetes.default.svc:443";
-  /** The Spark image's user (uid 185 in the official images); numeric so runAsNonRoot can be checked. */
+
+  /**
+   * The Spark image's user (uid 185 in the official images); numeric so runAsNonRoot can be
+   * checked.
+   */
   public static final long SPARK_UID = 185L;
 
   /** Where the driver's ConfigMap is mounted. */
   public static final String CONFIG_DIR = "/etc/streaming-pipeline";
+
   /** ConfigMap key of the JobConfig document. */
   public static final String JOB_CONFIG_KEY = "jobconfig.json";
+
   /** ConfigMap key of the Spark properties file passed to spark-submit. */
   public static final String SPARK_PROPERTIES_KEY = "spark.properties";
+
   /** ConfigMap key of the executor pod template. */
   public static final String EXECUTOR_TEMPLATE_KEY = "executor-pod-template.yaml";
 
   /** The container Spark's own tooling expects the driver in. */
   public static final String DRIVER_CONTAINER = "spark-kubernetes-driver";
+
   /** The container name Spark gives executors; the template uses it too. */
   public static final String EXECUTOR_CONTAINER = "spark-kubernetes-executor";
 
@@ -37,20 +49,30 @@ public final class DriverContract {
   public static final int BLOCK_MANAGER_PORT = 7079;
   public static final int UI_PORT = 4040;
 
-  /** Pod annotation: the hash of the spec fields whose change needs a new driver (see SpecChangeRules). */
-  public static final String SPEC_HASH_ANNOTATION = StreamingPipeline.GROUP + "/driver-spec-hash";
   /**
-   * Pod annotation: the resourceVersion of each Secret the driver's environment comes from, as {@code
-   * name=version} pairs sorted by name; a Secret edited since makes the operator start the driver anew.
+   * Pod annotation: the hash of the spec fields whose change needs a new driver (see
+   * SpecChangeRules).
    */
-  public static final String SECRET_VERSIONS_ANNOTATION = StreamingPipeline.GROUP + "/driver-secret-versions";
-  /** Environment variable of the job naming its JobConfig file (the job also takes it as its argument). */
+  public static final String SPEC_HASH_ANNOTATION = StreamingPipeline.GROUP + "/driver-spec-hash";
+
+  /**
+   * Pod annotation: the resourceVersion of each Secret the driver's environment comes from, as
+   * {@code name=version} pairs sorted by name; a Secret edited since makes the operator start the
+   * driver anew.
+   */
+  public static final String SECRET_VERSIONS_ANNOTATION =
+      StreamingPipeline.GROUP + "/driver-secret-versions";
+
+  /**
+   * Environment variable of the job naming its JobConfig file (the job also takes it as its
+   * argument).
+   */
   public static final String JOB_CONFIG_ENV = "PIPELINE_JOB_CONFIG";
+
   /** Environment variable the Spark image's entrypoint binds the driver to (the pod's IP). */
   public static final String BIND_ADDRESS_ENV = "SPARK_DRIVER_BIND_ADDRESS";
 
-  private DriverContract() {
-  }
+  private DriverContract() {}
 
   /** The mounted path of a ConfigMap key. */
   public static String configPath(String key) {

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The names, labels and owner reference of everything that belongs to one pipeline's driver, derived from the
- * pipeline alone so that a restarted operator finds the same objects again.
+ * The names, labels and owner reference of everything that belongs to one pipeline's driver,
+ * derived from the pipeline alone so that a restarted operator finds the same objects again.
  *
  * @param namespace the pipeline's namespace, which holds every driver object
  * @param pipeline the pipeline's name
@@ -23,8 +23,10 @@ public record DriverNames(String namespace, String pipeline, String base) {
 
   /** Label naming the pipeline a pod, service or config map belongs to. */
   public static final String PIPELINE_LABEL = StreamingPipeline.GROUP + "/pipeline";
+
   /** Label telling the driver from its executors. */
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "streaming-pipeline-operator";
   public static final String NAME_LABEL = "app.kubernetes.io/name";
@@ -32,7 +34,8 @@ public record DriverNames(String namespace, String pipeline, String base) {
   public static final String DRIVER = "driver";
   public static final String EXECUTOR = "executor";
 
-  // A Service name is a DNS-1035 label (63 characters); Spark caps executor pod name prefixes at 47.
+  // A Service name is a DNS-1035 label (63 characters); Spark caps executor pod name prefixes at
+  // 47.
   private static final int DNS_LABEL = 63;
   private static final int EXECUTOR_PREFIX = 47;
   private static final String DRIVER_SUFFIX = "-driver";
@@ -43,7 +46,9 @@ public record DriverNames(String namespace, String pipeline, String base) {
     return new DriverNames(pipeline.getMetadata().getNamespace(), name, dnsLabel(name));
   }
 
-  /** The driver pod; one name for every restart, so the API server itself refuses a second driver. */
+  /**
+   * The driver pod; one name for every restart, so the API server itself refuses a second driver.
+   */
   public String pod() {
     return fit(base, DRIVER_SUFFIX, DNS_LABEL);
   }
@@ -125,7 +130,8 @@ public record DriverNames(String namespace, String pipeline, String base) {
     return Character.isLetter(label.charAt(0)) ? label : "sp-" + label;
   }
 
-  // Label values are at most 63 characters; longer names keep a prefix and a hash, so they stay unique.
+  // Label values are at most 63 characters; longer names keep a prefix and a hash, so they stay
+  // unique.
   static String labelValue(String name) {
     return name.length() <= DNS_LABEL ? name : fit(name, "", DNS_LABEL);
   }
@@ -135,13 +141,16 @@ public record DriverNames(String namespace, String pipeline, String base) {
       return base + suffix;
     }
     String hash = sha256(base).substring(0, 8);
-    String head = base.substring(0, max - suffix.length() - hash.length() - 1).replaceAll("[-.]+$", "");
+    String head =
+        base.substring(0, max - suffix.length() - hash.length() - 1).replaceAll("[-.]+$", "");
     return head + "-" + hash + suffix;
   }
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

@@ -20,52 +20,77 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The objects a driver pod stands on, each owned by the pipeline: its ConfigMap (JobConfig, Spark properties,
- * executor template), the headless Service that is {@code spark.driver.host}, and the ServiceAccount, Role and
- * RoleBinding that let it manage its executors and nothing else (the Role's rules come from {@link OperatorAccess}).
+ * The objects a driver pod stands on, each owned by the pipeline: its ConfigMap (JobConfig, Spark
+ * properties, executor template), the headless Service that is {@code spark.driver.host}, and the
+ * ServiceAccount, Role and RoleBinding that let it manage its executors and nothing else (the
+ * Role's rules come from {@link OperatorAccess}).
  */
 public final class DriverObjects {
 
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-  private DriverObjects() {
-  }
+  private DriverObjects() {}
 
   /** The ConfigMap the driver pod mounts; it names credentials' variables, never their values. */
-  public static ConfigMap configMap(StreamingPipeline pipeline, DriverNames names, SecretEnv secrets,
-      String javaOptions) {
+  public static ConfigMap configMap(
+      StreamingPipeline pipeline, DriverNames names, SecretEnv secrets, String javaOptions) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(DriverContract.JOB_CONFIG_KEY, JobConfigRenderer.render(pipeline, secrets));
-    data.put(DriverContract.SPARK_PROPERTIES_KEY,
+    data.put(
+        DriverContract.SPARK_PROPERTIES_KEY,
         SparkProperties.render(SparkProperties.of(pipeline, names, secrets, javaOptions)));
-    data.put(DriverContract.EXECUTOR_TEMPLATE_KEY, YAML.asYaml(DriverPodFactory.executorTemplate(names)));
-    return new ConfigMapBuilder().withMetadata(meta(pipeline, names.configMap(), names)).withData(data).build();
+    data.put(
+        DriverContract.EXECUTOR_TEMPLATE_KEY,
+        YAML.asYaml(DriverPodFactory.executorTemplate(names)));
+    return new ConfigMapBuilder()
+        .withMetadata(meta(pipeline, names.configMap(), names))
+        .withData(data)
+        .build();
   }
 
-  /** The headless Service executors reach the driver's RPC and block manager through; also the UI. */
+  /**
+   * The headless Service executors reach the driver's RPC and block manager through; also the UI.
+   */
   public static Service service(StreamingPipeline pipeline, DriverNames names) {
     return new ServiceBuilder()
         .withMetadata(meta(pipeline, names.service(), names))
         .withNewSpec()
-            .withClusterIP("None")
-            .withSelector(names.driverSelector())
-            // executors connect while the driver starts, before any readiness
-            .withPublishNotReadyAddresses(true)
-            .addNewPort().withName("driver-rpc").withPort(DriverContract.DRIVER_PORT)
-                .withNewTargetPort(DriverContract.DRIVER_PORT).withProtocol("TCP").endPort()
-            .addNewPort().withName("blockmanager").withPort(DriverContract.BLOCK_MANAGER_PORT)
-                .withNewTargetPort(DriverContract.BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
-            .addNewPort().withName("spark-ui").withPort(DriverContract.UI_PORT)
-                .withNewTargetPort(DriverContract.UI_PORT).withProtocol("TCP").endPort()
+        .withClusterIP("None")
+        .withSelector(names.driverSelector())
+        // executors connect while the driver starts, before any readiness
+        .withPublishNotReadyAddresses(true)
+        .addNewPort()
+        .withName("driver-rpc")
+        .withPort(DriverContract.DRIVER_PORT)
+        .withNewTargetPort(DriverContract.DRIVER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("blockmanager")
+        .withPort(DriverContract.BLOCK_MANAGER_PORT)
+        .withNewTargetPort(DriverContract.BLOCK_MANAGER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("spark-ui")
+        .withPort(DriverContract.UI_PORT)
+        .withNewTargetPort(DriverContract.UI_PORT)
+        .withProtocol("TCP")
+        .endPort()
         .endSpec()
         .build();
   }
 
   public static ServiceAccount serviceAccount(StreamingPipeline pipeline, DriverNames names) {
-    return new ServiceAccountBuilder().withMetadata(meta(pipeline, names.serviceAccount(), names)).build();
+    return new ServiceAccountBuilder()
+        .withMetadata(meta(pipeline, names.serviceAccount(), names))
+        .build();
   }
 
-  /** Executor pods, services and config maps in the pipeline's namespace: what Spark's driver does, no more. */
+  /**
+   * Executor pods, services and config maps in the pipeline's namespace: what Spark's driver does,
+   * no more.
+   */
   public static Role role(StreamingPipeline pipeline, DriverNames names) {
     return new RoleBuilder()
         .withMetadata(meta(pipeline, names.role(), names))
@@ -76,10 +101,16 @@ public final class DriverObjects {
   public static RoleBinding roleBinding(StreamingPipeline pipeline, DriverNames names) {
     return new RoleBindingBuilder()
         .withMetadata(meta(pipeline, names.roleBinding(), names))
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(names.role())
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(names.role())
         .endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(names.serviceAccount())
-            .withNamespace(names.namespace()).endSubject()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(names.serviceAccount())
+        .withNamespace(names.namespace())
+        .endSubject()
         .build();
   }
 

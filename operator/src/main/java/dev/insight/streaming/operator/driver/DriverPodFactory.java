@@ -26,69 +26,83 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The driver pod: the Spark image's {@code driver} entrypoint (spark-submit in client mode, so Spark itself
- * creates the executors), configured from the mounted ConfigMap, credentials from {@code secretKeyRef}, locked
- * down, and given time to finish its batch and store its offsets when stopped. Also the executors' pod template.
+ * The driver pod: the Spark image's {@code driver} entrypoint (spark-submit in client mode, so
+ * Spark itself creates the executors), configured from the mounted ConfigMap, credentials from
+ * {@code secretKeyRef}, locked down, and given time to finish its batch and store its offsets when
+ * stopped. Also the executors' pod template.
  */
 public final class DriverPodFactory {
 
   static final String CONFIG_VOLUME = "pipeline-config";
+
   /** Spark's own default for the memory a JVM needs beyond its heap: 10%, at least 384 MiB. */
   static final long MIN_OVERHEAD_MIB = 384;
-  static final double OVERHEAD_FACTOR = 0.10;
-  /** A stop waits for the running batch and the offset writes; this much on top of two batch intervals. */
-  static final Duration STOP_MARGIN = Duration.ofSeconds(30);
-  static final Duration MIN_GRACE = Duration.ofSeconds(60);
 
-  private DriverPodFactory() {
-  }
+  static final double OVERHEAD_FACTOR = 0.10;
 
   /**
-   * The driver pod of {@code pipeline}, annotated with {@code specHash} and {@code secretVersions} (see {@link
-   * DriverContract#SECRET_VERSIONS_ANNOTATION}).
+   * A stop waits for the running batch and the offset writes; this much on top of two batch
+   * intervals.
    */
-  public static Pod pod(StreamingPipeline pipeline, DriverNames names, SecretEnv secrets, String specHash,
+  static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+
+  static final Duration MIN_GRACE = Duration.ofSeconds(60);
+
+  private DriverPodFactory() {}
+
+  /**
+   * The driver pod of {@code pipeline}, annotated with {@code specHash} and {@code secretVersions}
+   * (see {@link DriverContract#SECRET_VERSIONS_ANNOTATION}).
+   */
+  public static Pod pod(
+      StreamingPipeline pipeline,
+      DriverNames names,
+      SecretEnv secrets,
+      String specHash,
       String secretVersions) {
     JobSpec job = pipeline.getSpec().getJob();
     DriverResources driver = job.getDriver() != null ? job.getDriver() : new DriverResources();
     return new PodBuilder()
         .withNewMetadata()
-            .withName(names.pod())
-            .withNamespace(names.namespace())
-            .withLabels(names.podLabels(DriverNames.DRIVER))
-            .addToAnnotations(DriverContract.SPEC_HASH_ANNOTATION, specHash)
-            .addToAnnotations(DriverContract.SECRET_VERSIONS_ANNOTATION, secretVersions)
-            .withOwnerReferences(DriverNames.ownerReference(pipeline))
+        .withName(names.pod())
+        .withNamespace(names.namespace())
+        .withLabels(names.podLabels(DriverNames.DRIVER))
+        .addToAnnotations(DriverContract.SPEC_HASH_ANNOTATION, specHash)
+        .addToAnnotations(DriverContract.SECRET_VERSIONS_ANNOTATION, secretVersions)
+        .withOwnerReferences(DriverNames.ownerReference(pipeline))
         .endMetadata()
         .withNewSpec()
-            .withServiceAccountName(names.serviceAccount())
-            // Spark's client reads the pod's token to create executors
-            .withAutomountServiceAccountToken(true)
-            // the operator restarts the driver, with backoff and a budget; the kubelet must not
-            .withRestartPolicy("Never")
-            .withTerminationGracePeriodSeconds(gracePeriod(job).toSeconds())
-            .withSecurityContext(podSecurity())
-            .addNewContainer()
-                .withName(DriverContract.DRIVER_CONTAINER)
-                .withImage(job.getImage())
-                .withImagePullPolicy("IfNotPresent")
-                .withArgs(arguments())
-                .withEnv(env(secrets))
-                .withPorts(ports())
-                .withResources(resources(driver, job.getSparkConf()))
-                .withSecurityContext(containerSecurity())
-                .addNewVolumeMount()
-                    .withName(CONFIG_VOLUME)
-                    .withMountPath(DriverContract.CONFIG_DIR)
-                    .withReadOnly(true)
-                .endVolumeMount()
-                // not FallbackToLogsOnError: log lines could carry a credential into status.driver.lastFailure
-                .withTerminationMessagePolicy("File")
-            .endContainer()
-            .addNewVolume()
-                .withName(CONFIG_VOLUME)
-                .withNewConfigMap().withName(names.configMap()).endConfigMap()
-            .endVolume()
+        .withServiceAccountName(names.serviceAccount())
+        // Spark's client reads the pod's token to create executors
+        .withAutomountServiceAccountToken(true)
+        // the operator restarts the driver, with backoff and a budget; the kubelet must not
+        .withRestartPolicy("Never")
+        .withTerminationGracePeriodSeconds(gracePeriod(job).toSeconds())
+        .withSecurityContext(podSecurity())
+        .addNewContainer()
+        .withName(DriverContract.DRIVER_CONTAINER)
+        .withImage(job.getImage())
+        .withImagePullPolicy("IfNotPresent")
+        .withArgs(arguments())
+        .withEnv(env(secrets))
+        .withPorts(ports())
+        .withResources(resources(driver, job.getSparkConf()))
+        .withSecurityContext(containerSecurity())
+        .addNewVolumeMount()
+        .withName(CONFIG_VOLUME)
+        .withMountPath(DriverContract.CONFIG_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        // not FallbackToLogsOnError: log lines could carry a credential into
+        // status.driver.lastFailure
+        .withTerminationMessagePolicy("File")
+        .endContainer()
+        .addNewVolume()
+        .withName(CONFIG_VOLUME)
+        .withNewConfigMap()
+        .withName(names.configMap())
+        .endConfigMap()
+        .endVolume()
         .endSpec()
         .build();
   }
@@ -97,41 +111,49 @@ public final class DriverPodFactory {
   public static List<String> arguments() {
     return List.of(
         DriverContract.ENTRYPOINT_DRIVER,
-        "--properties-file", DriverContract.configPath(DriverContract.SPARK_PROPERTIES_KEY),
-        "--class", DriverContract.MAIN_CLASS,
+        "--properties-file",
+        DriverContract.configPath(DriverContract.SPARK_PROPERTIES_KEY),
+        "--class",
+        DriverContract.MAIN_CLASS,
         DriverContract.JOB_JAR,
         DriverContract.configPath(DriverContract.JOB_CONFIG_KEY));
   }
 
-  /** The executors' pod template: labels and the same lock-down as the driver; Spark fills in the rest. */
+  /**
+   * The executors' pod template: labels and the same lock-down as the driver; Spark fills in the
+   * rest.
+   */
   public static Pod executorTemplate(DriverNames names) {
     return new PodBuilder()
         .withNewMetadata()
-            .withLabels(names.podLabels(DriverNames.EXECUTOR))
+        .withLabels(names.podLabels(DriverNames.EXECUTOR))
         .endMetadata()
         .withNewSpec()
-            .withAutomountServiceAccountToken(false)
-            .withSecurityContext(podSecurity())
-            .addNewContainer()
-                .withName(DriverContract.EXECUTOR_CONTAINER)
-                .withSecurityContext(containerSecurity())
-            .endContainer()
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(podSecurity())
+        .addNewContainer()
+        .withName(DriverContract.EXECUTOR_CONTAINER)
+        .withSecurityContext(containerSecurity())
+        .endContainer()
         .endSpec()
         .build();
   }
 
   /** Long enough for the job to finish the running batch and store its offsets after SIGTERM. */
   public static Duration gracePeriod(JobSpec job) {
-    Duration batch = job.getBatchInterval() == null ? Duration.ofSeconds(5) : Durations.parse(job.getBatchInterval());
+    Duration batch =
+        job.getBatchInterval() == null
+            ? Duration.ofSeconds(5)
+            : Durations.parse(job.getBatchInterval());
     Duration wanted = batch.multipliedBy(2).plus(STOP_MARGIN);
     return wanted.compareTo(MIN_GRACE) < 0 ? MIN_GRACE : wanted;
   }
 
   /**
-   * The container's memory: the heap plus the overhead the JVM needs beyond it, as Spark sizes it: {@code
-   * spark.driver.memoryOverhead} from sparkConf when set, else the heap times {@code
-   * spark.driver.memoryOverheadFactor} (default 0.10), at least 384 MiB. SpecValidator has refused values that do
-   * not parse.
+   * The container's memory: the heap plus the overhead the JVM needs beyond it, as Spark sizes it:
+   * {@code spark.driver.memoryOverhead} from sparkConf when set, else the heap times {@code
+   * spark.driver.memoryOverheadFactor} (default 0.10), at least 384 MiB. SpecValidator has refused
+   * values that do not parse.
    */
   static long containerMemoryMib(String heap, Map<String, String> sparkConf) {
     long mib = MemorySizes.mebibytes(heap);
@@ -147,15 +169,33 @@ public final class DriverPodFactory {
 
   private static List<EnvVar> env(SecretEnv secrets) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVarBuilder().withName(DriverContract.BIND_ADDRESS_ENV)
-        .withNewValueFrom().withNewFieldRef().withApiVersion("v1").withFieldPath("status.podIP").endFieldRef()
-        .endValueFrom().build());
-    env.add(new EnvVarBuilder().withName(DriverContract.JOB_CONFIG_ENV)
-        .withValue(DriverContract.configPath(DriverContract.JOB_CONFIG_KEY)).build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(DriverContract.BIND_ADDRESS_ENV)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withApiVersion("v1")
+            .withFieldPath("status.podIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(DriverContract.JOB_CONFIG_ENV)
+            .withValue(DriverContract.configPath(DriverContract.JOB_CONFIG_KEY))
+            .build());
     for (SecretEnv.Variable v : secrets.variables()) {
-      env.add(new EnvVarBuilder().withName(v.name())
-          .withNewValueFrom().withNewSecretKeyRef().withName(v.secret()).withKey(v.key()).withOptional(false)
-          .endSecretKeyRef().endValueFrom().build());
+      env.add(
+          new EnvVarBuilder()
+              .withName(v.name())
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(v.secret())
+              .withKey(v.key())
+              .withOptional(false)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
     }
     return env;
   }
@@ -168,10 +208,15 @@ public final class DriverPodFactory {
   }
 
   private static ContainerPort port(String name, int number) {
-    return new ContainerPortBuilder().withName(name).withContainerPort(number).withProtocol("TCP").build();
+    return new ContainerPortBuilder()
+        .withName(name)
+        .withContainerPort(number)
+        .withProtocol("TCP")
+        .build();
   }
 
-  private static ResourceRequirements resources(DriverResources driver, Map<String, String> sparkConf) {
+  private static ResourceRequirements resources(
+      DriverResources driver, Map<String, String> sparkConf) {
     Quantity cpu = new Quantity(Integer.toString(driver.getCores()));
     Quantity memory = new Quantity(containerMemoryMib(driver.getMemory(), sparkConf) + "Mi");
     return new ResourceRequirementsBuilder()
@@ -188,7 +233,9 @@ public final class DriverPodFactory {
         .withRunAsUser(DriverContract.SPARK_UID)
         .withRunAsGroup(DriverContract.SPARK_UID)
         .withFsGroup(DriverContract.SPARK_UID)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 
@@ -198,7 +245,9 @@ public final class DriverPodFactory {
         .withRunAsNonRoot(true)
         .withAllowPrivilegeEscalation(false)
         .withCapabilities(none)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 }

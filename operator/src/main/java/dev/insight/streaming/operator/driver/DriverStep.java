@@ -1,7 +1,7 @@
 package dev.insight.streaming.operator.driver;
 
-import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.Conditions;
+import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineSpec;
 import dev.insight.streaming.operator.api.status.DriverStatus;
@@ -39,14 +39,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the pipeline's Spark driver: keeps its ConfigMap, Service, ServiceAccount, Role and RoleBinding in place,
- * and starts, stops, restarts and replaces the one driver pod as {@link DriverLifecycle} decides. Reports the
- * DriverRunning condition and {@code status.driver}.
+ * Runs the pipeline's Spark driver: keeps its ConfigMap, Service, ServiceAccount, Role and
+ * RoleBinding in place, and starts, stops, restarts and replaces the one driver pod as {@link
+ * DriverLifecycle} decides. Reports the DriverRunning condition and {@code status.driver}.
  */
 public final class DriverStep implements PipelineStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(DriverStep.class);
   static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
+
   /** How long past its deletion deadline a stuck pod may hold up the pipeline's deletion. */
   static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(60);
 
@@ -67,26 +68,36 @@ public final class DriverStep implements PipelineStep {
   }
 
   /**
-   * The event source that reconciles a pipeline when its driver pod changes phase or goes away: an informer on the
-   * operator's driver pods (by label), mapped to their pipeline by owner reference.
+   * The event source that reconciles a pipeline when its driver pod changes phase or goes away: an
+   * informer on the operator's driver pods (by label), mapped to their pipeline by owner reference.
    */
-  public static InformerEventSource<Pod, StreamingPipeline> podEvents(EventSourceContext<StreamingPipeline> context) {
-    return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, StreamingPipeline.class)
-        .withName("driver-pods")
-        .withLabelSelector(DriverNames.driverPodSelector())
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class, false))
-        .build(), context);
+  public static InformerEventSource<Pod, StreamingPipeline> podEvents(
+      EventSourceContext<StreamingPipeline> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, StreamingPipeline.class)
+            .withName("driver-pods")
+            .withLabelSelector(DriverNames.driverPodSelector())
+            .withSecondaryToPrimaryMapper(
+                Mappers.fromOwnerReferences(StreamingPipeline.class, false))
+            .build(),
+        context);
   }
 
   @Override
-  public List<EventSource<?, StreamingPipeline>> eventSources(EventSourceContext<StreamingPipeline> context) {
+  public List<EventSource<?, StreamingPipeline>> eventSources(
+      EventSourceContext<StreamingPipeline> context) {
     return List.of(podEvents(context));
   }
 
-  /** A suspended pipeline's driver is stopped even while topics or sinks are failing; nothing else runs then. */
+  /**
+   * A suspended pipeline's driver is stopped even while topics or sinks are failing; nothing else
+   * runs then.
+   */
   @Override
-  public Optional<StepOutcome> reconcileWhileBlocked(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
-    return Boolean.TRUE.equals(pipeline.getSpec().getSuspend()) ? Optional.of(reconcile(pipeline, context))
+  public Optional<StepOutcome> reconcileWhileBlocked(
+      StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    return Boolean.TRUE.equals(pipeline.getSpec().getSuspend())
+        ? Optional.of(reconcile(pipeline, context))
         : Optional.empty();
   }
 
@@ -104,7 +115,8 @@ public final class DriverStep implements PipelineStep {
     try {
       driverSecrets = driverSecrets(pipeline);
     } catch (SecretNotFoundException | IllegalArgumentException e) {
-      // without them the pod would hang in CreateContainerConfigError; a suspended pipeline needs none
+      // without them the pod would hang in CreateContainerConfigError; a suspended pipeline needs
+      // none
       if (!suspend) {
         return StepOutcome.notReady(Reason.SECRET_NOT_FOUND, e.getMessage(), SECRET_RECHECK);
       }
@@ -118,42 +130,68 @@ public final class DriverStep implements PipelineStep {
     PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
     Optional<DriverPodState> pod = Optional.ofNullable(podResource.get()).map(DriverPodState::of);
     DriverStatus previous = pipeline.getStatus() == null ? null : pipeline.getStatus().getDriver();
-    DriverLifecycle.Wish wish = new DriverLifecycle.Wish(suspend, SpecChangeRules.driverHash(spec), secretVersions,
-        RestartPolicy.of(spec.getJob().getRestartPolicy()));
-    DriverLifecycle.Decision decision = DriverLifecycle.decide(names.pod(), pod, previous, wish, clock.instant());
+    DriverLifecycle.Wish wish =
+        new DriverLifecycle.Wish(
+            suspend,
+            SpecChangeRules.driverHash(spec),
+            secretVersions,
+            RestartPolicy.of(spec.getJob().getRestartPolicy()));
+    DriverLifecycle.Decision decision =
+        DriverLifecycle.decide(names.pod(), pod, previous, wish, clock.instant());
     switch (decision.action()) {
       case CREATE -> {
         if (!create(pipeline, names, env, wish)) {
-          return StepOutcome.notReady(Reason.DRIVER_STARTING, "driver pod " + names.pod()
-              + " appeared meanwhile; looking again", Duration.ofSeconds(1));
+          return StepOutcome.notReady(
+              Reason.DRIVER_STARTING,
+              "driver pod " + names.pod() + " appeared meanwhile; looking again",
+              Duration.ofSeconds(1));
         }
       }
       case STOP_GRACEFULLY -> {
         Duration grace = DriverPodFactory.gracePeriod(spec.getJob());
-        LOG.info("stopping driver pod {}/{} gracefully ({}s): {}", names.namespace(), names.pod(),
-            grace.toSeconds(), decision.message());
-        podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND).withGracePeriod(grace.toSeconds()).delete();
+        LOG.info(
+            "stopping driver pod {}/{} gracefully ({}s): {}",
+            names.namespace(),
+            names.pod(),
+            grace.toSeconds(),
+            decision.message());
+        podResource
+            .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+            .withGracePeriod(grace.toSeconds())
+            .delete();
       }
       case REMOVE_ENDED -> {
-        LOG.info("removing ended driver pod {}/{}: {}", names.namespace(), names.pod(), decision.message());
+        LOG.info(
+            "removing ended driver pod {}/{}: {}",
+            names.namespace(),
+            names.pod(),
+            decision.message());
         podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
       }
-      case NONE -> { }
+      case NONE -> {}
     }
-    StepOutcome outcome = decision.ready()
-        ? StepOutcome.ready(decision.reason(), decision.message())
-        : StepOutcome.notReady(decision.reason(), decision.message(), decision.recheckAfter());
-    return outcome.recheckAfter(decision.recheckAfter())
-        .withDetails(editor -> {
-          // the decision was made from the driver status this reconcile read; if another write changed it since
-          // (a stale copy), the decision is not written over it: the next reconcile decides again from the new one
-          if (Objects.equals(editor.status().getDriver(), previous)) {
-            editor.status().setDriver(decision.status());
-          }
-        });
+    StepOutcome outcome =
+        decision.ready()
+            ? StepOutcome.ready(decision.reason(), decision.message())
+            : StepOutcome.notReady(decision.reason(), decision.message(), decision.recheckAfter());
+    return outcome
+        .recheckAfter(decision.recheckAfter())
+        .withDetails(
+            editor -> {
+              // the decision was made from the driver status this reconcile read; if another write
+              // changed it since
+              // (a stale copy), the decision is not written over it: the next reconcile decides
+              // again from the new one
+              if (Objects.equals(editor.status().getDriver(), previous)) {
+                editor.status().setDriver(decision.status());
+              }
+            });
   }
 
-  /** Stops the driver gracefully before the pipeline goes, so it stores its offsets (and topics may go after). */
+  /**
+   * Stops the driver gracefully before the pipeline goes, so it stores its offsets (and topics may
+   * go after).
+   */
   @Override
   public CleanupOutcome cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
     DriverNames names = DriverNames.of(pipeline);
@@ -164,21 +202,27 @@ public final class DriverStep implements PipelineStep {
     }
     String deadline = pod.getMetadata().getDeletionTimestamp();
     if (deadline == null) {
-      podResource.withPropagationPolicy(DeletionPropagation.FOREGROUND)
-          .withGracePeriod(DriverPodFactory.gracePeriod(pipeline.getSpec().getJob()).toSeconds()).delete();
+      podResource
+          .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+          .withGracePeriod(DriverPodFactory.gracePeriod(pipeline.getSpec().getJob()).toSeconds())
+          .delete();
       return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
     }
     if (clock.instant().isAfter(Instant.parse(deadline).plus(CLEANUP_PATIENCE))) {
-      LOG.warn("driver pod {}/{} is still terminating {} after its deadline; leaving it to the garbage collector",
-          names.namespace(), names.pod(), CLEANUP_PATIENCE);
+      LOG.warn(
+          "driver pod {}/{} is still terminating {} after its deadline; leaving it to the garbage collector",
+          names.namespace(),
+          names.pod(),
+          CLEANUP_PATIENCE);
       return CleanupOutcome.done();
     }
     return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
   }
 
-  /** The driver's environment from Secrets, and the resourceVersions of those Secrets as just read. */
-  private record DriverSecrets(SecretEnv env, String versions) {
-  }
+  /**
+   * The driver's environment from Secrets, and the resourceVersions of those Secrets as just read.
+   */
+  private record DriverSecrets(SecretEnv env, String versions) {}
 
   private DriverSecrets driverSecrets(StreamingPipeline pipeline) {
     String ns = pipeline.getMetadata().getNamespace();
@@ -186,15 +230,18 @@ public final class DriverStep implements PipelineStep {
     Map<String, SecretResolver.Read> read = new TreeMap<>();
     List<String> kafkaKeys = List.of();
     if (spec.getKafka().getClientSecret() != null) {
-      SecretResolver.Read kafka = secrets.read(ns, spec.getKafka().getClientSecret().getName(), "kafka.clientSecret");
+      SecretResolver.Read kafka =
+          secrets.read(ns, spec.getKafka().getClientSecret().getName(), "kafka.clientSecret");
       read.put(kafka.name(), kafka);
       kafkaKeys = List.copyOf(kafka.values().keySet());
     }
     SecretEnv env = SecretEnv.of(spec, kafkaKeys);
-    // only that each key exists is checked here, each Secret read once; the values stay with the kubelet
+    // only that each key exists is checked here, each Secret read once; the values stay with the
+    // kubelet
     for (SecretEnv.Variable v : env.variables()) {
       String usedFor = "environment variable " + v.name() + " of the driver";
-      read.computeIfAbsent(v.secret(), name -> secrets.read(ns, name, usedFor)).value(ns, v.key(), usedFor);
+      read.computeIfAbsent(v.secret(), name -> secrets.read(ns, name, usedFor))
+          .value(ns, v.key(), usedFor);
     }
     Map<String, String> versions = new TreeMap<>();
     read.forEach((name, secret) -> versions.put(name, secret.resourceVersion()));
@@ -203,17 +250,25 @@ public final class DriverStep implements PipelineStep {
 
   private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
     ensure(DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
-    ensure(DriverObjects.role(pipeline, names),
+    ensure(
+        DriverObjects.role(pipeline, names),
         (want, have) -> Objects.equals(want.getRules(), have.getRules()));
-    ensure(DriverObjects.roleBinding(pipeline, names),
-        (want, have) -> Objects.equals(want.getRoleRef(), have.getRoleRef())
-            && Objects.equals(want.getSubjects(), have.getSubjects()));
+    ensure(
+        DriverObjects.roleBinding(pipeline, names),
+        (want, have) ->
+            Objects.equals(want.getRoleRef(), have.getRoleRef())
+                && Objects.equals(want.getSubjects(), have.getSubjects()));
     Service service = DriverObjects.service(pipeline, names);
-    ensure(service, (want, have) -> have.getSpec() != null
-        && Objects.equals(want.getSpec().getPorts(), have.getSpec().getPorts())
-        && Objects.equals(want.getSpec().getSelector(), have.getSpec().getSelector())
-        && Objects.equals(want.getSpec().getClusterIP(), have.getSpec().getClusterIP())
-        && Objects.equals(want.getSpec().getPublishNotReadyAddresses(), have.getSpec().getPublishNotReadyAddresses()));
+    ensure(
+        service,
+        (want, have) ->
+            have.getSpec() != null
+                && Objects.equals(want.getSpec().getPorts(), have.getSpec().getPorts())
+                && Objects.equals(want.getSpec().getSelector(), have.getSpec().getSelector())
+                && Objects.equals(want.getSpec().getClusterIP(), have.getSpec().getClusterIP())
+                && Objects.equals(
+                    want.getSpec().getPublishNotReadyAddresses(),
+                    have.getSpec().getPublishNotReadyAddresses()));
   }
 
   /** Creates {@code want}, or updates what is there when its content or ownership differs. */
@@ -224,24 +279,32 @@ public final class DriverStep implements PipelineStep {
       client.resource(want).create();
       return;
     }
-    boolean same = sameContent.test(want, have)
-        && Objects.equals(want.getMetadata().getLabels(), have.getMetadata().getLabels())
-        && Objects.equals(want.getMetadata().getOwnerReferences(), have.getMetadata().getOwnerReferences());
+    boolean same =
+        sameContent.test(want, have)
+            && Objects.equals(want.getMetadata().getLabels(), have.getMetadata().getLabels())
+            && Objects.equals(
+                want.getMetadata().getOwnerReferences(), have.getMetadata().getOwnerReferences());
     if (!same) {
       want.getMetadata().setResourceVersion(have.getMetadata().getResourceVersion());
       client.resource(want).update();
     }
   }
 
-  // the ConfigMap is written only here, right before a pod starts: a running driver keeps the config it started with
-  private boolean create(StreamingPipeline pipeline, DriverNames names, SecretEnv env, DriverLifecycle.Wish wish) {
+  // the ConfigMap is written only here, right before a pod starts: a running driver keeps the
+  // config it started with
+  private boolean create(
+      StreamingPipeline pipeline, DriverNames names, SecretEnv env, DriverLifecycle.Wish wish) {
     ConfigMap configMap = DriverObjects.configMap(pipeline, names, env, javaOptions);
     ensure(configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
     Pod pod = DriverPodFactory.pod(pipeline, names, env, wish.specHash(), wish.secretVersions());
     try {
       client.pods().inNamespace(names.namespace()).resource(pod).create();
-      LOG.info("created driver pod {}/{} (spec hash {}, Secrets {})", names.namespace(), names.pod(),
-          wish.specHash(), wish.secretVersions().isEmpty() ? "none" : wish.secretVersions());
+      LOG.info(
+          "created driver pod {}/{} (spec hash {}, Secrets {})",
+          names.namespace(),
+          names.pod(),
+          wish.specHash(),
+          wish.secretVersions().isEmpty() ? "none" : wish.secretVersions());
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
@@ -252,7 +315,8 @@ public final class DriverStep implements PipelineStep {
   }
 
   private static boolean ownedBy(HasMetadata child, StreamingPipeline pipeline) {
-    return child.getMetadata().getOwnerReferences() != null && child.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> Objects.equals(o.getUid(), pipeline.getMetadata().getUid()));
+    return child.getMetadata().getOwnerReferences() != null
+        && child.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Objects.equals(o.getUid(), pipeline.getMetadata().getUid()));
   }
 }

@@ -17,15 +17,16 @@ import dev.insight.streaming.operator.api.spec.TransformSpec;
 import java.util.TreeMap;
 
 /**
- * Renders a pipeline into the job's JobConfig document (the contract in {@code pipeline-job}'s {@code JobConfig}):
- * every credential appears only as the name of the environment variable that holds it.
+ * Renders a pipeline into the job's JobConfig document (the contract in {@code pipeline-job}'s
+ * {@code JobConfig}): every credential appears only as the name of the environment variable that
+ * holds it.
  */
 public final class JobConfigRenderer {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private JobConfigRenderer() {
-  }
+  private JobConfigRenderer() {}
 
   /** The JobConfig JSON for {@code pipeline}, whose credentials are in {@code secrets}. */
   public static String render(StreamingPipeline pipeline, SecretEnv secrets) {
@@ -59,9 +60,11 @@ public final class JobConfigRenderer {
   }
 
   private static ObjectNode kafka(StreamingPipeline pipeline, KafkaSpec kafka, SecretEnv secrets) {
-    ObjectNode node = MAPPER.createObjectNode()
-        .put("bootstrapServers", kafka.getBootstrapServers())
-        .put("consumerGroup", pipeline.effectiveConsumerGroup());
+    ObjectNode node =
+        MAPPER
+            .createObjectNode()
+            .put("bootstrapServers", kafka.getBootstrapServers())
+            .put("consumerGroup", pipeline.effectiveConsumerGroup());
     ArrayNode topics = node.putArray("topics");
     kafka.getTopics().stream().map(TopicSpec::getName).forEach(topics::add);
     if (kafka.getStartingOffsets() != null) {
@@ -134,13 +137,15 @@ public final class JobConfigRenderer {
       }
     }
     if (secrets.hasCassandraCredentials()) {
-      node.put("usernameEnv", SecretEnv.CASSANDRA_USERNAME).put("passwordEnv", SecretEnv.CASSANDRA_PASSWORD);
+      node.put("usernameEnv", SecretEnv.CASSANDRA_USERNAME)
+          .put("passwordEnv", SecretEnv.CASSANDRA_PASSWORD);
     }
     return node;
   }
 
   private static ObjectNode mongodb(MongoSinkSpec mongodb) {
-    return MAPPER.createObjectNode()
+    return MAPPER
+        .createObjectNode()
         .put("uriEnv", SecretEnv.MONGODB_URI)
         .put("database", mongodb.getDatabase())
         .put("collection", mongodb.getCollection());

@@ -8,14 +8,18 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * When a stopped driver is started again, and after how long: which exits restart it, an exponential delay from
- * {@code initial} doubling up to {@code max}, a budget of restarts in a row, and the run time after which a driver
- * counts as stable (its failures before no longer count).
+ * When a stopped driver is started again, and after how long: which exits restart it, an
+ * exponential delay from {@code initial} doubling up to {@code max}, a budget of restarts in a row,
+ * and the run time after which a driver counts as stable (its failures before no longer count).
  *
  * @param maxRetries restarts allowed in a row; empty is unlimited
  */
-public record RestartPolicy(RestartPolicyType type, Duration initialDelay, Duration maxDelay,
-    Optional<Integer> maxRetries, Duration stableRun) {
+public record RestartPolicy(
+    RestartPolicyType type,
+    Duration initialDelay,
+    Duration maxDelay,
+    Optional<Integer> maxRetries,
+    Duration stableRun) {
 
   public static final Duration DEFAULT_INITIAL_DELAY = Duration.ofSeconds(10);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(5);
@@ -47,7 +51,10 @@ public record RestartPolicy(RestartPolicyType type, Duration initialDelay, Durat
     return maxRetries.map(max -> restarts < max).orElse(true);
   }
 
-  /** The delay before restart number {@code restarts + 1}: initial, doubled per earlier restart, at most max. */
+  /**
+   * The delay before restart number {@code restarts + 1}: initial, doubled per earlier restart, at
+   * most max.
+   */
   public Duration delay(int restarts) {
     Duration delay = initialDelay;
     for (int i = 0; i < restarts && delay.compareTo(maxDelay) < 0; i++) {

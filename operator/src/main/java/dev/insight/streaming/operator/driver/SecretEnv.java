@@ -14,29 +14,34 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The credentials a driver needs, as environment variables filled by the kubelet from {@code secretKeyRef}: the
- * JobConfig names the variables, the pod and the executors get the references, and no value passes the operator.
+ * The credentials a driver needs, as environment variables filled by the kubelet from {@code
+ * secretKeyRef}: the JobConfig names the variables, the pod and the executors get the references,
+ * and no value passes the operator.
  *
  * @param variables every variable, in a stable order
- * @param kafkaProperties Kafka client property -> the variable holding it (from {@code kafka.clientSecret})
+ * @param kafkaProperties Kafka client property -> the variable holding it (from {@code
+ *     kafka.clientSecret})
  */
 public record SecretEnv(List<Variable> variables, Map<String, String> kafkaProperties) {
 
   public static final String MONGODB_URI = "MONGODB_URI";
   public static final String CASSANDRA_USERNAME = "CASSANDRA_USERNAME";
   public static final String CASSANDRA_PASSWORD = "CASSANDRA_PASSWORD";
-  /** Prefix of the variables holding Kafka client properties; the rest is the property, upper case, '_' for others. */
+
+  /**
+   * Prefix of the variables holding Kafka client properties; the rest is the property, upper case,
+   * '_' for others.
+   */
   public static final String KAFKA_PREFIX = "KAFKA_";
 
   /** One environment variable taken from one key of one Secret. */
-  public record Variable(String name, String secret, String key) {
-  }
+  public record Variable(String name, String secret, String key) {}
 
   /**
    * The variables for {@code spec}.
    *
-   * @param kafkaSecretKeys the keys of the Secret named by {@code kafka.clientSecret} (empty when none is named);
-   *     each key is a Kafka client property
+   * @param kafkaSecretKeys the keys of the Secret named by {@code kafka.clientSecret} (empty when
+   *     none is named); each key is a Kafka client property
    * @throws IllegalArgumentException when two Kafka properties map to one variable name
    */
   public static SecretEnv of(StreamingPipelineSpec spec, Collection<String> kafkaSecretKeys) {
@@ -48,20 +53,34 @@ public record SecretEnv(List<Variable> variables, Map<String, String> kafkaPrope
         String variable = kafkaVariable(property);
         String clash = byVariable.put(variable, property);
         if (clash != null) {
-          throw new IllegalArgumentException("keys '" + clash + "' and '" + property + "' of Secret "
-              + spec.getKafka().getClientSecret().getName() + " (kafka.clientSecret) both become environment variable "
-              + variable + "; rename one");
+          throw new IllegalArgumentException(
+              "keys '"
+                  + clash
+                  + "' and '"
+                  + property
+                  + "' of Secret "
+                  + spec.getKafka().getClientSecret().getName()
+                  + " (kafka.clientSecret) both become environment variable "
+                  + variable
+                  + "; rename one");
         }
         kafka.put(property, variable);
-        variables.add(new Variable(variable, spec.getKafka().getClientSecret().getName(), property));
+        variables.add(
+            new Variable(variable, spec.getKafka().getClientSecret().getName(), property));
       }
     }
-    cassandraCredentials(spec).ifPresent(c -> {
-      variables.add(new Variable(CASSANDRA_USERNAME, c.getName(), c.getUsernameKey()));
-      variables.add(new Variable(CASSANDRA_PASSWORD, c.getName(), c.getPasswordKey()));
-    });
-    mongo(spec).ifPresent(m -> variables.add(new Variable(MONGODB_URI, m.getUriSecret().getName(),
-        m.getUriSecret().getKey())));
+    cassandraCredentials(spec)
+        .ifPresent(
+            c -> {
+              variables.add(new Variable(CASSANDRA_USERNAME, c.getName(), c.getUsernameKey()));
+              variables.add(new Variable(CASSANDRA_PASSWORD, c.getName(), c.getPasswordKey()));
+            });
+    mongo(spec)
+        .ifPresent(
+            m ->
+                variables.add(
+                    new Variable(
+                        MONGODB_URI, m.getUriSecret().getName(), m.getUriSecret().getKey())));
     return new SecretEnv(List.copyOf(variables), Map.copyOf(kafka));
   }
 
@@ -76,7 +95,9 @@ public record SecretEnv(List<Variable> variables, Map<String, String> kafkaPrope
   }
 
   static Optional<CassandraCredentials> cassandraCredentials(StreamingPipelineSpec spec) {
-    return Optional.ofNullable(spec.getSinks()).map(s -> s.getCassandra()).map(c -> c.getCredentialsSecret());
+    return Optional.ofNullable(spec.getSinks())
+        .map(s -> s.getCassandra())
+        .map(c -> c.getCredentialsSecret());
   }
 
   static Optional<MongoSinkSpec> mongo(StreamingPipelineSpec spec) {

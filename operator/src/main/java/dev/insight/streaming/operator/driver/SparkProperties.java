@@ -10,21 +10,21 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The Spark properties file spark-submit gets in the driver pod: client mode against the in-cluster API, the
- * driver reachable through its headless Service, executors sized from the spec, and the user's extra sparkConf
- * (which the spec validator keeps away from everything set here).
+ * The Spark properties file spark-submit gets in the driver pod: client mode against the in-cluster
+ * API, the driver reachable through its headless Service, executors sized from the spec, and the
+ * user's extra sparkConf (which the spec validator keeps away from everything set here).
  */
 public final class SparkProperties {
 
-  private SparkProperties() {
-  }
+  private SparkProperties() {}
 
   /** The properties for {@code pipeline}, sorted by key. */
-  public static SortedMap<String, String> of(StreamingPipeline pipeline, DriverNames names, SecretEnv secrets,
-      String javaOptions) {
+  public static SortedMap<String, String> of(
+      StreamingPipeline pipeline, DriverNames names, SecretEnv secrets, String javaOptions) {
     JobSpec job = pipeline.getSpec().getJob();
     DriverResources driver = job.getDriver() != null ? job.getDriver() : new DriverResources();
-    ExecutorResources executor = job.getExecutor() != null ? job.getExecutor() : new ExecutorResources();
+    ExecutorResources executor =
+        job.getExecutor() != null ? job.getExecutor() : new ExecutorResources();
     SortedMap<String, String> props = new TreeMap<>();
     if (job.getSparkConf() != null) {
       props.putAll(job.getSparkConf());
@@ -38,16 +38,25 @@ public final class SparkProperties {
     props.put("spark.kubernetes.container.image", job.getImage());
     props.put("spark.kubernetes.container.image.pullPolicy", "IfNotPresent");
     props.put("spark.kubernetes.executor.podNamePrefix", names.executorPodPrefix());
-    props.put("spark.kubernetes.executor.podTemplateFile",
+    props.put(
+        "spark.kubernetes.executor.podTemplateFile",
         DriverContract.configPath(DriverContract.EXECUTOR_TEMPLATE_KEY));
-    props.put("spark.kubernetes.executor.podTemplateContainerName", DriverContract.EXECUTOR_CONTAINER);
+    props.put(
+        "spark.kubernetes.executor.podTemplateContainerName", DriverContract.EXECUTOR_CONTAINER);
     props.put("spark.kubernetes.executor.deleteOnTermination", "true");
-    // executors write the sinks and read Kafka, so they need the same credentials, by reference only
-    secrets.variables().forEach(v ->
-        props.put("spark.kubernetes.executor.secretKeyRef." + v.name(), v.secret() + ":" + v.key()));
+    // executors write the sinks and read Kafka, so they need the same credentials, by reference
+    // only
+    secrets
+        .variables()
+        .forEach(
+            v ->
+                props.put(
+                    "spark.kubernetes.executor.secretKeyRef." + v.name(),
+                    v.secret() + ":" + v.key()));
     props.put("spark.driver.host", names.driverHost());
     props.put("spark.driver.port", Integer.toString(DriverContract.DRIVER_PORT));
-    props.put("spark.driver.blockManager.port", Integer.toString(DriverContract.BLOCK_MANAGER_PORT));
+    props.put(
+        "spark.driver.blockManager.port", Integer.toString(DriverContract.BLOCK_MANAGER_PORT));
     props.put("spark.blockManager.port", Integer.toString(DriverContract.BLOCK_MANAGER_PORT));
     props.put("spark.ui.port", Integer.toString(DriverContract.UI_PORT));
     props.put("spark.driver.cores", Integer.toString(driver.getCores()));
@@ -58,24 +67,37 @@ public final class SparkProperties {
     props.put("spark.driver.extraJavaOptions", javaOptions);
     props.put("spark.executor.extraJavaOptions", javaOptions);
     props.put("spark.dynamicAllocation.enabled", "false");
-    props.put("spark.streaming.backpressure.enabled", String.valueOf(!Boolean.FALSE.equals(job.getBackpressure())));
+    props.put(
+        "spark.streaming.backpressure.enabled",
+        String.valueOf(!Boolean.FALSE.equals(job.getBackpressure())));
     if (job.getMaxRatePerPartition() != null) {
-      props.put("spark.streaming.kafka.maxRatePerPartition", job.getMaxRatePerPartition().toString());
+      props.put(
+          "spark.streaming.kafka.maxRatePerPartition", job.getMaxRatePerPartition().toString());
     }
-    // the job stops itself gracefully on SIGTERM (batch done, offsets stored); Spark's hook would stop it twice
+    // the job stops itself gracefully on SIGTERM (batch done, offsets stored); Spark's hook would
+    // stop it twice
     props.put("spark.streaming.stopGracefullyOnShutdown", "false");
     return props;
   }
 
-  /** The properties as a Java properties file, one sorted line per key, with no timestamp, so equal maps render equal. */
+  /**
+   * The properties as a Java properties file, one sorted line per key, with no timestamp, so equal
+   * maps render equal.
+   */
   public static String render(Map<String, String> properties) {
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(properties).forEach((key, value) ->
-        text.append(escape(key, true)).append('=').append(escape(value, false)).append('\n'));
+    new TreeMap<>(properties)
+        .forEach(
+            (key, value) ->
+                text.append(escape(key, true))
+                    .append('=')
+                    .append(escape(value, false))
+                    .append('\n'));
     return text.toString();
   }
 
-  // the escapes of java.util.Properties.store, which itself cannot be used: it writes a date and an unstable order
+  // the escapes of java.util.Properties.store, which itself cannot be used: it writes a date and an
+  // unstable order
   static String escape(String text, boolean key) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {

@@ -13,7 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
-/** Serves {@code /healthz} (liveness), {@code /readyz} (readiness) and {@code /metrics} (Prometheus text). */
+/**
+ * Serves {@code /healthz} (liveness), {@code /readyz} (readiness) and {@code /metrics} (Prometheus
+ * text).
+ */
 public final class HealthAndMetricsServer implements AutoCloseable {
 
   private final HttpServer server;
@@ -32,19 +35,26 @@ public final class HealthAndMetricsServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(port), 16);
     } catch (BindException e) {
       throw new IllegalStateException(
-          "port " + port + " for health and metrics is already in use: choose another with --port or HTTP_PORT", e);
+          "port "
+              + port
+              + " for health and metrics is already in use: choose another with --port or HTTP_PORT",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve health and metrics on port " + port, e);
     }
     server.createContext("/healthz", exchange -> probe(exchange, live));
     server.createContext("/readyz", exchange -> probe(exchange, ready));
-    server.createContext("/metrics", exchange ->
-        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "health-and-metrics");
-      thread.setDaemon(true);
-      return thread;
-    });
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "health-and-metrics");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.start();
     return new HealthAndMetricsServer(server, executor);
@@ -57,7 +67,8 @@ public final class HealthAndMetricsServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    // HttpServer.stop leaves a caller-supplied executor running: without this each stopped server keeps a thread
+    // HttpServer.stop leaves a caller-supplied executor running: without this each stopped server
+    // keeps a thread
     executor.shutdownNow();
   }
 
@@ -71,7 +82,8 @@ public final class HealthAndMetricsServer implements AutoCloseable {
     respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ok\n");
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);

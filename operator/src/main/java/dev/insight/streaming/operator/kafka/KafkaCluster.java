@@ -8,11 +8,13 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * One Kafka cluster as a client sees it: bootstrap servers plus client settings (the spec's clientConfig and the
- * values of its clientSecret, whose keys are {@code secretKeys}). Pipelines with equal clusters share one Admin.
- * {@link #toString()} names setting keys only, because some values are credentials.
+ * One Kafka cluster as a client sees it: bootstrap servers plus client settings (the spec's
+ * clientConfig and the values of its clientSecret, whose keys are {@code secretKeys}). Pipelines
+ * with equal clusters share one Admin. {@link #toString()} names setting keys only, because some
+ * values are credentials.
  */
-public record KafkaCluster(String bootstrapServers, Map<String, String> settings, Set<String> secretKeys) {
+public record KafkaCluster(
+    String bootstrapServers, Map<String, String> settings, Set<String> secretKeys) {
 
   public KafkaCluster {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -32,11 +34,16 @@ public record KafkaCluster(String bootstrapServers, Map<String, String> settings
 
   /** {@code text} without the values of the secret settings, for status, events and logs. */
   public String redact(String text) {
-    return Redaction.scrub(text, secretKeys.stream().map(settings::get).collect(Collectors.toSet()));
+    return Redaction.scrub(
+        text, secretKeys.stream().map(settings::get).collect(Collectors.toSet()));
   }
 
   @Override
   public String toString() {
-    return "KafkaCluster[bootstrapServers=" + bootstrapServers + ", settings=" + new TreeMap<>(settings).keySet() + "]";
+    return "KafkaCluster[bootstrapServers="
+        + bootstrapServers
+        + ", settings="
+        + new TreeMap<>(settings).keySet()
+        + "]";
   }
 }

@@ -18,16 +18,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's Kafka Admin clients: one per {@link KafkaCluster}, created on first use, shared by the topic step
- * and the lag monitor, closed when unused for a while and when the operator stops. Timeouts are short so that a
- * reconcile against an unreachable broker fails within seconds instead of hanging.
+ * The operator's Kafka Admin clients: one per {@link KafkaCluster}, created on first use, shared by
+ * the topic step and the lag monitor, closed when unused for a while and when the operator stops.
+ * Timeouts are short so that a reconcile against an unreachable broker fails within seconds instead
+ * of hanging.
  */
 public final class KafkaClusters implements AutoCloseable {
 
   /** How long one Admin call may take in all, retries included. */
   public static final Duration API_TIMEOUT = Duration.ofSeconds(8);
+
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
-  /** An Admin unused this long is closed (its pipelines were deleted or moved to other settings). */
+
+  /**
+   * An Admin unused this long is closed (its pipelines were deleted or moved to other settings).
+   */
   static final Duration IDLE = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaClusters.class);
@@ -43,7 +48,8 @@ public final class KafkaClusters implements AutoCloseable {
   }
 
   /**
-   * The cluster a pipeline reads from: its bootstrap servers, clientConfig and the values of its clientSecret.
+   * The cluster a pipeline reads from: its bootstrap servers, clientConfig and the values of its
+   * clientSecret.
    *
    * @throws SecretNotFoundException when kafka.clientSecret names a Secret that does not exist
    */
@@ -55,8 +61,9 @@ public final class KafkaClusters implements AutoCloseable {
     }
     Set<String> secretKeys = Set.of();
     if (kafka.getClientSecret() != null) {
-      Map<String, String> fromSecret = secrets.values(pipeline.getMetadata().getNamespace(), kafka.getClientSecret(),
-          "kafka.clientSecret");
+      Map<String, String> fromSecret =
+          secrets.values(
+              pipeline.getMetadata().getNamespace(), kafka.getClientSecret(), "kafka.clientSecret");
       settings.putAll(fromSecret);
       secretKeys = fromSecret.keySet();
     }
@@ -64,9 +71,9 @@ public final class KafkaClusters implements AutoCloseable {
   }
 
   /**
-   * The shared Admin of {@code cluster}; callers must not close it. Creating it does not connect, so an unreachable
-   * cluster shows up as a failed call, not here. Throws Kafka's {@code KafkaException} when the settings are unusable
-   * (e.g. no bootstrap server resolves).
+   * The shared Admin of {@code cluster}; callers must not close it. Creating it does not connect,
+   * so an unreachable cluster shows up as a failed call, not here. Throws Kafka's {@code
+   * KafkaException} when the settings are unusable (e.g. no bootstrap server resolves).
    */
   public Admin admin(KafkaCluster cluster) {
     if (closed) {
@@ -102,14 +109,17 @@ public final class KafkaClusters implements AutoCloseable {
 
   private void closeIdle(KafkaCluster keep) {
     Instant cutoff = clock.instant().minus(IDLE);
-    admins.entrySet().removeIf(entry -> {
-      if (entry.getKey().equals(keep) || !entry.getValue().lastUsed.isBefore(cutoff)) {
-        return false;
-      }
-      LOG.info("closing the Kafka admin client of {}: unused for {}", entry.getKey(), IDLE);
-      entry.getValue().admin.close(Duration.ofSeconds(2));
-      return true;
-    });
+    admins
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (entry.getKey().equals(keep) || !entry.getValue().lastUsed.isBefore(cutoff)) {
+                return false;
+              }
+              LOG.info("closing the Kafka admin client of {}: unused for {}", entry.getKey(), IDLE);
+              entry.getValue().admin.close(Duration.ofSeconds(2));
+              return true;
+            });
   }
 
   private final class Cached {

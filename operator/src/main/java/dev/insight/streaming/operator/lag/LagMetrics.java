@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The lag figures as Prometheus gauges in the operator's registry, one set per pipeline and one gauge per partition;
- * a figure that could not be read this cycle is NaN. Gauges of deleted pipelines and vanished partitions are removed.
+ * The lag figures as Prometheus gauges in the operator's registry, one set per pipeline and one
+ * gauge per partition; a figure that could not be read this cycle is NaN. Gauges of deleted
+ * pipelines and vanished partitions are removed.
+ *
  * <pre>
  * streaming_pipeline_partition_lag_records{namespace,name,topic,partition}
  * streaming_pipeline_lag_records{namespace,name}              (sum over partitions)
@@ -46,16 +48,22 @@ final class LagMetrics {
     Set<String> seen = new HashSet<>();
     for (PartitionFigures p : lag.partitions()) {
       seen.add(p.name());
-      PartitionGauge g = gauges.partitions.computeIfAbsent(p.name(), n -> gauges.partition(p.topic(), p.partition()));
+      PartitionGauge g =
+          gauges.partitions.computeIfAbsent(
+              p.name(), n -> gauges.partition(p.topic(), p.partition()));
       g.lag = p.lag() == null ? Double.NaN : p.lag();
     }
-    gauges.partitions.entrySet().removeIf(e -> {
-      if (seen.contains(e.getKey())) {
-        return false;
-      }
-      registry.remove(e.getValue().meter);
-      return true;
-    });
+    gauges
+        .partitions
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (seen.contains(e.getKey())) {
+                return false;
+              }
+              registry.remove(e.getValue().meter);
+              return true;
+            });
   }
 
   /** Removes the gauges of every pipeline not in {@code keep}. */
@@ -79,30 +87,56 @@ final class LagMetrics {
 
     PipelineGauges(PipelineKey key) {
       tags = Tags.of("namespace", key.namespace(), "name", key.name());
-      gauge("streaming.pipeline.lag", "records", "Records not yet processed, summed over partitions", g -> g.total);
-      gauge("streaming.pipeline.lag.behind", "seconds", "Estimated age of the oldest unprocessed record",
+      gauge(
+          "streaming.pipeline.lag",
+          "records",
+          "Records not yet processed, summed over partitions",
+          g -> g.total);
+      gauge(
+          "streaming.pipeline.lag.behind",
+          "seconds",
+          "Estimated age of the oldest unprocessed record",
           g -> g.behind);
-      gauge("streaming.pipeline.processing.rate", "records.per.second", "Records processed per second over the window",
+      gauge(
+          "streaming.pipeline.processing.rate",
+          "records.per.second",
+          "Records processed per second over the window",
           g -> g.processing);
-      gauge("streaming.pipeline.producing.rate", "records.per.second", "Records appended per second over the window",
+      gauge(
+          "streaming.pipeline.producing.rate",
+          "records.per.second",
+          "Records appended per second over the window",
           g -> g.producing);
       for (LagEvaluation e : LagEvaluation.values()) {
-        meters.add(Gauge.builder("streaming.pipeline.lag.evaluation", this, g -> g.evaluation == e ? 1 : 0)
-            .description("1 for the pipeline's current lag verdict, 0 for the others")
-            .tags(tags).tag("evaluation", e.name()).register(registry));
+        meters.add(
+            Gauge.builder("streaming.pipeline.lag.evaluation", this, g -> g.evaluation == e ? 1 : 0)
+                .description("1 for the pipeline's current lag verdict, 0 for the others")
+                .tags(tags)
+                .tag("evaluation", e.name())
+                .register(registry));
       }
     }
 
-    private void gauge(String name, String unit, String description, ToDoubleFunction<PipelineGauges> value) {
-      meters.add(Gauge.builder(name, this, value).baseUnit(unit).description(description).tags(tags)
-          .register(registry));
+    private void gauge(
+        String name, String unit, String description, ToDoubleFunction<PipelineGauges> value) {
+      meters.add(
+          Gauge.builder(name, this, value)
+              .baseUnit(unit)
+              .description(description)
+              .tags(tags)
+              .register(registry));
     }
 
     PartitionGauge partition(String topic, int partition) {
       PartitionGauge g = new PartitionGauge();
-      g.meter = Gauge.builder("streaming.pipeline.partition.lag", g, x -> x.lag).baseUnit("records")
-          .description("Records not yet processed in one partition")
-          .tags(tags).tag("topic", topic).tag("partition", Integer.toString(partition)).register(registry);
+      g.meter =
+          Gauge.builder("streaming.pipeline.partition.lag", g, x -> x.lag)
+              .baseUnit("records")
+              .description("Records not yet processed in one partition")
+              .tags(tags)
+              .tag("topic", topic)
+              .tag("partition", Integer.toString(partition))
+              .register(registry);
       return g;
     }
 

@@ -8,12 +8,12 @@ import dev.insight.streaming.operator.api.spec.TopicSpec;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.LagSource;
 import dev.insight.streaming.operator.api.status.LagStatus;
+import dev.insight.streaming.operator.config.DurationText;
 import dev.insight.streaming.operator.kafka.KafkaCluster;
 import dev.insight.streaming.operator.kafka.KafkaClusters;
 import dev.insight.streaming.operator.lag.PipelineReading.Offsets;
 import dev.insight.streaming.operator.lag.StatusBudget.Decision;
 import dev.insight.streaming.operator.lag.StatusBudget.Written;
-import dev.insight.streaming.operator.config.DurationText;
 import dev.insight.streaming.operator.sinks.SinkConnections;
 import dev.insight.streaming.operator.status.StatusWriter;
 import dev.insight.streaming.sinks.PipelineKey;
@@ -44,15 +44,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lag monitor: every tick it samples the pipelines whose {@code spec.lag.interval} has come round, reading
- * offsets batched per cluster, evaluates them, publishes the figures as metrics and writes {@code status.lag} and the
- * LagHealthy condition through the {@link StatusWriter} within the status budget. Pipelines come from an informer,
- * so a cycle sends nothing to the API server but the status writes.
+ * The lag monitor: every tick it samples the pipelines whose {@code spec.lag.interval} has come
+ * round, reading offsets batched per cluster, evaluates them, publishes the figures as metrics and
+ * writes {@code status.lag} and the LagHealthy condition through the {@link StatusWriter} within
+ * the status budget. Pipelines come from an informer, so a cycle sends nothing to the API server
+ * but the status writes.
  */
 public final class LagMonitor implements AutoCloseable {
 
-  /** Resolved Kafka clusters and sink stores (which read Secrets) are resolved again after this long. */
+  /**
+   * Resolved Kafka clusters and sink stores (which read Secrets) are resolved again after this
+   * long.
+   */
   static final Duration TARGET_REFRESH = Duration.ofMinutes(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(LagMonitor.class);
 
   private final KubernetesClient client;
@@ -74,18 +79,27 @@ public final class LagMonitor implements AutoCloseable {
   private final List<SharedIndexInformer<StreamingPipeline>> informers = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private final java.util.concurrent.ExecutorService writers;
+
   /** Marks a write the status budget holds back. */
-  private static final Runnable WAITING = () -> { };
+  private static final Runnable WAITING = () -> {};
+
   /** How many status writes run at once. */
   static final int WRITERS = 4;
 
   /**
    * @param namespaces the namespaces whose pipelines are watched; empty means all
-   * @param tick       how often the monitor wakes up (the operator's lag interval); a pipeline is sampled on the
-   *                   first tick at which its own {@code spec.lag.interval} has passed
+   * @param tick how often the monitor wakes up (the operator's lag interval); a pipeline is sampled
+   *     on the first tick at which its own {@code spec.lag.interval} has passed
    */
-  public LagMonitor(KubernetesClient client, Set<String> namespaces, KafkaClusters kafka, SinkConnections sinks,
-      StatusWriter statusWriter, MeterRegistry registry, Duration tick, Clock clock) {
+  public LagMonitor(
+      KubernetesClient client,
+      Set<String> namespaces,
+      KafkaClusters kafka,
+      SinkConnections sinks,
+      StatusWriter statusWriter,
+      MeterRegistry registry,
+      Duration tick,
+      Clock clock) {
     this.client = client;
     this.namespaces = Set.copyOf(namespaces);
     this.kafka = kafka;
@@ -97,15 +111,22 @@ public final class LagMonitor implements AutoCloseable {
     this.requests = new LagRequests().register(registry);
     this.reader = new OffsetReader(kafka, sinks, requests, clock);
     this.metrics = new LagMetrics(registry);
-    this.cycleTimer = Timer.builder("streaming.pipeline.lag.cycle")
-        .description("Time of one lag cycle: read, evaluate, write changed statuses").register(registry);
-    this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
-      Thread t = new Thread(r, "lag-status-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    this.statusWrites = Counter.builder("streaming.pipeline.lag.status.writes")
-        .description("Status writes made by the lag monitor").register(registry);
+    this.cycleTimer =
+        Timer.builder("streaming.pipeline.lag.cycle")
+            .description("Time of one lag cycle: read, evaluate, write changed statuses")
+            .register(registry);
+    this.writers =
+        Executors.newFixedThreadPool(
+            WRITERS,
+            r -> {
+              Thread t = new Thread(r, "lag-status-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.statusWrites =
+        Counter.builder("streaming.pipeline.lag.status.writes")
+            .description("Status writes made by the lag monitor")
+            .register(registry);
   }
 
   /** Starts the informers (waiting for their first list) and the periodic cycle. */
@@ -114,11 +135,13 @@ public final class LagMonitor implements AutoCloseable {
       return this;
     }
     startInformers();
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lag-monitor");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lag-monitor");
+              t.setDaemon(true);
+              return t;
+            });
     scheduler.scheduleWithFixedDelay(this::safeCycle, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("lag monitor started: tick {}", DurationText.format(tick));
     return this;
@@ -130,7 +153,9 @@ public final class LagMonitor implements AutoCloseable {
       if (namespaces.isEmpty()) {
         informers.add(client.resources(StreamingPipeline.class).inAnyNamespace().inform());
       } else {
-        namespaces.forEach(ns -> informers.add(client.resources(StreamingPipeline.class).inNamespace(ns).inform()));
+        namespaces.forEach(
+            ns ->
+                informers.add(client.resources(StreamingPipeline.class).inNamespace(ns).inform()));
       }
     }
     return this;
@@ -167,9 +192,15 @@ public final class LagMonitor implements AutoCloseable {
   }
 
   /** What one cycle did. */
-  public record CycleReport(int pipelines, int sampled, int written, int waiting, Duration took, Duration read,
-      Duration evaluate, Duration write) {
-  }
+  public record CycleReport(
+      int pipelines,
+      int sampled,
+      int written,
+      int waiting,
+      Duration took,
+      Duration read,
+      Duration evaluate,
+      Duration write) {}
 
   /** Runs one cycle now: read, evaluate, publish, write what the budget allows. Not reentrant. */
   public synchronized CycleReport runCycle() {
@@ -180,7 +211,9 @@ public final class LagMonitor implements AutoCloseable {
     Set<PipelineKey> present = new HashSet<>();
     List<Tracked> due = new ArrayList<>();
     for (StreamingPipeline p : pipelines) {
-      if (p.getSpec() == null || p.getSpec().getKafka() == null || p.getMetadata().getDeletionTimestamp() != null) {
+      if (p.getSpec() == null
+          || p.getSpec().getKafka() == null
+          || p.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
       PipelineKey key = new PipelineKey(p.getMetadata().getNamespace(), p.getMetadata().getName());
@@ -194,10 +227,14 @@ public final class LagMonitor implements AutoCloseable {
     tracked.keySet().retainAll(present);
     metrics.retain(present);
     long readStarted = System.nanoTime();
-    Map<PipelineKey, PipelineReading> readings = reader.read(due.stream().map(t -> t.target).toList());
+    Map<PipelineKey, PipelineReading> readings =
+        reader.read(due.stream().map(t -> t.target).toList());
     long readEnded = System.nanoTime();
-    reader.retainClusters(tracked.values().stream().map(t -> t.target.kafka()).filter(Objects::nonNull)
-        .collect(Collectors.toSet()));
+    reader.retainClusters(
+        tracked.values().stream()
+            .map(t -> t.target.kafka())
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet()));
     List<Runnable> writes = new ArrayList<>();
     int waiting = 0;
     for (Tracked t : due) {
@@ -215,12 +252,21 @@ public final class LagMonitor implements AutoCloseable {
     long ended = System.nanoTime();
     Duration took = Duration.ofNanos(ended - started);
     cycleTimer.record(took);
-    return new CycleReport(present.size(), due.size(), writes.size(), waiting, took,
-        Duration.ofNanos(readEnded - readStarted), Duration.ofNanos(evaluated - readEnded),
+    return new CycleReport(
+        present.size(),
+        due.size(),
+        writes.size(),
+        waiting,
+        took,
+        Duration.ofNanos(readEnded - readStarted),
+        Duration.ofNanos(evaluated - readEnded),
         Duration.ofNanos(ended - evaluated));
   }
 
-  /** Runs the status writes on a few threads: each is one round trip, and the API server serves them in parallel. */
+  /**
+   * Runs the status writes on a few threads: each is one round trip, and the API server serves them
+   * in parallel.
+   */
   private void writeAll(List<Runnable> writes) {
     if (writes.size() <= 1) {
       writes.forEach(Runnable::run);
@@ -262,11 +308,14 @@ public final class LagMonitor implements AutoCloseable {
     void refresh(StreamingPipeline p, Instant now) {
       pipeline = p;
       Long generation = p.getMetadata().getGeneration();
-      if (target == null || !Objects.equals(generation, resolvedGeneration)
+      if (target == null
+          || !Objects.equals(generation, resolvedGeneration)
           || !now.isBefore(resolvedAt.plus(TARGET_REFRESH))) {
         rules = LagRules.of(p.getSpec().getLag());
-        interval = p.getSpec().getLag() == null || p.getSpec().getLag().getInterval() == null ? Duration.ofSeconds(10)
-            : DurationText.parse(p.getSpec().getLag().getInterval());
+        interval =
+            p.getSpec().getLag() == null || p.getSpec().getLag().getInterval() == null
+                ? Duration.ofSeconds(10)
+                : DurationText.parse(p.getSpec().getLag().getInterval());
         target = resolve(p);
         resolvedAt = now;
         resolvedGeneration = generation;
@@ -289,8 +338,10 @@ public final class LagMonitor implements AutoCloseable {
         List<StoreCluster> stores = new ArrayList<>();
         sinks.mongoOf(p).map(StoreCluster::of).ifPresent(stores::add);
         sinks.cassandraOf(p).map(StoreCluster::of).ifPresent(stores::add);
-        String group = spec.getConsumerGroup() != null ? spec.getConsumerGroup()
-            : key.namespace() + "." + key.name();
+        String group =
+            spec.getConsumerGroup() != null
+                ? spec.getConsumerGroup()
+                : key.namespace() + "." + key.name();
         return new PipelineTarget(key, cluster, group, topics, stores, null);
       } catch (RuntimeException e) {
         return PipelineTarget.unresolved(key, topics, OffsetReader.describe(e));
@@ -319,20 +370,35 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     boolean driverRunning() {
-      return pipeline.getStatus() != null && pipeline.getStatus().condition(Conditions.DRIVER_RUNNING)
-          .map(Condition::isTrue).orElse(false);
+      return pipeline.getStatus() != null
+          && pipeline
+              .getStatus()
+              .condition(Conditions.DRIVER_RUNNING)
+              .map(Condition::isTrue)
+              .orElse(false);
     }
 
-    /** The status write this cycle's lag calls for, {@link #WAITING} when it must wait, or null when none. */
+    /**
+     * The status write this cycle's lag calls for, {@link #WAITING} when it must wait, or null when
+     * none.
+     */
     Runnable write(PipelineLag lag, Instant now) {
       String evaluatedAt = now.truncatedTo(ChronoUnit.SECONDS).toString();
       LagStatus status = lag.toStatus(source, evaluatedAt, rules.maxPartitions());
       String conditionStatus = lag.healthy() ? Conditions.TRUE : Conditions.FALSE;
       String reason = lag.reason().value();
-      // the condition's message rides with the figures: a new one is written when figures would be, never lost
+      // the condition's message rides with the figures: a new one is written when figures would be,
+      // never lost
       String figures = figures(status) + MESSAGE_SEPARATOR + lag.message();
-      Decision decision = budget.decide(written, lag.evaluation(), conditionStatus, reason, figures, now,
-          rules.statusInterval());
+      Decision decision =
+          budget.decide(
+              written,
+              lag.evaluation(),
+              conditionStatus,
+              reason,
+              figures,
+              now,
+              rules.statusInterval());
       if (decision == Decision.WAIT) {
         return WAITING;
       }
@@ -342,10 +408,14 @@ public final class LagMonitor implements AutoCloseable {
       StreamingPipeline base = pipeline;
       return () -> {
         try {
-          StreamingPipeline stored = statusWriter.update(base, editor -> {
-            editor.status().setLag(status);
-            editor.condition(Conditions.LAG_HEALTHY, conditionStatus, lag.reason(), lag.message());
-          });
+          StreamingPipeline stored =
+              statusWriter.update(
+                  base,
+                  editor -> {
+                    editor.status().setLag(status);
+                    editor.condition(
+                        Conditions.LAG_HEALTHY, conditionStatus, lag.reason(), lag.message());
+                  });
           statusWrites.increment();
           written = new Written(lag.evaluation(), conditionStatus, reason, figures, now);
           if (stored != null) {
@@ -357,7 +427,10 @@ public final class LagMonitor implements AutoCloseable {
       };
     }
 
-    /** What the pipeline's status already says, so that a restarted operator does not write it again. */
+    /**
+     * What the pipeline's status already says, so that a restarted operator does not write it
+     * again.
+     */
     private Written writtenIn(StreamingPipeline p) {
       if (p.getStatus() == null || p.getStatus().getLag() == null) {
         return null;
@@ -365,15 +438,21 @@ public final class LagMonitor implements AutoCloseable {
       LagStatus lag = p.getStatus().getLag();
       Condition condition = p.getStatus().condition(Conditions.LAG_HEALTHY).orElse(null);
       Instant at = lag.getEvaluatedAt() == null ? null : Instant.parse(lag.getEvaluatedAt());
-      return new Written(lag.getEvaluation(), condition == null ? null : condition.getStatus(),
+      return new Written(
+          lag.getEvaluation(),
+          condition == null ? null : condition.getStatus(),
           condition == null ? null : condition.getReason(),
-          figures(lag) + MESSAGE_SEPARATOR + (condition == null ? null : condition.getMessage()), at);
+          figures(lag) + MESSAGE_SEPARATOR + (condition == null ? null : condition.getMessage()),
+          at);
     }
   }
 
   private static final String MESSAGE_SEPARATOR = "\n";
 
-  /** status.lag as JSON without evaluatedAt; never touches the object, which may be the informer cache's own. */
+  /**
+   * status.lag as JSON without evaluatedAt; never touches the object, which may be the informer
+   * cache's own.
+   */
   private String figures(LagStatus status) {
     ObjectNode tree = serialization.convertValue(status, ObjectNode.class);
     tree.remove("evaluatedAt");

@@ -6,16 +6,25 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** How many requests the lag monitor sent to Kafka and the offset stores, by kind, also served as metrics. */
+/**
+ * How many requests the lag monitor sent to Kafka and the offset stores, by kind, also served as
+ * metrics.
+ */
 public final class LagRequests {
 
   /** A kind of request; each is sent at most once per cluster per cycle. */
   public enum Kind {
-    /** One {@code listOffsets} (latest) per Kafka cluster for every partition of every pipeline on it. */
+    /**
+     * One {@code listOffsets} (latest) per Kafka cluster for every partition of every pipeline on
+     * it.
+     */
     END_OFFSETS("end_offsets"),
     /** One {@code listConsumerGroupOffsets} per Kafka cluster for every pipeline's group on it. */
     GROUP_OFFSETS("group_offsets"),
-    /** One {@code describeTopics} per Kafka cluster, only in cycles where partition counts must be refreshed. */
+    /**
+     * One {@code describeTopics} per Kafka cluster, only in cycles where partition counts must be
+     * refreshed.
+     */
     TOPIC_METADATA("topic_metadata"),
     /** One {@code OffsetStore.readMany} per sink cluster for every pipeline writing to it. */
     OFFSET_STORE("offset_store");
@@ -42,10 +51,12 @@ public final class LagRequests {
 
   /** Serves the counts as {@code streaming_pipeline_lag_requests_total{kind=...}}. */
   public LagRequests register(MeterRegistry registry) {
-    counts.forEach((kind, count) -> FunctionCounter.builder("streaming.pipeline.lag.requests", count, AtomicLong::get)
-        .description("Requests the lag monitor sent to Kafka and the offset stores")
-        .tag("kind", kind.tag())
-        .register(registry));
+    counts.forEach(
+        (kind, count) ->
+            FunctionCounter.builder("streaming.pipeline.lag.requests", count, AtomicLong::get)
+                .description("Requests the lag monitor sent to Kafka and the offset stores")
+                .tag("kind", kind.tag())
+                .register(registry));
     return this;
   }
 

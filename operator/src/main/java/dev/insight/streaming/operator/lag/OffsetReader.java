@@ -36,14 +36,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Reads one cycle's offsets for every pipeline at once, batched per cluster: one {@code readMany} per sink cluster,
- * and per Kafka cluster one {@code listOffsets} (latest) covering every partition of every pipeline on it and one
- * {@code listConsumerGroupOffsets} covering all their groups. Kafka clusters are asked concurrently.
+ * Reads one cycle's offsets for every pipeline at once, batched per cluster: one {@code readMany}
+ * per sink cluster, and per Kafka cluster one {@code listOffsets} (latest) covering every partition
+ * of every pipeline on it and one {@code listConsumerGroupOffsets} covering all their groups. Kafka
+ * clusters are asked concurrently.
  *
- * <p>Only partitions that exist are asked for, because Kafka's Admin retries a missing partition of an existing
- * topic until its timeout and so holds up the whole call. Partition counts come from {@code describeTopics}, sent only
- * in cycles where a topic is new, missing, asked to have more partitions than known, or last described longer than
- * {@link #METADATA_REFRESH} ago (which is how partitions added outside the operator show up).
+ * <p>Only partitions that exist are asked for, because Kafka's Admin retries a missing partition of
+ * an existing topic until its timeout and so holds up the whole call. Partition counts come from
+ * {@code describeTopics}, sent only in cycles where a topic is new, missing, asked to have more
+ * partitions than known, or last described longer than {@link #METADATA_REFRESH} ago (which is how
+ * partitions added outside the operator show up).
  */
 final class OffsetReader {
 
@@ -63,7 +65,10 @@ final class OffsetReader {
     this.clock = clock;
   }
 
-  /** Reads the offsets of {@code targets}; never throws for an unreachable cluster: its partitions carry the error. */
+  /**
+   * Reads the offsets of {@code targets}; never throws for an unreachable cluster: its partitions
+   * carry the error.
+   */
   Map<PipelineKey, PipelineReading> read(List<PipelineTarget> targets) {
     Stored stored = readStores(targets);
     Map<KafkaCluster, List<PipelineTarget>> byCluster = new LinkedHashMap<>();
@@ -105,7 +110,8 @@ final class OffsetReader {
         Map<PipelineKey, List<PartitionOffset>> offsets = store(cluster).readMany(e.getValue());
         offsets.forEach((key, list) -> stored.add(key, list));
       } catch (RuntimeException failure) {
-        String why = "the offset store on " + cluster + " is unreadable (" + describe(failure) + ")";
+        String why =
+            "the offset store on " + cluster + " is unreadable (" + describe(failure) + ")";
         e.getValue().forEach(key -> stored.problems.putIfAbsent(key, why));
       }
     }
@@ -113,8 +119,10 @@ final class OffsetReader {
   }
 
   private OffsetStore store(StoreCluster cluster) {
-    // for reading, the replication is never used: the sink step created the keyspace with the pipeline's
-    return cluster.mongo() != null ? sinks.offsetStore(cluster.mongo())
+    // for reading, the replication is never used: the sink step created the keyspace with the
+    // pipeline's
+    return cluster.mongo() != null
+        ? sinks.offsetStore(cluster.mongo())
         : sinks.offsetStore(cluster.cassandra(), Replication.simple(1));
   }
 
@@ -147,29 +155,45 @@ final class OffsetReader {
       if (failure instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      call.failure = "Kafka at " + cluster.bootstrapServers() + " is unreachable (" + describe(failure) + ")";
+      call.failure =
+          "Kafka at " + cluster.bootstrapServers() + " is unreachable (" + describe(failure) + ")";
     }
     return call;
   }
 
-  /** Partition counts of {@code topics} (absent = the topic does not exist), described again when stale. */
-  private TopicCounts counts(Admin admin, KafkaCluster cluster, List<PipelineTarget> targets, Set<String> topics)
+  /**
+   * Partition counts of {@code topics} (absent = the topic does not exist), described again when
+   * stale.
+   */
+  private TopicCounts counts(
+      Admin admin, KafkaCluster cluster, List<PipelineTarget> targets, Set<String> topics)
       throws ExecutionException, InterruptedException {
     TopicCounts known = partitionCounts.get(cluster);
     Instant now = clock.instant();
-    boolean fresh = known != null && known.at.plus(METADATA_REFRESH).isAfter(now)
-        && known.described.containsAll(topics)
-        && targets.stream().allMatch(t -> t.topics().entrySet().stream()
-            .allMatch(e -> known.counts.getOrDefault(e.getKey(), Integer.MAX_VALUE) >= e.getValue()));
+    boolean fresh =
+        known != null
+            && known.at.plus(METADATA_REFRESH).isAfter(now)
+            && known.described.containsAll(topics)
+            && targets.stream()
+                .allMatch(
+                    t ->
+                        t.topics().entrySet().stream()
+                            .allMatch(
+                                e ->
+                                    known.counts.getOrDefault(e.getKey(), Integer.MAX_VALUE)
+                                        >= e.getValue()));
     if (fresh) {
       return known;
     }
     requests.count(Kind.TOPIC_METADATA);
-    Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(topics).topicNameValues();
+    Map<String, KafkaFuture<TopicDescription>> described =
+        admin.describeTopics(topics).topicNameValues();
     TopicCounts counts = new TopicCounts(now, Set.copyOf(topics));
     for (Map.Entry<String, KafkaFuture<TopicDescription>> e : described.entrySet()) {
       try {
-        counts.counts.put(e.getKey(), e.getValue().get(timeoutMillis(), TimeUnit.MILLISECONDS).partitions().size());
+        counts.counts.put(
+            e.getKey(),
+            e.getValue().get(timeoutMillis(), TimeUnit.MILLISECONDS).partitions().size());
       } catch (ExecutionException failure) {
         if (!(failure.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw failure;
@@ -178,7 +202,8 @@ final class OffsetReader {
         throw new ExecutionException(failure);
       }
     }
-    // a topic that is missing is described again next cycle, so that its re-creation is seen at once
+    // a topic that is missing is described again next cycle, so that its re-creation is seen at
+    // once
     partitionCounts.put(cluster, counts.withoutMissing());
     return counts;
   }
@@ -189,11 +214,13 @@ final class OffsetReader {
 
   private PipelineReading unresolved(PipelineTarget t) {
     Map<TopicPartition, String> errors = new LinkedHashMap<>();
-    t.topics().forEach((topic, n) -> {
-      for (int p = 0; p < n; p++) {
-        errors.put(new TopicPartition(topic, p), t.problem());
-      }
-    });
+    t.topics()
+        .forEach(
+            (topic, n) -> {
+              for (int p = 0; p < n; p++) {
+                errors.put(new TopicPartition(topic, p), t.problem());
+              }
+            });
     return new PipelineReading(Map.of(), errors, LagSource.OFFSET_STORE);
   }
 
@@ -207,7 +234,10 @@ final class OffsetReader {
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  /** Processed offsets as the stores hold them: per pipeline, the smallest offset across its sinks' stores. */
+  /**
+   * Processed offsets as the stores hold them: per pipeline, the smallest offset across its sinks'
+   * stores.
+   */
   private static final class Stored {
     final Map<PipelineKey, List<Map<TopicPartition, Long>>> perStore = new HashMap<>();
     final Map<PipelineKey, String> problems = new HashMap<>();
@@ -220,7 +250,9 @@ final class OffsetReader {
 
     Set<String> topicsOf(PipelineKey key) {
       Set<String> topics = new HashSet<>();
-      perStore.getOrDefault(key, List.of()).forEach(m -> m.keySet().forEach(tp -> topics.add(tp.topic())));
+      perStore
+          .getOrDefault(key, List.of())
+          .forEach(m -> m.keySet().forEach(tp -> topics.add(tp.topic())));
       return topics;
     }
 
@@ -230,7 +262,10 @@ final class OffsetReader {
       return partitions;
     }
 
-    /** The smallest stored offset of {@code tp} across all {@code stores} stores, or null unless every one has it. */
+    /**
+     * The smallest stored offset of {@code tp} across all {@code stores} stores, or null unless
+     * every one has it.
+     */
     Long processed(PipelineKey key, TopicPartition tp, int stores) {
       List<Map<TopicPartition, Long>> maps = perStore.getOrDefault(key, List.of());
       if (stores == 0 || maps.size() < stores) {
@@ -265,7 +300,9 @@ final class OffsetReader {
     }
   }
 
-  /** The Kafka requests of one cluster, sent together and collected after all clusters were asked. */
+  /**
+   * The Kafka requests of one cluster, sent together and collected after all clusters were asked.
+   */
   private final class ClusterCall {
     final KafkaCluster cluster;
     final List<PipelineTarget> targets;
@@ -280,11 +317,17 @@ final class OffsetReader {
       this.targets = targets;
     }
 
-    /** The partitions of a pipeline: every partition its topics have; for a missing topic, why it is missing. */
+    /**
+     * The partitions of a pipeline: every partition its topics have; for a missing topic, why it is
+     * missing.
+     */
     Map<TopicPartition, String> partitionsOf(PipelineTarget t, Stored stored) {
-      Map<TopicPartition, String> partitions = new TreeMap<>(
-          (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
-              : a.topic().compareTo(b.topic()));
+      Map<TopicPartition, String> partitions =
+          new TreeMap<>(
+              (a, b) ->
+                  a.topic().equals(b.topic())
+                      ? Integer.compare(a.partition(), b.partition())
+                      : a.topic().compareTo(b.topic()));
       Set<TopicPartition> storedPartitions = stored.partitionsOf(t.key());
       Set<String> topics = new HashSet<>(t.topics().keySet());
       storedPartitions.forEach(tp -> topics.add(tp.topic()));
@@ -300,7 +343,9 @@ final class OffsetReader {
         for (int p = 0; p < t.topics().getOrDefault(topic, 0); p++) {
           partitions.put(new TopicPartition(topic, p), why);
         }
-        storedPartitions.stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> partitions.put(tp, why));
+        storedPartitions.stream()
+            .filter(tp -> tp.topic().equals(topic))
+            .forEach(tp -> partitions.put(tp, why));
       }
       return partitions;
     }
@@ -316,8 +361,11 @@ final class OffsetReader {
       if (failure == null) {
         for (PipelineTarget t : targets) {
           try {
-            groupOffsets.put(t.group(),
-                groups.partitionsToOffsetAndMetadata(t.group()).get(timeoutMillis(), TimeUnit.MILLISECONDS));
+            groupOffsets.put(
+                t.group(),
+                groups
+                    .partitionsToOffsetAndMetadata(t.group())
+                    .get(timeoutMillis(), TimeUnit.MILLISECONDS));
           } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             groupErrors.put(t.group(), describe(e));
           } catch (InterruptedException e) {
@@ -327,21 +375,37 @@ final class OffsetReader {
         }
       }
       for (PipelineTarget t : targets) {
-        readings.put(t.key(), reading(t, stored, ends, endErrors, groupOffsets.get(t.group()),
-            groupErrors.get(t.group())));
+        readings.put(
+            t.key(),
+            reading(
+                t,
+                stored,
+                ends,
+                endErrors,
+                groupOffsets.get(t.group()),
+                groupErrors.get(t.group())));
       }
     }
 
-    private void collectEnds(Map<TopicPartition, Long> ends, Map<TopicPartition, String> endErrors) {
+    private void collectEnds(
+        Map<TopicPartition, Long> ends, Map<TopicPartition, String> endErrors) {
       for (TopicPartition tp : asked) {
         try {
-          ends.put(tp, this.ends.partitionResult(tp).get(timeoutMillis(), TimeUnit.MILLISECONDS).offset());
+          ends.put(
+              tp,
+              this.ends.partitionResult(tp).get(timeoutMillis(), TimeUnit.MILLISECONDS).offset());
         } catch (ExecutionException e) {
-          endErrors.put(tp, e.getCause() instanceof UnknownTopicOrPartitionException
-              ? "topic " + tp.topic() + " does not exist"
-              : e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
-                  ? "Kafka at " + cluster.bootstrapServers() + " did not answer (" + describe(e) + ")"
-                  : "end offset unreadable (" + describe(e) + ")");
+          endErrors.put(
+              tp,
+              e.getCause() instanceof UnknownTopicOrPartitionException
+                  ? "topic " + tp.topic() + " does not exist"
+                  : e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                      ? "Kafka at "
+                          + cluster.bootstrapServers()
+                          + " did not answer ("
+                          + describe(e)
+                          + ")"
+                      : "end offset unreadable (" + describe(e) + ")");
         } catch (java.util.concurrent.TimeoutException e) {
           endErrors.put(tp, "Kafka at " + cluster.bootstrapServers() + " did not answer in time");
         } catch (InterruptedException e) {
@@ -351,8 +415,13 @@ final class OffsetReader {
       }
     }
 
-    private PipelineReading reading(PipelineTarget t, Stored stored, Map<TopicPartition, Long> ends,
-        Map<TopicPartition, String> endErrors, Map<TopicPartition, OffsetAndMetadata> group, String groupError) {
+    private PipelineReading reading(
+        PipelineTarget t,
+        Stored stored,
+        Map<TopicPartition, Long> ends,
+        Map<TopicPartition, String> endErrors,
+        Map<TopicPartition, OffsetAndMetadata> group,
+        String groupError) {
       Map<TopicPartition, Offsets> offsets = new LinkedHashMap<>();
       Map<TopicPartition, String> errors = new LinkedHashMap<>();
       String storeProblem = stored.problems.get(t.key());
@@ -368,7 +437,8 @@ final class OffsetReader {
           errors.put(tp, cluster.redact(error));
           continue;
         }
-        Long processed = storeProblem == null ? stored.processed(t.key(), tp, t.stores().size()) : null;
+        Long processed =
+            storeProblem == null ? stored.processed(t.key(), tp, t.stores().size()) : null;
         if (processed == null && group != null && group.get(tp) != null) {
           processed = group.get(tp).offset();
           fromGroup = true;
@@ -376,12 +446,17 @@ final class OffsetReader {
         if (processed != null) {
           offsets.put(tp, new Offsets(processed, end));
         } else if (storeProblem != null) {
-          errors.put(tp, cluster.redact(storeProblem + (groupError != null
-              ? " and the consumer group's offsets too (" + groupError + ")"
-              : " and consumer group " + t.group() + " has no offset for " + tp)));
+          errors.put(
+              tp,
+              cluster.redact(
+                  storeProblem
+                      + (groupError != null
+                          ? " and the consumer group's offsets too (" + groupError + ")"
+                          : " and consumer group " + t.group() + " has no offset for " + tp)));
         }
       }
-      return new PipelineReading(offsets, errors, fromGroup ? LagSource.CONSUMER_GROUP : LagSource.OFFSET_STORE);
+      return new PipelineReading(
+          offsets, errors, fromGroup ? LagSource.CONSUMER_GROUP : LagSource.OFFSET_STORE);
     }
   }
 }

@@ -3,10 +3,11 @@ package dev.insight.streaming.operator.lag;
 import java.time.Duration;
 
 /**
- * The recent samples (time, processed offset, end offset) of one topic partition, oldest first, kept in primitive
- * arrays so that thousands of partitions cost little heap. It keeps every sample inside the window plus the newest
- * one before it, so a full window is really covered; when a window holds more samples than fit, the inner sample
- * whose neighbours lie closest together goes, so the samples thin out evenly and the window keeps its length.
+ * The recent samples (time, processed offset, end offset) of one topic partition, oldest first,
+ * kept in primitive arrays so that thousands of partitions cost little heap. It keeps every sample
+ * inside the window plus the newest one before it, so a full window is really covered; when a
+ * window holds more samples than fit, the inner sample whose neighbours lie closest together goes,
+ * so the samples thin out evenly and the window keeps its length.
  */
 public final class PartitionWindow {
 
@@ -38,8 +39,8 @@ public final class PartitionWindow {
   }
 
   /**
-   * Adds this cycle's reading. A processed or end offset that went backwards (offsets reset, topic re-created)
-   * starts the window afresh, since nothing before it compares.
+   * Adds this cycle's reading. A processed or end offset that went backwards (offsets reset, topic
+   * re-created) starts the window afresh, since nothing before it compares.
    */
   public void add(long atMillis, long processedOffset, long endOffset, Duration window) {
     error = null;
@@ -63,7 +64,10 @@ public final class PartitionWindow {
     }
   }
 
-  /** Marks this cycle's reading as failed; the samples stay, so figures resume once reads work again. */
+  /**
+   * Marks this cycle's reading as failed; the samples stay, so figures resume once reads work
+   * again.
+   */
   public void fail(String reason) {
     error = reason;
   }
@@ -95,14 +99,17 @@ public final class PartitionWindow {
     return Math.max(0, end(i) - processed(i));
   }
 
-  /** When the processed offset last changed (its first sighting counts), or {@link Long#MIN_VALUE}. */
+  /**
+   * When the processed offset last changed (its first sighting counts), or {@link Long#MIN_VALUE}.
+   */
   public long movedAt() {
     return movedAt;
   }
 
   /**
-   * Since when the processed offset has stood still with records waiting behind it: the first sample of the
-   * current run of samples with lag > 0 and an unchanged processed offset; {@link Long#MIN_VALUE} when caught up.
+   * Since when the processed offset has stood still with records waiting behind it: the first
+   * sample of the current run of samples with lag > 0 and an unchanged processed offset; {@link
+   * Long#MIN_VALUE} when caught up.
    */
   public long waitingSince() {
     return waitingSince;

@@ -8,15 +8,23 @@ import dev.insight.streaming.operator.api.status.PartitionLag;
 import java.util.List;
 
 /**
- * One pipeline's lag verdict and figures for one cycle. Totals cover every partition; {@code partitions} holds all
- * of them, errors first, then largest lag first.
+ * One pipeline's lag verdict and figures for one cycle. Totals cover every partition; {@code
+ * partitions} holds all of them, errors first, then largest lag first.
  *
- * @param total          records waiting over all readable partitions; null when none was readable
- * @param secondsBehind  the largest partition's estimate, whole seconds; null when none was readable
- * @param message        one human sentence for the LagHealthy condition
+ * @param total records waiting over all readable partitions; null when none was readable
+ * @param secondsBehind the largest partition's estimate, whole seconds; null when none was readable
+ * @param message one human sentence for the LagHealthy condition
  */
-public record PipelineLag(LagEvaluation evaluation, String message, Long total, Long max, Long secondsBehind,
-    double processingRate, double producingRate, int laggingPartitions, List<PartitionFigures> partitions) {
+public record PipelineLag(
+    LagEvaluation evaluation,
+    String message,
+    Long total,
+    Long max,
+    Long secondsBehind,
+    double processingRate,
+    double producingRate,
+    int laggingPartitions,
+    List<PartitionFigures> partitions) {
 
   /** The LagHealthy condition's reason for this verdict. */
   public Reason reason() {
@@ -29,7 +37,10 @@ public record PipelineLag(LagEvaluation evaluation, String message, Long total, 
     };
   }
 
-  /** Whether the LagHealthy condition is True (only for OK; WARN is False with a reason that does not degrade). */
+  /**
+   * Whether the LagHealthy condition is True (only for OK; WARN is False with a reason that does
+   * not degrade).
+   */
   public boolean healthy() {
     return evaluation == LagEvaluation.OK;
   }
@@ -47,9 +58,14 @@ public record PipelineLag(LagEvaluation evaluation, String message, Long total, 
     status.setSource(source);
     status.setPartitionCount(partitions.size());
     status.setLaggingPartitions(laggingPartitions);
-    status.setPartitions(partitions.stream().limit(maxPartitions)
-        .map(p -> new PartitionLag(p.topic(), p.partition(), p.processed(), p.end(), p.lag(), p.evaluation()))
-        .toList());
+    status.setPartitions(
+        partitions.stream()
+            .limit(maxPartitions)
+            .map(
+                p ->
+                    new PartitionLag(
+                        p.topic(), p.partition(), p.processed(), p.end(), p.lag(), p.evaluation()))
+            .toList());
     return status;
   }
 

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Decides whether a pipeline's lag goes into its status this cycle. Status writes are a budget on a shared API
- * server: a new verdict or condition is written at once; figures alone at most once per status interval and only
- * when they moved; nothing that is already there is ever written again.
+ * Decides whether a pipeline's lag goes into its status this cycle. Status writes are a budget on a
+ * shared API server: a new verdict or condition is written at once; figures alone at most once per
+ * status interval and only when they moved; nothing that is already there is ever written again.
  */
 final class StatusBudget {
 
@@ -25,15 +25,28 @@ final class StatusBudget {
   }
 
   /**
-   * What status last received: the verdict, the LagHealthy condition's status and reason, the figures (status.lag
-   * serialized without evaluatedAt, followed by the condition's message, which is budgeted like a figure) and when.
+   * What status last received: the verdict, the LagHealthy condition's status and reason, the
+   * figures (status.lag serialized without evaluatedAt, followed by the condition's message, which
+   * is budgeted like a figure) and when.
    */
-  record Written(LagEvaluation evaluation, String conditionStatus, String reason, String figures, Instant at) {
-  }
+  record Written(
+      LagEvaluation evaluation,
+      String conditionStatus,
+      String reason,
+      String figures,
+      Instant at) {}
 
-  Decision decide(Written last, LagEvaluation evaluation, String conditionStatus, String reason, String figures,
-      Instant now, Duration statusInterval) {
-    if (last == null || last.evaluation() != evaluation || !Objects.equals(last.conditionStatus(), conditionStatus)
+  Decision decide(
+      Written last,
+      LagEvaluation evaluation,
+      String conditionStatus,
+      String reason,
+      String figures,
+      Instant now,
+      Duration statusInterval) {
+    if (last == null
+        || last.evaluation() != evaluation
+        || !Objects.equals(last.conditionStatus(), conditionStatus)
         || !Objects.equals(last.reason(), reason)) {
       return Decision.WRITE_CHANGE;
     }
@@ -41,7 +54,8 @@ final class StatusBudget {
       return Decision.SKIP;
     }
     if (!measured(last.figures()) && measured(figures)) {
-      // the first figures after none (e.g. the job's first stored offsets) are news, not a drift of numbers
+      // the first figures after none (e.g. the job's first stored offsets) are news, not a drift of
+      // numbers
       return Decision.WRITE_CHANGE;
     }
     boolean due = last.at() == null || !now.isBefore(last.at().plus(statusInterval));

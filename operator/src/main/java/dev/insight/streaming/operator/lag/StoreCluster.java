@@ -17,6 +17,8 @@ record StoreCluster(MongoCluster mongo, CassandraCluster cassandra) {
   /** Names the cluster without credentials. */
   @Override
   public String toString() {
-    return mongo != null ? "MongoDB at " + mongo.hosts() : "Cassandra at " + String.join(",", cassandra.contactPoints());
+    return mongo != null
+        ? "MongoDB at " + mongo.hosts()
+        : "Cassandra at " + String.join(",", cassandra.contactPoints());
   }
 }

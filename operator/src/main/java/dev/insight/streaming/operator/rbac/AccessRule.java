@@ -14,7 +14,8 @@ public record AccessRule(String apiGroup, String resource, List<String> verbs) {
     Objects.requireNonNull(apiGroup, "apiGroup");
     Objects.requireNonNull(resource, "resource");
     if (verbs.isEmpty()) {
-      throw new IllegalArgumentException("a rule without verbs grants nothing: " + apiGroup + "/" + resource);
+      throw new IllegalArgumentException(
+          "a rule without verbs grants nothing: " + apiGroup + "/" + resource);
     }
     // sorted and distinct, so two rules granting the same thing are equal and render the same way
     verbs = List.copyOf(new TreeSet<>(verbs));

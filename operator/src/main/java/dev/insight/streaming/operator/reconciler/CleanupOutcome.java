@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Whether a step finished its part of a deletion, or wants another try after a delay. A step must give up (and say
- * so with a Warning event) after a bounded number of tries, so the finalizer never blocks forever.
+ * Whether a step finished its part of a deletion, or wants another try after a delay. A step must
+ * give up (and say so with a Warning event) after a bounded number of tries, so the finalizer never
+ * blocks forever.
  */
 public record CleanupOutcome(boolean finished, Optional<Duration> retryAfter) {
 

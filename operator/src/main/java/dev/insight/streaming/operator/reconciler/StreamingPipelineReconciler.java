@@ -1,16 +1,16 @@
 package dev.insight.streaming.operator.reconciler;
 
 import dev.insight.streaming.operator.api.Conditions;
+import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.secrets.SecretWatch;
-import dev.insight.streaming.operator.status.StatusWriter;
-import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.status.StatusEditor;
+import dev.insight.streaming.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -27,14 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconcile loop: check the spec, then run each step (topics, sinks, driver) in order; once one is not ready the
- * later ones only do what must happen regardless (stopping a suspended driver). What the steps found is written to
- * status once, at the end, through the one status writer. Deletion runs each step's cleanup.
+ * The reconcile loop: check the spec, then run each step (topics, sinks, driver) in order; once one
+ * is not ready the later ones only do what must happen regardless (stopping a suspended driver).
+ * What the steps found is written to status once, at the end, through the one status writer.
+ * Deletion runs each step's cleanup.
  */
-public final class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
+public final class StreamingPipelineReconciler
+    implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
 
-  /** How often a ready pipeline is looked at again when nothing happens (drift of topics, sinks). */
+  /**
+   * How often a ready pipeline is looked at again when nothing happens (drift of topics, sinks).
+   */
   static final Duration RESYNC = Duration.ofMinutes(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamingPipelineReconciler.class);
 
   private final Function<StreamingPipeline, List<String>> specProblems;
@@ -48,8 +53,11 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
    * @param statusWriter the one writer of status
    * @param clock for the backoff of a step the Kubernetes API refused
    */
-  public StreamingPipelineReconciler(Function<StreamingPipeline, List<String>> specProblems, List<PipelineStep> steps,
-      StatusWriter statusWriter, Clock clock) {
+  public StreamingPipelineReconciler(
+      Function<StreamingPipeline, List<String>> specProblems,
+      List<PipelineStep> steps,
+      StatusWriter statusWriter,
+      Clock clock) {
     this.specProblems = specProblems;
     this.steps = List.copyOf(steps);
     this.statusWriter = statusWriter;
@@ -57,11 +65,14 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
   }
 
   @Override
-  public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+  public UpdateControl<StreamingPipeline> reconcile(
+      StreamingPipeline pipeline, Context<StreamingPipeline> context) {
     List<String> problems = specProblems.apply(pipeline);
     if (!problems.isEmpty()) {
-      // Nothing outside the cluster is touched for an invalid spec; the user fixes it and a new generation comes.
-      statusWriter.update(pipeline, editor -> editor.specInvalid(String.join("; ", problems)), context);
+      // Nothing outside the cluster is touched for an invalid spec; the user fixes it and a new
+      // generation comes.
+      statusWriter.update(
+          pipeline, editor -> editor.specInvalid(String.join("; ", problems)), context);
       return UpdateControl.noUpdate();
     }
     Duration next = RESYNC;
@@ -74,11 +85,16 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
         continue;
       }
       StepOutcome outcome = result.get();
-      findings = findings.andThen(editor -> {
-        editor.condition(step.condition(), outcome.ready() ? Conditions.TRUE : Conditions.FALSE, outcome.reason(),
-            outcome.message());
-        outcome.details().accept(editor);
-      });
+      findings =
+          findings.andThen(
+              editor -> {
+                editor.condition(
+                    step.condition(),
+                    outcome.ready() ? Conditions.TRUE : Conditions.FALSE,
+                    outcome.reason(),
+                    outcome.message());
+                outcome.details().accept(editor);
+              });
       next = shorter(next, outcome.recheckAfter());
       blocked = blocked || !outcome.ready();
     }
@@ -87,46 +103,67 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
   }
 
   /**
-   * What one step found. When the Kubernetes API refuses a request the step needs (a ResourceQuota, an admission
-   * rule), the server's own words become the step's condition and the step is tried again with backoff.
+   * What one step found. When the Kubernetes API refuses a request the step needs (a ResourceQuota,
+   * an admission rule), the server's own words become the step's condition and the step is tried
+   * again with backoff.
    */
-  private Optional<StepOutcome> outcome(PipelineStep step, StreamingPipeline pipeline,
-      Context<StreamingPipeline> context, boolean blocked) {
+  private Optional<StepOutcome> outcome(
+      PipelineStep step,
+      StreamingPipeline pipeline,
+      Context<StreamingPipeline> context,
+      boolean blocked) {
     try {
-      return blocked ? step.reconcileWhileBlocked(pipeline, context) : Optional.of(step.reconcile(pipeline, context));
+      return blocked
+          ? step.reconcileWhileBlocked(pipeline, context)
+          : Optional.of(step.reconcile(pipeline, context));
     } catch (KubernetesClientException e) {
-      LOG.warn("{} of {}/{}: the Kubernetes API refused a request: {}", step.condition(),
-          pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), serverMessage(e));
-      return Optional.of(StepOutcome.notReady(Reason.KUBERNETES_API_ERROR, "the Kubernetes API refused a request: "
-          + serverMessage(e), RetryBackoff.next(pipeline, step.condition(), clock)));
+      LOG.warn(
+          "{} of {}/{}: the Kubernetes API refused a request: {}",
+          step.condition(),
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
+          serverMessage(e));
+      return Optional.of(
+          StepOutcome.notReady(
+              Reason.KUBERNETES_API_ERROR,
+              "the Kubernetes API refused a request: " + serverMessage(e),
+              RetryBackoff.next(pipeline, step.condition(), clock)));
     }
   }
 
   /**
-   * Anything a reconcile threw that no step reported (a refused status write, a bug) is said in Ready, and JOSDK
-   * retries the reconcile with backoff, without a limit (see PipelineOperator).
+   * Anything a reconcile threw that no step reported (a refused status write, a bug) is said in
+   * Ready, and JOSDK retries the reconcile with backoff, without a limit (see PipelineOperator).
    */
   @Override
-  public ErrorStatusUpdateControl<StreamingPipeline> updateErrorStatus(StreamingPipeline pipeline,
-      Context<StreamingPipeline> context, Exception e) {
-    String message = e instanceof KubernetesClientException k ? "the Kubernetes API refused a request: "
-        + serverMessage(k) : e.getClass().getSimpleName() + ": " + e.getMessage();
+  public ErrorStatusUpdateControl<StreamingPipeline> updateErrorStatus(
+      StreamingPipeline pipeline, Context<StreamingPipeline> context, Exception e) {
+    String message =
+        e instanceof KubernetesClientException k
+            ? "the Kubernetes API refused a request: " + serverMessage(k)
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
     try {
       statusWriter.update(pipeline, editor -> editor.reconcileFailed(message), context);
     } catch (RuntimeException writeFailed) {
-      LOG.warn("cannot write the failed reconcile of {}/{} into status: {}", pipeline.getMetadata().getNamespace(),
-          pipeline.getMetadata().getName(), writeFailed.getMessage());
+      LOG.warn(
+          "cannot write the failed reconcile of {}/{} into status: {}",
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
+          writeFailed.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** The API server's message (its Status), without the client's wrapping of method and URL. */
   static String serverMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
   }
 
   @Override
-  public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
+  public List<EventSource<?, StreamingPipeline>> prepareEventSources(
+      EventSourceContext<StreamingPipeline> context) {
     List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
     sources.add(SecretWatch.events(context));
     steps.forEach(step -> sources.addAll(step.eventSources(context)));
@@ -142,7 +179,8 @@ public final class StreamingPipelineReconciler implements Reconciler<StreamingPi
         retry = Optional.of(shorter(retry.orElse(RESYNC), outcome.retryAfter()));
       }
     }
-    return retry.map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay))
+    return retry
+        .map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay))
         .orElseGet(DeleteControl::defaultDelete);
   }
 

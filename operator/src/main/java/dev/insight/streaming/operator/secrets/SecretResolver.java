@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the values of the Secrets a spec names, in the pipeline's namespace. A missing Secret or key is a
- * {@link SecretNotFoundException} naming both; values are returned to the caller and never logged here.
+ * Reads the values of the Secrets a spec names, in the pipeline's namespace. A missing Secret or
+ * key is a {@link SecretNotFoundException} naming both; values are returned to the caller and never
+ * logged here.
  */
 public final class SecretResolver {
 
@@ -26,7 +27,8 @@ public final class SecretResolver {
   /**
    * The value of one key.
    *
-   * @param usedFor what the value is for, e.g. {@code sinks.mongodb.uriSecret}, so the error says where to look
+   * @param usedFor what the value is for, e.g. {@code sinks.mongodb.uriSecret}, so the error says
+   *     where to look
    */
   public String value(String namespace, SecretKeyRef ref, String usedFor) {
     return value(namespace, ref.getName(), ref.getKey(), usedFor);
@@ -45,27 +47,36 @@ public final class SecretResolver {
   /**
    * The values of several keys of one Secret, read once.
    *
-   * @param usedForByKey each key, with what its value is for, so a missing key's error says where to look
+   * @param usedForByKey each key, with what its value is for, so a missing key's error says where
+   *     to look
    */
-  public Map<String, String> values(String namespace, String secretName, Map<String, String> usedForByKey) {
-    Map<String, String> all = values(namespace, secretName, usedForByKey.values().iterator().next());
+  public Map<String, String> values(
+      String namespace, String secretName, Map<String, String> usedForByKey) {
+    Map<String, String> all =
+        values(namespace, secretName, usedForByKey.values().iterator().next());
     Map<String, String> wanted = new LinkedHashMap<>();
-    usedForByKey.forEach((key, usedFor) -> {
-      String value = all.get(key);
-      if (value == null) {
-        throw SecretNotFoundException.missingKey(namespace, secretName, key, usedFor);
-      }
-      wanted.put(key, value);
-    });
+    usedForByKey.forEach(
+        (key, usedFor) -> {
+          String value = all.get(key);
+          if (value == null) {
+            throw SecretNotFoundException.missingKey(namespace, secretName, key, usedFor);
+          }
+          wanted.put(key, value);
+        });
     return wanted;
   }
 
-  /** Every key and value of a Secret named as a whole, e.g. Kafka client settings, sorted by key. */
+  /**
+   * Every key and value of a Secret named as a whole, e.g. Kafka client settings, sorted by key.
+   */
   public Map<String, String> values(String namespace, SecretRef ref, String usedFor) {
     return values(namespace, ref.getName(), usedFor);
   }
 
-  /** One Secret as read: its resourceVersion (which changes with every edit) and its values, sorted by key. */
+  /**
+   * One Secret as read: its resourceVersion (which changes with every edit) and its values, sorted
+   * by key.
+   */
   public record Read(String name, String resourceVersion, Map<String, String> values) {
 
     /** The value of {@code key}, or a {@link SecretNotFoundException} saying what it was for. */
@@ -79,7 +90,12 @@ public final class SecretResolver {
 
     @Override
     public String toString() {
-      return "Secret " + name + " at resourceVersion " + resourceVersion + " with keys " + values.keySet();
+      return "Secret "
+          + name
+          + " at resourceVersion "
+          + resourceVersion
+          + " with keys "
+          + values.keySet();
     }
   }
 
@@ -91,10 +107,18 @@ public final class SecretResolver {
     }
     Map<String, String> values = new TreeMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> values.put(k,
-          new String(Base64.getDecoder().decode(v == null ? "" : v), StandardCharsets.UTF_8)));
+      secret
+          .getData()
+          .forEach(
+              (k, v) ->
+                  values.put(
+                      k,
+                      new String(
+                          Base64.getDecoder().decode(v == null ? "" : v), StandardCharsets.UTF_8)));
     }
-    return new Read(secretName, secret.getMetadata().getResourceVersion(),
+    return new Read(
+        secretName,
+        secret.getMetadata().getResourceVersion(),
         Collections.unmodifiableMap(new LinkedHashMap<>(values)));
   }
 

@@ -17,20 +17,20 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles every pipeline that names a Secret when that Secret is created, changed or deleted: a missing Secret
- * that appears unblocks its pipelines at once, and a changed one lets the driver step start the driver anew with the
- * new values.
+ * Reconciles every pipeline that names a Secret when that Secret is created, changed or deleted: a
+ * missing Secret that appears unblocks its pipelines at once, and a changed one lets the driver
+ * step start the driver anew with the new values.
  *
- * <p>The informer keeps each Secret's metadata only: the operator reads values when it needs them, so no value sits
- * in its cache, and Secrets no pipeline names (Helm releases, tokens) cost a few hundred bytes each.
+ * <p>The informer keeps each Secret's metadata only: the operator reads values when it needs them,
+ * so no value sits in its cache, and Secrets no pipeline names (Helm releases, tokens) cost a few
+ * hundred bytes each.
  */
 public final class SecretWatch {
 
   /** Index of the primary cache: a pipeline under each {@code namespace/secret} its spec names. */
   static final String INDEX = "streaming-pipeline-secrets";
 
-  private SecretWatch() {
-  }
+  private SecretWatch() {}
 
   /** The names of the Secrets {@code spec} refers to, sorted. */
   public static Set<String> referencedNames(StreamingPipelineSpec spec) {
@@ -38,28 +38,50 @@ public final class SecretWatch {
     if (spec == null) {
       return names;
     }
-    Optional.ofNullable(spec.getKafka()).map(k -> k.getClientSecret()).map(r -> r.getName()).ifPresent(names::add);
-    Optional.ofNullable(spec.getSinks()).map(s -> s.getCassandra()).map(c -> c.getCredentialsSecret())
-        .map(r -> r.getName()).ifPresent(names::add);
-    Optional.ofNullable(spec.getSinks()).map(s -> s.getMongodb()).map(m -> m.getUriSecret())
-        .map(r -> r.getName()).ifPresent(names::add);
+    Optional.ofNullable(spec.getKafka())
+        .map(k -> k.getClientSecret())
+        .map(r -> r.getName())
+        .ifPresent(names::add);
+    Optional.ofNullable(spec.getSinks())
+        .map(s -> s.getCassandra())
+        .map(c -> c.getCredentialsSecret())
+        .map(r -> r.getName())
+        .ifPresent(names::add);
+    Optional.ofNullable(spec.getSinks())
+        .map(s -> s.getMongodb())
+        .map(m -> m.getUriSecret())
+        .map(r -> r.getName())
+        .ifPresent(names::add);
     return names;
   }
 
   /** The event source; indexes the primary cache by the Secrets each pipeline names. */
-  public static InformerEventSource<Secret, StreamingPipeline> events(EventSourceContext<StreamingPipeline> context) {
-    context.getPrimaryCache().addIndexer(INDEX, pipeline -> referencedNames(pipeline.getSpec()).stream()
-        .map(name -> key(pipeline.getMetadata().getNamespace(), name)).toList());
-    return new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, StreamingPipeline.class)
-        .withName("referenced-secrets")
-        .withItemStore(new MetadataOnlyStore())
-        .withSecondaryToPrimaryMapper(secret -> pipelinesNaming(context, secret))
-        .build(), context);
+  public static InformerEventSource<Secret, StreamingPipeline> events(
+      EventSourceContext<StreamingPipeline> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            INDEX,
+            pipeline ->
+                referencedNames(pipeline.getSpec()).stream()
+                    .map(name -> key(pipeline.getMetadata().getNamespace(), name))
+                    .toList());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Secret.class, StreamingPipeline.class)
+            .withName("referenced-secrets")
+            .withItemStore(new MetadataOnlyStore())
+            .withSecondaryToPrimaryMapper(secret -> pipelinesNaming(context, secret))
+            .build(),
+        context);
   }
 
-  private static Set<ResourceID> pipelinesNaming(EventSourceContext<StreamingPipeline> context, Secret secret) {
-    List<StreamingPipeline> pipelines = context.getPrimaryCache()
-        .byIndex(INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()));
+  private static Set<ResourceID> pipelinesNaming(
+      EventSourceContext<StreamingPipeline> context, Secret secret) {
+    List<StreamingPipeline> pipelines =
+        context
+            .getPrimaryCache()
+            .byIndex(
+                INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()));
     return pipelines.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
@@ -67,7 +89,10 @@ public final class SecretWatch {
     return namespace + "/" + name;
   }
 
-  /** The informer's store: each Secret without its data, so no value is held longer than a reconcile needs it. */
+  /**
+   * The informer's store: each Secret without its data, so no value is held longer than a reconcile
+   * needs it.
+   */
   static final class MetadataOnlyStore extends BasicItemStore<Secret> {
 
     MetadataOnlyStore() {
@@ -80,8 +105,12 @@ public final class SecretWatch {
     }
 
     static Secret withoutValues(Secret secret) {
-      return new SecretBuilder().withApiVersion(secret.getApiVersion()).withKind(secret.getKind())
-          .withMetadata(secret.getMetadata()).withType(secret.getType()).build();
+      return new SecretBuilder()
+          .withApiVersion(secret.getApiVersion())
+          .withKind(secret.getKind())
+          .withMetadata(secret.getMetadata())
+          .withType(secret.getType())
+          .build();
     }
   }
 }

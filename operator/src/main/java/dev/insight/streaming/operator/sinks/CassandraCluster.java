@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One Cassandra cluster as the operator connects to it: contact points ({@code host} or {@code host:port}), local
- * datacenter and optional credentials. Pipelines with equal clusters share one session. {@link #toString()} never
- * shows the credentials.
+ * One Cassandra cluster as the operator connects to it: contact points ({@code host} or {@code
+ * host:port}), local datacenter and optional credentials. Pipelines with equal clusters share one
+ * session. {@link #toString()} never shows the credentials.
  */
-public record CassandraCluster(List<String> contactPoints, String localDatacenter, String username, String password) {
+public record CassandraCluster(
+    List<String> contactPoints, String localDatacenter, String username, String password) {
 
   /** The CQL port of contact points that name none. */
   public static final int DEFAULT_PORT = 9042;
@@ -32,7 +33,12 @@ public record CassandraCluster(List<String> contactPoints, String localDatacente
 
   @Override
   public String toString() {
-    return "CassandraCluster[contactPoints=" + contactPoints + ", localDatacenter=" + localDatacenter
-        + ", credentials=" + (authenticated() ? "from Secret" : "none") + "]";
+    return "CassandraCluster[contactPoints="
+        + contactPoints
+        + ", localDatacenter="
+        + localDatacenter
+        + ", credentials="
+        + (authenticated() ? "from Secret" : "none")
+        + "]";
   }
 }

@@ -4,8 +4,9 @@ import com.mongodb.ConnectionString;
 import java.util.Objects;
 
 /**
- * One MongoDB deployment as the operator connects to it, by connection string (which usually carries credentials).
- * Pipelines with equal URIs share one client. {@link #toString()} shows only the hosts.
+ * One MongoDB deployment as the operator connects to it, by connection string (which usually
+ * carries credentials). Pipelines with equal URIs share one client. {@link #toString()} shows only
+ * the hosts.
  */
 public record MongoCluster(String uri) {
 

@@ -32,17 +32,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's connections to the sinks: one {@link CqlSession} per {@link CassandraCluster} and one
- * {@link MongoClient} per {@link MongoCluster}, opened on first use, shared by the sink step and the lag monitor,
- * closed when unused for a while and when the operator stops. Timeouts are short so that an unreachable store fails
- * a reconcile within seconds. A Cassandra session that cannot connect is not kept: the next call tries again.
+ * The operator's connections to the sinks: one {@link CqlSession} per {@link CassandraCluster} and
+ * one {@link MongoClient} per {@link MongoCluster}, opened on first use, shared by the sink step
+ * and the lag monitor, closed when unused for a while and when the operator stops. Timeouts are
+ * short so that an unreachable store fails a reconcile within seconds. A Cassandra session that
+ * cannot connect is not kept: the next call tries again.
  */
 public final class SinkConnections implements AutoCloseable {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MONGO_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(5);
-  /** A connection unused this long is closed (its pipelines were deleted or moved to other settings). */
+
+  /**
+   * A connection unused this long is closed (its pipelines were deleted or moved to other
+   * settings).
+   */
   static final Duration IDLE = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkConnections.class);
@@ -59,7 +64,8 @@ public final class SinkConnections implements AutoCloseable {
   }
 
   /**
-   * The Cassandra cluster of a pipeline's Cassandra sink, with credentials read from its Secret; empty without one.
+   * The Cassandra cluster of a pipeline's Cassandra sink, with credentials read from its Secret;
+   * empty without one.
    *
    * @throws SecretNotFoundException when the credentials Secret or one of its keys is missing
    */
@@ -74,14 +80,21 @@ public final class SinkConnections implements AutoCloseable {
     }
     Map<String, String> usedFor = new LinkedHashMap<>();
     usedFor.put(credentials.getUsernameKey(), "sinks.cassandra.credentialsSecret.usernameKey");
-    usedFor.putIfAbsent(credentials.getPasswordKey(), "sinks.cassandra.credentialsSecret.passwordKey");
-    Map<String, String> values = secrets.values(pipeline.getMetadata().getNamespace(), credentials.getName(), usedFor);
-    return Optional.of(new CassandraCluster(spec.getContactPoints(), spec.getLocalDatacenter(),
-        values.get(credentials.getUsernameKey()), values.get(credentials.getPasswordKey())));
+    usedFor.putIfAbsent(
+        credentials.getPasswordKey(), "sinks.cassandra.credentialsSecret.passwordKey");
+    Map<String, String> values =
+        secrets.values(pipeline.getMetadata().getNamespace(), credentials.getName(), usedFor);
+    return Optional.of(
+        new CassandraCluster(
+            spec.getContactPoints(),
+            spec.getLocalDatacenter(),
+            values.get(credentials.getUsernameKey()),
+            values.get(credentials.getPasswordKey())));
   }
 
   /**
-   * The MongoDB deployment of a pipeline's MongoDB sink, its URI read from the Secret; empty without one.
+   * The MongoDB deployment of a pipeline's MongoDB sink, its URI read from the Secret; empty
+   * without one.
    *
    * @throws SecretNotFoundException when the URI Secret or its key is missing
    */
@@ -90,29 +103,38 @@ public final class SinkConnections implements AutoCloseable {
     if (spec == null) {
       return Optional.empty();
     }
-    return Optional.of(new MongoCluster(
-        secrets.value(pipeline.getMetadata().getNamespace(), spec.getUriSecret(), "sinks.mongodb.uriSecret")));
+    return Optional.of(
+        new MongoCluster(
+            secrets.value(
+                pipeline.getMetadata().getNamespace(),
+                spec.getUriSecret(),
+                "sinks.mongodb.uriSecret")));
   }
 
   /**
-   * The shared session of {@code cluster}, connecting on first use; callers must not close it. Throws the driver's
-   * exception (e.g. {@code AllNodesFailedException}) when no contact point answers within a few seconds.
+   * The shared session of {@code cluster}, connecting on first use; callers must not close it.
+   * Throws the driver's exception (e.g. {@code AllNodesFailedException}) when no contact point
+   * answers within a few seconds.
    */
   public CqlSession session(CassandraCluster cluster) {
     return connection(sessions, cluster, this::connect, CqlSession::close);
   }
 
-  /** The shared client of {@code cluster}; callers must not close it. It connects lazily, so failures show on use. */
+  /**
+   * The shared client of {@code cluster}; callers must not close it. It connects lazily, so
+   * failures show on use.
+   */
   public MongoClient client(MongoCluster cluster) {
     return connection(mongoClients, cluster, SinkConnections::connect, MongoClient::close);
   }
 
   /**
-   * The offset store of a Cassandra cluster (keyspace {@code streaming_pipeline}), for reading. The sink step
-   * creates its tables with the pipeline's replication, given here for that purpose only.
+   * The offset store of a Cassandra cluster (keyspace {@code streaming_pipeline}), for reading. The
+   * sink step creates its tables with the pipeline's replication, given here for that purpose only.
    */
   public OffsetStore offsetStore(CassandraCluster cluster, Replication replication) {
-    return new CassandraOffsetStore(session(cluster), CassandraOffsetStore.DEFAULT_KEYSPACE, replication);
+    return new CassandraOffsetStore(
+        session(cluster), CassandraOffsetStore.DEFAULT_KEYSPACE, replication);
   }
 
   /** The offset store of a MongoDB deployment (database {@code streaming_pipeline}). */
@@ -130,8 +152,8 @@ public final class SinkConnections implements AutoCloseable {
     mongoClients.clear();
   }
 
-  private <K, C> C connection(Map<K, Cached<C>> cache, K key, java.util.function.Function<K, C> open,
-      Consumer<C> closer) {
+  private <K, C> C connection(
+      Map<K, Cached<C>> cache, K key, java.util.function.Function<K, C> open, Consumer<C> closer) {
     if (closed) {
       throw new IllegalStateException("the operator is stopping: sink connections are closed");
     }
@@ -149,28 +171,34 @@ public final class SinkConnections implements AutoCloseable {
 
   private <K, C> void closeIdle(Map<K, Cached<C>> cache, K keep, Consumer<C> closer) {
     Instant cutoff = clock.instant().minus(IDLE);
-    cache.entrySet().removeIf(entry -> {
-      if (entry.getKey().equals(keep) || entry.getValue().lastUsed == null
-          || !entry.getValue().lastUsed.isBefore(cutoff)) {
-        return false;
-      }
-      LOG.info("closing the connection to {}: unused for {}", entry.getKey(), IDLE);
-      entry.getValue().close(closer);
-      return true;
-    });
+    cache
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (entry.getKey().equals(keep)
+                  || entry.getValue().lastUsed == null
+                  || !entry.getValue().lastUsed.isBefore(cutoff)) {
+                return false;
+              }
+              LOG.info("closing the connection to {}: unused for {}", entry.getKey(), IDLE);
+              entry.getValue().close(closer);
+              return true;
+            });
   }
 
   private CqlSession connect(CassandraCluster cluster) {
-    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-        .withString(DefaultDriverOption.SESSION_NAME, "streaming-pipeline-operator")
-        .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, CONNECT_TIMEOUT)
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, CONNECT_TIMEOUT)
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, CONNECT_TIMEOUT)
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT)
-        .build();
-    CqlSessionBuilder builder = CqlSession.builder()
-        .withConfigLoader(config)
-        .withLocalDatacenter(cluster.localDatacenter());
+    DriverConfigLoader config =
+        DriverConfigLoader.programmaticBuilder()
+            .withString(DefaultDriverOption.SESSION_NAME, "streaming-pipeline-operator")
+            .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, CONNECT_TIMEOUT)
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, CONNECT_TIMEOUT)
+            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, CONNECT_TIMEOUT)
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT)
+            .build();
+    CqlSessionBuilder builder =
+        CqlSession.builder()
+            .withConfigLoader(config)
+            .withLocalDatacenter(cluster.localDatacenter());
     for (String contactPoint : cluster.contactPoints()) {
       builder.addContactPoint(address(contactPoint));
     }
@@ -181,14 +209,19 @@ public final class SinkConnections implements AutoCloseable {
   }
 
   private static MongoClient connect(MongoCluster cluster) {
-    MongoClientSettings settings = MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(cluster.uri()))
-        .applyToClusterSettings(b -> b.serverSelectionTimeout(
-            MONGO_SERVER_SELECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-        .applyToSocketSettings(b -> b.connectTimeout((int) CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .readTimeout((int) REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-        .applicationName("streaming-pipeline-operator")
-        .build();
+    MongoClientSettings settings =
+        MongoClientSettings.builder()
+            .applyConnectionString(new ConnectionString(cluster.uri()))
+            .applyToClusterSettings(
+                b ->
+                    b.serverSelectionTimeout(
+                        MONGO_SERVER_SELECTION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+            .applyToSocketSettings(
+                b ->
+                    b.connectTimeout((int) CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout((int) REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+            .applicationName("streaming-pipeline-operator")
+            .build();
     return MongoClients.create(settings);
   }
 
@@ -197,8 +230,8 @@ public final class SinkConnections implements AutoCloseable {
     if (colon < 0) {
       return new InetSocketAddress(contactPoint, CassandraCluster.DEFAULT_PORT);
     }
-    return new InetSocketAddress(contactPoint.substring(0, colon),
-        Integer.parseInt(contactPoint.substring(colon + 1)));
+    return new InetSocketAddress(
+        contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1)));
   }
 
   private static final class Cached<C> {

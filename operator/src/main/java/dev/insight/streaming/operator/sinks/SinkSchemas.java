@@ -17,14 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sink schemas a spec asks for, in the {@code sinks} module's terms, so the operator creates exactly what the
- * job writes into: the table has the row id plus one column per transform field (a field named {@code id} is the
- * id itself), and the keyspace's replication applies to the offsets keyspace too when the operator creates it.
+ * The sink schemas a spec asks for, in the {@code sinks} module's terms, so the operator creates
+ * exactly what the job writes into: the table has the row id plus one column per transform field (a
+ * field named {@code id} is the id itself), and the keyspace's replication applies to the offsets
+ * keyspace too when the operator creates it.
  */
 public final class SinkSchemas {
 
-  private SinkSchemas() {
-  }
+  private SinkSchemas() {}
 
   /** The Cassandra table of the pipeline's Cassandra sink. */
   public static CassandraSchema cassandra(StreamingPipeline pipeline) {
@@ -34,20 +34,29 @@ public final class SinkSchemas {
     if (transform != null && transform.getFields() != null) {
       for (FieldSpec field : transform.getFields()) {
         if (!field.getName().equals(CassandraSchema.ID_COLUMN)) {
-          columns.add(new Column(field.getName(), FieldType.fromName(field.getType() == null ? "string"
-              : field.getType().name())));
+          columns.add(
+              new Column(
+                  field.getName(),
+                  FieldType.fromName(field.getType() == null ? "string" : field.getType().name())));
         }
       }
     }
     return new CassandraSchema(spec.getKeyspace(), spec.getTable(), replication(spec), columns);
   }
 
-  /** The keyspace replication of the pipeline's Cassandra sink: the factor applies to its local datacenter. */
+  /**
+   * The keyspace replication of the pipeline's Cassandra sink: the factor applies to its local
+   * datacenter.
+   */
   public static Replication replication(CassandraSinkSpec spec) {
     ReplicationSpec replication = spec.getReplication();
-    int factor = replication == null || replication.getFactor() == null ? 1 : replication.getFactor();
-    boolean topology = replication != null && replication.getStrategy() == ReplicationStrategy.NetworkTopologyStrategy;
-    return topology ? Replication.networkTopology(Map.of(spec.getLocalDatacenter(), factor))
+    int factor =
+        replication == null || replication.getFactor() == null ? 1 : replication.getFactor();
+    boolean topology =
+        replication != null
+            && replication.getStrategy() == ReplicationStrategy.NetworkTopologyStrategy;
+    return topology
+        ? Replication.networkTopology(Map.of(spec.getLocalDatacenter(), factor))
         : Replication.simple(factor);
   }
 

@@ -1,11 +1,11 @@
 package dev.insight.streaming.operator.sinks;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
-import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sinks concern: connects to each configured sink with the credentials from its Secret, creates the table or
- * collection and the shared offset store through the {@code sinks} module (the same code the job uses), and reports
- * {@code SinksReady}. Sink data is never deleted, so there is no cleanup.
+ * The sinks concern: connects to each configured sink with the credentials from its Secret, creates
+ * the table or collection and the shared offset store through the {@code sinks} module (the same
+ * code the job uses), and reports {@code SinksReady}. Sink data is never deleted, so there is no
+ * cleanup.
  */
 public final class SinkStep implements PipelineStep {
 
@@ -67,8 +68,13 @@ public final class SinkStep implements PipelineStep {
     Optional<Finding> failed = findings.stream().filter(f -> f.failure != null).findFirst();
     String message = String.join("; ", findings.stream().map(f -> f.message).toList());
     if (failed.isPresent()) {
-      LOG.warn("{}/{}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), message);
-      return StepOutcome.notReady(failed.get().failure, message, RetryBackoff.next(pipeline, condition(), clock));
+      LOG.warn(
+          "{}/{}: {}",
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
+          message);
+      return StepOutcome.notReady(
+          failed.get().failure, message, RetryBackoff.next(pipeline, condition(), clock));
     }
     return StepOutcome.ready(Reason.READY, message);
   }
@@ -88,14 +94,24 @@ public final class SinkStep implements PipelineStep {
       CqlSession session = connections.session(cluster);
       stage = Reason.SINK_SCHEMA_ERROR;
       schema.createIfMissing(session);
-      new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication()).createIfMissing();
-      return Finding.ok(at + " and offsets table " + CassandraOffsetStore.DEFAULT_KEYSPACE + "."
-          + CassandraOffsetStore.OFFSETS_TABLE + " ready");
+      new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication())
+          .createIfMissing();
+      return Finding.ok(
+          at
+              + " and offsets table "
+              + CassandraOffsetStore.DEFAULT_KEYSPACE
+              + "."
+              + CassandraOffsetStore.OFFSETS_TABLE
+              + " ready");
     } catch (DriverException e) {
-      boolean unreachable = stage == Reason.SINK_UNREACHABLE || e instanceof AllNodesFailedException
-          || e instanceof DriverTimeoutException || e instanceof NoNodeAvailableException;
+      boolean unreachable =
+          stage == Reason.SINK_UNREACHABLE
+              || e instanceof AllNodesFailedException
+              || e instanceof DriverTimeoutException
+              || e instanceof NoNodeAvailableException;
       String text = at + cassandraFailure(e, unreachable) + describe(e);
-      return Finding.failed(unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
+      return Finding.failed(
+          unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
           Redaction.scrub(text, Arrays.asList(cluster.username(), cluster.password())));
     }
   }
@@ -112,23 +128,39 @@ public final class SinkStep implements PipelineStep {
     String at = where + " at " + cluster.hosts();
     try {
       schema.createIfMissing(connections.client(cluster));
-      new MongoOffsetStore(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE).createIfMissing();
-      return Finding.ok(at + " and offsets collection " + MongoOffsetStore.DEFAULT_DATABASE + "."
-          + MongoOffsetStore.OFFSETS_COLLECTION + " ready");
+      new MongoOffsetStore(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE)
+          .createIfMissing();
+      return Finding.ok(
+          at
+              + " and offsets collection "
+              + MongoOffsetStore.DEFAULT_DATABASE
+              + "."
+              + MongoOffsetStore.OFFSETS_COLLECTION
+              + " ready");
     } catch (MongoException | IllegalArgumentException e) {
-      boolean unreachable = e instanceof MongoTimeoutException || e instanceof MongoSocketException
-          || e instanceof MongoSecurityException || e instanceof IllegalArgumentException;
+      boolean unreachable =
+          e instanceof MongoTimeoutException
+              || e instanceof MongoSocketException
+              || e instanceof MongoSecurityException
+              || e instanceof IllegalArgumentException;
       String text = at + mongoFailure(e, unreachable) + describe(e);
-      return Finding.failed(unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
+      return Finding.failed(
+          unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
           Redaction.scrub(text, secretsOf(cluster)));
     }
   }
 
-  /** How a Cassandra failure reads after the sink's address: credentials refused, unreachable, or a schema error. */
+  /**
+   * How a Cassandra failure reads after the sink's address: credentials refused, unreachable, or a
+   * schema error.
+   */
   static String cassandraFailure(RuntimeException e, boolean unreachable) {
-    boolean refused = e instanceof AuthenticationException || (e instanceof AllNodesFailedException all
-        && all.getAllErrors().values().stream().flatMap(List::stream)
-            .anyMatch(AuthenticationException.class::isInstance));
+    boolean refused =
+        e instanceof AuthenticationException
+            || (e instanceof AllNodesFailedException all
+                && all.getAllErrors().values().stream()
+                    .flatMap(List::stream)
+                    .anyMatch(AuthenticationException.class::isInstance));
     if (refused) {
       return " refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ";
     }
@@ -147,7 +179,10 @@ public final class SinkStep implements PipelineStep {
     return unreachable ? " is unreachable: " : ": could not create the collections: ";
   }
 
-  /** The parts of a connection string that may be secret: the whole string, its user and its password. */
+  /**
+   * The parts of a connection string that may be secret: the whole string, its user and its
+   * password.
+   */
   private static List<String> secretsOf(MongoCluster cluster) {
     List<String> values = new ArrayList<>();
     values.add(cluster.uri());

@@ -15,13 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records Kubernetes Events on a pipeline, with reasons from the closed set in {@code Conditions.Reason}.
- * Messages come from conditions, which never hold secret values.
+ * Records Kubernetes Events on a pipeline, with reasons from the closed set in {@code
+ * Conditions.Reason}. Messages come from conditions, which never hold secret values.
  */
 public final class EventRecorder {
 
   /** Normal or Warning, as Kubernetes spells them. */
-  public enum Type { Normal, Warning }
+  public enum Type {
+    Normal,
+    Warning
+  }
 
   public static final String COMPONENT = "streaming-pipeline-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -35,37 +38,61 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
-  /** Records one event; a failure to record is logged, never thrown: events are advice, not state. */
+  /**
+   * Records one event; a failure to record is logged, never thrown: events are advice, not state.
+   */
   public void record(StreamingPipeline pipeline, Type type, Reason reason, String message) {
     String ns = pipeline.getMetadata().getNamespace();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-    String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String text =
+        message == null
+            ? ""
+            : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
     try {
-      client.v1().events().inNamespace(ns).resource(new EventBuilder()
-          .withNewMetadata()
-              .withName(pipeline.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "")
-                  .substring(0, 16).toLowerCase(Locale.ROOT))
-              .withNamespace(ns)
-          .endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(pipeline.getApiVersion())
-              .withKind(pipeline.getKind())
-              .withName(pipeline.getMetadata().getName())
-              .withNamespace(ns)
-              .withUid(pipeline.getMetadata().getUid())
-              .withResourceVersion(pipeline.getMetadata().getResourceVersion())
-              .build())
-          .withType(type.name())
-          .withReason(reason.value())
-          .withMessage(text)
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withCount(1)
-          .withNewSource().withComponent(COMPONENT).endSource()
-          .withReportingComponent(COMPONENT)
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(ns)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(
+                      pipeline.getMetadata().getName()
+                          + "."
+                          + UUID.randomUUID()
+                              .toString()
+                              .replace("-", "")
+                              .substring(0, 16)
+                              .toLowerCase(Locale.ROOT))
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(pipeline.getApiVersion())
+                          .withKind(pipeline.getKind())
+                          .withName(pipeline.getMetadata().getName())
+                          .withNamespace(ns)
+                          .withUid(pipeline.getMetadata().getUid())
+                          .withResourceVersion(pipeline.getMetadata().getResourceVersion())
+                          .build())
+                  .withType(type.name())
+                  .withReason(reason.value())
+                  .withMessage(text)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
-      LOG.warn("could not record event {} on {}/{}: {}", reason.value(), ns, pipeline.getMetadata().getName(),
+      LOG.warn(
+          "could not record event {} on {}/{}: {}",
+          reason.value(),
+          ns,
+          pipeline.getMetadata().getName(),
           e.getMessage());
     }
   }

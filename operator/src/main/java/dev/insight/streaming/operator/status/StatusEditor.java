@@ -10,13 +10,18 @@ import java.util.ArrayList;
 import java.util.Objects;
 
 /**
- * A change to one pipeline's status, made on a copy: conditions keep their lastTransitionTime unless their status
- * flips, and whether the spec is valid is stated explicitly (or left as it was).
+ * A change to one pipeline's status, made on a copy: conditions keep their lastTransitionTime
+ * unless their status flips, and whether the spec is valid is stated explicitly (or left as it
+ * was).
  */
 public final class StatusEditor {
 
   /** What the editor says about the spec: nothing (keep what status says), valid, or invalid. */
-  enum SpecVerdict { UNCHANGED, VALID, INVALID }
+  enum SpecVerdict {
+    UNCHANGED,
+    VALID,
+    INVALID
+  }
 
   private final StreamingPipelineStatus status;
   private final Long generation;
@@ -40,12 +45,15 @@ public final class StatusEditor {
   }
 
   /** Sets a condition; its lastTransitionTime moves only when its status changes. */
-  public StatusEditor condition(String type, String conditionStatus, Conditions.Reason reason, String message) {
+  public StatusEditor condition(
+      String type, String conditionStatus, Conditions.Reason reason, String message) {
     Objects.requireNonNull(reason, "reason");
     Condition existing = status.condition(type).orElse(null);
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     if (existing == null) {
-      status.getConditions().add(new Condition(type, conditionStatus, reason.value(), message, now, generation));
+      status
+          .getConditions()
+          .add(new Condition(type, conditionStatus, reason.value(), message, now, generation));
       return this;
     }
     if (!conditionStatus.equals(existing.getStatus())) {
@@ -84,7 +92,10 @@ public final class StatusEditor {
     return this;
   }
 
-  /** The last reconcile failed with {@code message} before any step could report it; Ready says so until one succeeds. */
+  /**
+   * The last reconcile failed with {@code message} before any step could report it; Ready says so
+   * until one succeeds.
+   */
   public StatusEditor reconcileFailed(String message) {
     reconcileFailure = message;
     return this;

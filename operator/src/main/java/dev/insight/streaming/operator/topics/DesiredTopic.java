@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** A topic as the spec wants it: an input topic or the dead-letter topic. */
-public record DesiredTopic(String name, int partitions, short replicationFactor, Map<String, String> config) {
+public record DesiredTopic(
+    String name, int partitions, short replicationFactor, Map<String, String> config) {
 
   public DesiredTopic {
     config = config == null ? Map.of() : Map.copyOf(new TreeMap<>(config));
@@ -19,13 +20,20 @@ public record DesiredTopic(String name, int partitions, short replicationFactor,
   public static List<DesiredTopic> of(StreamingPipeline pipeline) {
     List<DesiredTopic> topics = new ArrayList<>();
     for (TopicSpec topic : pipeline.getSpec().getKafka().getTopics()) {
-      topics.add(new DesiredTopic(topic.getName(), orOne(topic.getPartitions()),
-          (short) orOne(topic.getReplicationFactor()), topic.getConfig()));
+      topics.add(
+          new DesiredTopic(
+              topic.getName(),
+              orOne(topic.getPartitions()),
+              (short) orOne(topic.getReplicationFactor()),
+              topic.getConfig()));
     }
     DeadLetterSpec deadLetter = pipeline.getSpec().getDeadLetter();
-    topics.add(new DesiredTopic(pipeline.effectiveDeadLetterTopic(),
-        deadLetter == null ? 1 : orOne(deadLetter.getPartitions()),
-        (short) (deadLetter == null ? 1 : orOne(deadLetter.getReplicationFactor())), Map.of()));
+    topics.add(
+        new DesiredTopic(
+            pipeline.effectiveDeadLetterTopic(),
+            deadLetter == null ? 1 : orOne(deadLetter.getPartitions()),
+            (short) (deadLetter == null ? 1 : orOne(deadLetter.getReplicationFactor())),
+            Map.of()));
     return topics;
   }
 

@@ -49,19 +49,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics concern: creates the pipeline's input and dead-letter topics with their partitions, replication factor
- * and config, raises partitions, applies config changes, and reports {@code TopicsReady}. On deletion it deletes the
- * topics under {@code deletionPolicy: Delete}, giving up after a few tries with a Warning event when Kafka is out of
- * reach, so the finalizer never blocks forever.
+ * The topics concern: creates the pipeline's input and dead-letter topics with their partitions,
+ * replication factor and config, raises partitions, applies config changes, and reports {@code
+ * TopicsReady}. On deletion it deletes the topics under {@code deletionPolicy: Delete}, giving up
+ * after a few tries with a Warning event when Kafka is out of reach, so the finalizer never blocks
+ * forever.
  */
 public final class TopicStep implements PipelineStep {
 
-  /** How many times deletion tries to reach Kafka before the finalizer goes without deleting the topics. */
+  /**
+   * How many times deletion tries to reach Kafka before the finalizer goes without deleting the
+   * topics.
+   */
   static final int DELETE_ATTEMPTS = 3;
+
   static final Duration DELETE_RETRY = Duration.ofSeconds(3);
   // deletion waits for the broker less than a reconcile does: it is retried and then given up
   private static final Duration DELETE_CALL_TIMEOUT = Duration.ofSeconds(3);
-  // a future is given a little longer than the Admin's own timeout, which normally fires first with a clearer error
+  // a future is given a little longer than the Admin's own timeout, which normally fires first with
+  // a clearer error
   private static final long WAIT_MS = KafkaClusters.API_TIMEOUT.toMillis() + 2_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicStep.class);
@@ -104,7 +110,10 @@ public final class TopicStep implements PipelineStep {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       Reason reason = unreachable(cause) ? Reason.KAFKA_UNAVAILABLE : Reason.TOPIC_ERROR;
       String message = failureMessage(cluster.bootstrapServers(), cause);
-      LOG.warn("{}/{}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+      LOG.warn(
+          "{}/{}: {}",
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
           cluster.redact(message));
       return failing(pipeline, reason, cluster.redact(message));
     } catch (InterruptedException e) {
@@ -131,7 +140,8 @@ public final class TopicStep implements PipelineStep {
         LOG.info("{} deleted: topics {} deleted (deletionPolicy Delete)", who, names);
         return CleanupOutcome.done();
       } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         failure = cluster.redact("Kafka at " + cluster.bootstrapServers() + ": " + describe(cause));
       }
     } catch (SecretNotFoundException e) {
@@ -142,13 +152,24 @@ public final class TopicStep implements PipelineStep {
     }
     int attempt = deleteAttempts.merge(uid, 1, Integer::sum);
     if (attempt < DELETE_ATTEMPTS) {
-      LOG.warn("{}: deleting topics {} failed (attempt {} of {}), retrying in {}s: {}", who, names, attempt,
-          DELETE_ATTEMPTS, DELETE_RETRY.toSeconds(), failure);
+      LOG.warn(
+          "{}: deleting topics {} failed (attempt {} of {}), retrying in {}s: {}",
+          who,
+          names,
+          attempt,
+          DELETE_ATTEMPTS,
+          DELETE_RETRY.toSeconds(),
+          failure);
       return CleanupOutcome.retryAfter(DELETE_RETRY);
     }
     deleteAttempts.remove(uid);
-    String message = "deletionPolicy is Delete but topics " + names + " could not be deleted after " + attempt
-        + " attempts and are left in Kafka; delete them by hand. Last error: " + failure;
+    String message =
+        "deletionPolicy is Delete but topics "
+            + names
+            + " could not be deleted after "
+            + attempt
+            + " attempts and are left in Kafka; delete them by hand. Last error: "
+            + failure;
     LOG.warn("{}: {}", who, message);
     events.record(pipeline, EventRecorder.Type.Warning, Reason.KAFKA_UNAVAILABLE, message);
     return CleanupOutcome.done();
@@ -156,21 +177,31 @@ public final class TopicStep implements PipelineStep {
 
   private static Map<String, ObservedTopic> observe(Admin admin, List<DesiredTopic> desired)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-    Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
-        .get(WAIT_MS, TimeUnit.MILLISECONDS);
-    List<String> existing = desired.stream().map(DesiredTopic::name).filter(names::contains).distinct().toList();
+    Set<String> names =
+        admin
+            .listTopics(new ListTopicsOptions().listInternal(false))
+            .names()
+            .get(WAIT_MS, TimeUnit.MILLISECONDS);
+    List<String> existing =
+        desired.stream().map(DesiredTopic::name).filter(names::contains).distinct().toList();
     Map<String, ObservedTopic> observed = new LinkedHashMap<>();
     if (existing.isEmpty()) {
       return observed;
     }
-    Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
-        .get(WAIT_MS, TimeUnit.MILLISECONDS);
-    // only the config keys the spec names are compared, so topics that name none need no describeConfigs call
-    List<ConfigResource> configured = desired.stream()
-        .filter(topic -> !topic.config().isEmpty() && existing.contains(topic.name()))
-        .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).distinct().toList();
-    Map<ConfigResource, Config> configs = configured.isEmpty() ? Map.of()
-        : admin.describeConfigs(configured).all().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    Map<String, TopicDescription> descriptions =
+        admin.describeTopics(existing).allTopicNames().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    // only the config keys the spec names are compared, so topics that name none need no
+    // describeConfigs call
+    List<ConfigResource> configured =
+        desired.stream()
+            .filter(topic -> !topic.config().isEmpty() && existing.contains(topic.name()))
+            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
+            .distinct()
+            .toList();
+    Map<ConfigResource, Config> configs =
+        configured.isEmpty()
+            ? Map.of()
+            : admin.describeConfigs(configured).all().get(WAIT_MS, TimeUnit.MILLISECONDS);
     for (DesiredTopic topic : desired) {
       TopicDescription description = descriptions.get(topic.name());
       if (description == null) {
@@ -182,7 +213,8 @@ public final class TopicStep implements PipelineStep {
         ConfigEntry entry = config == null ? null : config.get(key);
         values.put(key, entry == null ? null : entry.value());
       }
-      observed.put(topic.name(), new ObservedTopic(topic.name(), description.partitions().size(), values));
+      observed.put(
+          topic.name(), new ObservedTopic(topic.name(), description.partitions().size(), values));
     }
     return observed;
   }
@@ -193,28 +225,62 @@ public final class TopicStep implements PipelineStep {
     String who = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     List<String> refusals = new ArrayList<>();
     if (!plan.toCreate().isEmpty()) {
-      CreateTopicsResult created = admin.createTopics(plan.toCreate().stream()
-          .map(t -> new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.config()))
-          .toList());
+      CreateTopicsResult created =
+          admin.createTopics(
+              plan.toCreate().stream()
+                  .map(
+                      t ->
+                          new NewTopic(t.name(), t.partitions(), t.replicationFactor())
+                              .configs(t.config()))
+                  .toList());
       refusals.addAll(refusals(created.values(), "create topic", TopicExistsException.class));
-      LOG.info("{}: created topics {}", who, plan.toCreate().stream()
-          .map(t -> t.name() + " (" + t.partitions() + " partitions, replication " + t.replicationFactor() + ")")
-          .toList());
+      LOG.info(
+          "{}: created topics {}",
+          who,
+          plan.toCreate().stream()
+              .map(
+                  t ->
+                      t.name()
+                          + " ("
+                          + t.partitions()
+                          + " partitions, replication "
+                          + t.replicationFactor()
+                          + ")")
+              .toList());
     }
     if (!plan.toRaise().isEmpty()) {
-      refusals.addAll(refusals(admin.createPartitions(plan.toRaise().entrySet().stream().collect(
-          Collectors.toMap(Map.Entry::getKey, e -> NewPartitions.increaseTo(e.getValue())))).values(),
-          "raise partitions of", null));
+      refusals.addAll(
+          refusals(
+              admin
+                  .createPartitions(
+                      plan.toRaise().entrySet().stream()
+                          .collect(
+                              Collectors.toMap(
+                                  Map.Entry::getKey, e -> NewPartitions.increaseTo(e.getValue()))))
+                  .values(),
+              "raise partitions of",
+              null));
       LOG.info("{}: raised partitions {}", who, plan.toRaise());
     }
     if (!plan.configChanges().isEmpty()) {
       Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
-      plan.configChanges().forEach((topic, changes) -> ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
-          changes.entrySet().stream()
-              .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
-              .toList()));
+      plan.configChanges()
+          .forEach(
+              (topic, changes) ->
+                  ops.put(
+                      new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                      changes.entrySet().stream()
+                          .map(
+                              c ->
+                                  new AlterConfigOp(
+                                      new ConfigEntry(c.getKey(), c.getValue()),
+                                      AlterConfigOp.OpType.SET))
+                          .toList()));
       Map<String, KafkaFuture<Void>> byTopic = new LinkedHashMap<>();
-      admin.incrementalAlterConfigs(ops).values().forEach((resource, future) -> byTopic.put(resource.name(), future));
+      admin
+          .incrementalAlterConfigs(ops)
+          .values()
+          .forEach((resource, future) -> byTopic.put(resource.name(), future));
       refusals.addAll(refusals(byTopic, "change config of", null));
       LOG.info("{}: changed topic configs {}", who, plan.configChanges());
     }
@@ -222,9 +288,11 @@ public final class TopicStep implements PipelineStep {
   }
 
   /** Waits for each topic's future; Kafka's refusals become messages, unreachability is thrown. */
-  private static List<String> refusals(Map<String, ? extends KafkaFuture<?>> futures, String action,
-      Class<? extends Throwable> harmless) throws InterruptedException, ExecutionException,
-      java.util.concurrent.TimeoutException {
+  private static List<String> refusals(
+      Map<String, ? extends KafkaFuture<?>> futures,
+      String action,
+      Class<? extends Throwable> harmless)
+      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
     List<String> refusals = new ArrayList<>();
     for (Map.Entry<String, ? extends KafkaFuture<?>> entry : futures.entrySet()) {
       try {
@@ -246,14 +314,20 @@ public final class TopicStep implements PipelineStep {
   private static void deleteTopics(Admin admin, List<String> names)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     int timeoutMs = (int) DELETE_CALL_TIMEOUT.toMillis();
-    Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs)).names()
-        .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+    Set<String> existing =
+        admin
+            .listTopics(new ListTopicsOptions().timeoutMs(timeoutMs))
+            .names()
+            .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
     List<String> present = names.stream().filter(existing::contains).distinct().toList();
     if (present.isEmpty()) {
       return;
     }
-    for (KafkaFuture<Void> future : admin.deleteTopics(present, new DeleteTopicsOptions().timeoutMs(timeoutMs))
-        .topicNameValues().values()) {
+    for (KafkaFuture<Void> future :
+        admin
+            .deleteTopics(present, new DeleteTopicsOptions().timeoutMs(timeoutMs))
+            .topicNameValues()
+            .values()) {
       try {
         future.get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
@@ -264,12 +338,14 @@ public final class TopicStep implements PipelineStep {
     }
   }
 
-  private StepOutcome ready(List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan) {
+  private StepOutcome ready(
+      List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan) {
     List<TopicStatus> topics = new ArrayList<>();
     List<String> described = new ArrayList<>();
     for (DesiredTopic topic : desired) {
       ObservedTopic found = observed.get(topic.name());
-      int partitions = found == null ? topic.partitions() : Math.max(found.partitions(), topic.partitions());
+      int partitions =
+          found == null ? topic.partitions() : Math.max(found.partitions(), topic.partitions());
       topics.add(new TopicStatus(topic.name(), partitions, true));
       described.add(topic.name() + " (" + partitions + ")");
     }
@@ -277,12 +353,15 @@ public final class TopicStep implements PipelineStep {
     Reason reason = Reason.READY;
     if (!plan.larger().isEmpty()) {
       reason = Reason.PARTITIONS_DECREASED;
-      message += ". Kept with more partitions than the spec asks (Kafka cannot remove partitions): "
-          + plan.larger().entrySet().stream().map(e -> e.getKey() + " has " + e.getValue())
-              .collect(Collectors.joining(", "))
-          + "; raise spec.kafka.topics[].partitions to match to silence this";
+      message +=
+          ". Kept with more partitions than the spec asks (Kafka cannot remove partitions): "
+              + plan.larger().entrySet().stream()
+                  .map(e -> e.getKey() + " has " + e.getValue())
+                  .collect(Collectors.joining(", "))
+              + "; raise spec.kafka.topics[].partitions to match to silence this";
     }
-    return StepOutcome.ready(reason, message).withDetails(editor -> editor.status().setTopics(topics));
+    return StepOutcome.ready(reason, message)
+        .withDetails(editor -> editor.status().setTopics(topics));
   }
 
   private StepOutcome failing(StreamingPipeline pipeline, Reason reason, String message) {
@@ -290,19 +369,28 @@ public final class TopicStep implements PipelineStep {
   }
 
   static boolean unreachable(Throwable error) {
-    return error instanceof TimeoutException || error instanceof java.util.concurrent.TimeoutException
-        || error instanceof DisconnectException || error instanceof AuthenticationException
+    return error instanceof TimeoutException
+        || error instanceof java.util.concurrent.TimeoutException
+        || error instanceof DisconnectException
+        || error instanceof AuthenticationException
         || (error instanceof KafkaException && !(error instanceof ApiException));
   }
 
-  /** What the condition says when Kafka failed a request: whom to blame first, then Kafka's own words. */
+  /**
+   * What the condition says when Kafka failed a request: whom to blame first, then Kafka's own
+   * words.
+   */
   static String failureMessage(String bootstrapServers, Throwable cause) {
     String kafka = "Kafka at " + bootstrapServers;
     if (cause instanceof AuthenticationException) {
-      return kafka + " refused the operator's credentials; check the Secret named by spec.kafka.clientSecret and"
-          + " spec.kafka.clientConfig's security settings: " + describe(cause);
+      return kafka
+          + " refused the operator's credentials; check the Secret named by spec.kafka.clientSecret and"
+          + " spec.kafka.clientConfig's security settings: "
+          + describe(cause);
     }
-    return kafka + (unreachable(cause) ? " is unreachable: " : " refused a topic request: ") + describe(cause);
+    return kafka
+        + (unreachable(cause) ? " is unreachable: " : " refused a topic request: ")
+        + describe(cause);
   }
 
   private static String describe(Throwable error) {

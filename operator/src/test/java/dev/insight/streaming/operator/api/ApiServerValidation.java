@@ -13,25 +13,33 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Asks the real API server (the JVM's shared control plane, with the CRD from crds/ installed) whether it accepts a
- * StreamingPipeline manifest: a server-side dry run with strict field validation, as {@code kubectl apply} sends it,
- * so the schema, its defaults, unknown fields and every CEL rule (transition rules included) are the server's own.
+ * Asks the real API server (the JVM's shared control plane, with the CRD from crds/ installed)
+ * whether it accepts a StreamingPipeline manifest: a server-side dry run with strict field
+ * validation, as {@code kubectl apply} sends it, so the schema, its defaults, unknown fields and
+ * every CEL rule (transition rules included) are the server's own.
  */
 public final class ApiServerValidation {
 
   /** The namespace manifests are checked in; it lives as long as the control plane. */
   public static final String NAMESPACE = "manifest-checks";
+
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  private ApiServerValidation() {
-  }
+  private ApiServerValidation() {}
 
-  /** Every reason the API server gives for refusing to create this manifest; empty when it accepts it. */
+  /**
+   * Every reason the API server gives for refusing to create this manifest; empty when it accepts
+   * it.
+   */
   public static List<String> validate(JsonNode manifest) {
     KubernetesClient client = TestKubernetes.shared(NAMESPACE).client();
     try {
-      client.resource(resource(client, named(manifest, nextName()))).inNamespace(NAMESPACE)
-          .dryRun().fieldValidation(Validation.STRICT).create();
+      client
+          .resource(resource(client, named(manifest, nextName())))
+          .inNamespace(NAMESPACE)
+          .dryRun()
+          .fieldValidation(Validation.STRICT)
+          .create();
       return List.of();
     } catch (KubernetesClientException e) {
       return problems(e);
@@ -39,18 +47,28 @@ public final class ApiServerValidation {
   }
 
   /**
-   * Every reason the API server gives for refusing to update {@code oldManifest} (stored for real first, so
-   * transition rules see it as {@code oldSelf}) to {@code newManifest}; empty when it accepts the update.
+   * Every reason the API server gives for refusing to update {@code oldManifest} (stored for real
+   * first, so transition rules see it as {@code oldSelf}) to {@code newManifest}; empty when it
+   * accepts the update.
    */
   public static List<String> validateUpdate(JsonNode oldManifest, JsonNode newManifest) {
     KubernetesClient client = TestKubernetes.shared(NAMESPACE).client();
     String name = nextName();
-    GenericKubernetesResource stored = client.resource(resource(client, named(oldManifest, name)))
-        .inNamespace(NAMESPACE).fieldValidation(Validation.STRICT).create();
+    GenericKubernetesResource stored =
+        client
+            .resource(resource(client, named(oldManifest, name)))
+            .inNamespace(NAMESPACE)
+            .fieldValidation(Validation.STRICT)
+            .create();
     try {
       GenericKubernetesResource updated = resource(client, named(newManifest, name));
       updated.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
-      client.resource(updated).inNamespace(NAMESPACE).dryRun().fieldValidation(Validation.STRICT).update();
+      client
+          .resource(updated)
+          .inNamespace(NAMESPACE)
+          .dryRun()
+          .fieldValidation(Validation.STRICT)
+          .update();
       return List.of();
     } catch (KubernetesClientException e) {
       return problems(e);
@@ -59,14 +77,19 @@ public final class ApiServerValidation {
     }
   }
 
-  /** The server's message, then each cause it lists (field and message), for assertions on any of them. */
+  /**
+   * The server's message, then each cause it lists (field and message), for assertions on any of
+   * them.
+   */
   static List<String> problems(KubernetesClientException e) {
     if (e.getCode() != 422 && e.getCode() != 400) {
       throw e;
     }
     List<String> problems = new ArrayList<>();
-    problems.add(e.getStatus() == null || e.getStatus().getMessage() == null ? e.getMessage()
-        : e.getStatus().getMessage());
+    problems.add(
+        e.getStatus() == null || e.getStatus().getMessage() == null
+            ? e.getMessage()
+            : e.getStatus().getMessage());
     if (e.getStatus() != null && e.getStatus().getDetails() != null) {
       for (StatusCause cause : e.getStatus().getDetails().getCauses()) {
         problems.add(cause.getField() + ": " + cause.getMessage());
@@ -86,6 +109,8 @@ public final class ApiServerValidation {
   }
 
   private static GenericKubernetesResource resource(KubernetesClient client, JsonNode manifest) {
-    return client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
+    return client
+        .getKubernetesSerialization()
+        .convertValue(manifest, GenericKubernetesResource.class);
   }
 }

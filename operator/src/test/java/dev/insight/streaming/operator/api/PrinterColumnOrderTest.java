@@ -13,8 +13,10 @@ class PrinterColumnOrderTest {
 
   @Test
   void checkedInCrdListsColumnsAsKubectlShouldShowThem() throws Exception {
-    String crd = Files.readString(Path.of("../crds/streamingpipelines.streaming.insight.dev-v1.yml"));
-    String block = crd.substring(crd.indexOf("additionalPrinterColumns:"), crd.indexOf("name: \"v1alpha1\""));
+    String crd =
+        Files.readString(Path.of("../crds/streamingpipelines.streaming.insight.dev-v1.yml"));
+    String block =
+        crd.substring(crd.indexOf("additionalPrinterColumns:"), crd.indexOf("name: \"v1alpha1\""));
     Matcher names = Pattern.compile("name: \"([A-Za-z]+)\"").matcher(block);
     List<String> found = names.results().map(m -> m.group(1)).toList();
     assertThat(found).containsExactly("Phase", "Ready", "Lag", "Behind", "Driver", "Age");
@@ -22,30 +24,35 @@ class PrinterColumnOrderTest {
 
   @Test
   void reorderKeepsEveryLineOfEachItemAndPutsUnknownNamesLast() {
-    String yaml = String.join("\n",
-        "spec:",
-        "  versions:",
-        "  - additionalPrinterColumns:",
-        "    - jsonPath: \".b\"",
-        "      name: \"B\"",
-        "      type: \"string\"",
-        "    - jsonPath: \".x\"",
-        "      name: \"X\"",
-        "    - jsonPath: \".a\"",
-        "      name: \"A\"",
-        "    name: \"v1\"");
+    String yaml =
+        String.join(
+            "\n",
+            "spec:",
+            "  versions:",
+            "  - additionalPrinterColumns:",
+            "    - jsonPath: \".b\"",
+            "      name: \"B\"",
+            "      type: \"string\"",
+            "    - jsonPath: \".x\"",
+            "      name: \"X\"",
+            "    - jsonPath: \".a\"",
+            "      name: \"A\"",
+            "    name: \"v1\"");
     String ordered = PrinterColumnOrder.reorder(yaml, List.of("A", "B"));
-    assertThat(ordered).isEqualTo(String.join("\n",
-        "spec:",
-        "  versions:",
-        "  - additionalPrinterColumns:",
-        "    - jsonPath: \".a\"",
-        "      name: \"A\"",
-        "    - jsonPath: \".b\"",
-        "      name: \"B\"",
-        "      type: \"string\"",
-        "    - jsonPath: \".x\"",
-        "      name: \"X\"",
-        "    name: \"v1\""));
+    assertThat(ordered)
+        .isEqualTo(
+            String.join(
+                "\n",
+                "spec:",
+                "  versions:",
+                "  - additionalPrinterColumns:",
+                "    - jsonPath: \".a\"",
+                "      name: \"A\"",
+                "    - jsonPath: \".b\"",
+                "      name: \"B\"",
+                "      type: \"string\"",
+                "    - jsonPath: \".x\"",
+                "      name: \"X\"",
+                "    name: \"v1\""));
   }
 }

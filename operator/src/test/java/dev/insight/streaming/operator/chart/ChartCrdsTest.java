@@ -19,18 +19,23 @@ class ChartCrdsTest {
   void chartCrdsAreTheCheckedInCrds() throws IOException {
     List<String> checkedIn = yamlFiles(CHECKED_IN);
     assertThat(checkedIn).as("CRDs in %s", CHECKED_IN).isNotEmpty();
-    assertThat(yamlFiles(IN_CHART)).as("CRDs in %s (refresh with -Dupdate-crds)", IN_CHART)
+    assertThat(yamlFiles(IN_CHART))
+        .as("CRDs in %s (refresh with -Dupdate-crds)", IN_CHART)
         .containsExactlyElementsOf(checkedIn);
     for (String name : checkedIn) {
-      assertThat(Files.readString(IN_CHART.resolve(name))).as(name)
+      assertThat(Files.readString(IN_CHART.resolve(name)))
+          .as(name)
           .isEqualTo(Files.readString(CHECKED_IN.resolve(name)));
     }
   }
 
   private static List<String> yamlFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString())
-          .filter(name -> name.endsWith(".yml") || name.endsWith(".yaml")).sorted().toList();
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".yml") || name.endsWith(".yaml"))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -14,7 +14,6 @@ import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -49,10 +48,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator runs as the chart's ServiceAccount, with exactly the RBAC the chart renders (helm-java, one watched
- * namespace, leader election on) applied to the real API server and a token from the TokenRequest API. A whole
- * lifecycle (create, Ready, redeploy, suspend, delete) sees no 403; with any single rule of the rendered Roles removed,
- * the same lifecycle meets a 403, so the chart grants nothing the operator's real calls do not need.
+ * The operator runs as the chart's ServiceAccount, with exactly the RBAC the chart renders
+ * (helm-java, one watched namespace, leader election on) applied to the real API server and a token
+ * from the TokenRequest API. A whole lifecycle (create, Ready, redeploy, suspend, delete) sees no
+ * 403; with any single rule of the rendered Roles removed, the same lifecycle meets a 403, so the
+ * chart grants nothing the operator's real calls do not need.
  */
 class ChartRbacOnApiServerTest {
 
@@ -68,7 +68,9 @@ class ChartRbacOnApiServerTest {
     kube = TestKubernetes.start(NS, OperatorChart.RELEASE_NAMESPACE);
     rendered = OperatorChart.render(Map.of("watchNamespaces", List.of(NS)));
     for (HasMetadata object : rendered) {
-      if (object instanceof ServiceAccount || object instanceof Role || object instanceof RoleBinding) {
+      if (object instanceof ServiceAccount
+          || object instanceof Role
+          || object instanceof RoleBinding) {
         kube.client().resource(object).createOr(op -> op.update());
       }
     }
@@ -101,8 +103,12 @@ class ChartRbacOnApiServerTest {
         setRules(role, rest);
         try {
           if (lifecycle().requests.isEmpty()) {
-            unneeded.add(describe(dropped) + " of Role " + role.getMetadata().getNamespace() + "/"
-                + role.getMetadata().getName());
+            unneeded.add(
+                describe(dropped)
+                    + " of Role "
+                    + role.getMetadata().getNamespace()
+                    + "/"
+                    + role.getMetadata().getName());
           }
         } finally {
           setRules(role, role.getRules());
@@ -114,23 +120,30 @@ class ChartRbacOnApiServerTest {
     assertThat(unneeded).as("rules whose removal the whole lifecycle did not notice").isEmpty();
   }
 
-  /** What one lifecycle met: the refused requests (method and path), and whether it reached its end. */
-  record Forbidden(List<String> requests, boolean completed) {
-  }
+  /**
+   * What one lifecycle met: the refused requests (method and path), and whether it reached its end.
+   */
+  record Forbidden(List<String> requests, boolean completed) {}
 
   /**
-   * Runs the operator as the chart's ServiceAccount through one pipeline's lifecycle, the test playing the kubelet;
-   * stops at the first 403.
+   * Runs the operator as the chart's ServiceAccount through one pipeline's lifecycle, the test
+   * playing the kubelet; stops at the first 403.
    */
   private static Forbidden lifecycle() {
     String name = "rbac-" + (++runs);
     List<String> refused = new CopyOnWriteArrayList<>();
-    StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline(NS, name,
-        SharedServers.kafka().bootstrapServers()));
-    kube.secret(NS, TestPipelines.mongoSecret(pipeline), TestPipelines.values("uri",
-        SharedServers.mongo().connectionString()));
-    OperatorSettings settings = OperatorSettings.defaults().withNamespaces(Set.of(NS))
-        .withLeaderElection(true, OperatorChart.RELEASE_NAMESPACE).withLeaseIdentity(name);
+    StreamingPipeline pipeline =
+        TestPipelines.withMongo(
+            TestPipelines.pipeline(NS, name, SharedServers.kafka().bootstrapServers()));
+    kube.secret(
+        NS,
+        TestPipelines.mongoSecret(pipeline),
+        TestPipelines.values("uri", SharedServers.mongo().connectionString()));
+    OperatorSettings settings =
+        OperatorSettings.defaults()
+            .withNamespaces(Set.of(NS))
+            .withLeaderElection(true, OperatorChart.RELEASE_NAMESPACE)
+            .withLeaseIdentity(name);
     boolean completed = false;
     try (KubernetesClient operatorClient = serviceAccountClient(refused);
         PipelineOperator operator = new PipelineOperator(operatorClient, settings)) {
@@ -142,21 +155,31 @@ class ChartRbacOnApiServerTest {
       }
       String firstPod = pod(names).getMetadata().getUid();
       edit(name, p -> p.getSpec().getJob().setImage("streaming-pipeline-job:rbac-redeploy"));
-      if (!awaitUnlessRefused(refused, () -> {
-        Pod pod = pod(names);
-        return pod != null && !pod.getMetadata().getUid().equals(firstPod) && ready(name, names);
-      })) {
+      if (!awaitUnlessRefused(
+          refused,
+          () -> {
+            Pod pod = pod(names);
+            return pod != null
+                && !pod.getMetadata().getUid().equals(firstPod)
+                && ready(name, names);
+          })) {
         return new Forbidden(List.copyOf(refused), false);
       }
       edit(name, p -> p.getSpec().setSuspend(true));
-      if (!awaitUnlessRefused(refused, () -> pod(names) == null
-          && PipelineStatus.get(kube.client(), NS, name).getStatus().getPhase() == Phase.Suspended)) {
+      if (!awaitUnlessRefused(
+          refused,
+          () ->
+              pod(names) == null
+                  && PipelineStatus.get(kube.client(), NS, name).getStatus().getPhase()
+                      == Phase.Suspended)) {
         return new Forbidden(List.copyOf(refused), false);
       }
       kube.client().resource(pipeline).delete();
-      completed = awaitUnlessRefused(refused, () -> PipelineStatus.get(kube.client(), NS, name) == null);
+      completed =
+          awaitUnlessRefused(refused, () -> PipelineStatus.get(kube.client(), NS, name) == null);
     } catch (RuntimeException e) {
-      // an operator that may not even start fails here: a list refused with 403, or JOSDK's own check of the Lease
+      // an operator that may not even start fails here: a list refused with 403, or JOSDK's own
+      // check of the Lease
       // rules (it asks the server for the caller's rules and refuses to start without them)
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         if (cause.getMessage() != null && cause.getMessage().startsWith("No permission to lease")) {
@@ -172,7 +195,10 @@ class ChartRbacOnApiServerTest {
     return new Forbidden(List.copyOf(refused), completed);
   }
 
-  /** Polls until the condition holds (true) or a 403 was seen (false), playing the kubelet meanwhile. */
+  /**
+   * Polls until the condition holds (true) or a 403 was seen (false), playing the kubelet
+   * meanwhile.
+   */
   private static boolean awaitUnlessRefused(List<String> refused, BooleanSupplier condition) {
     Instant deadline = Instant.now().plus(STEP);
     while (Instant.now().isBefore(deadline)) {
@@ -185,23 +211,59 @@ class ChartRbacOnApiServerTest {
       }
       sleep(200);
     }
-    throw new AssertionError("the lifecycle did not move on within " + STEP + " and met no 403; pipelines now: "
-        + kube.client().resources(StreamingPipeline.class).inNamespace(NS).list().getItems().stream()
-            .map(p -> p.getMetadata().getName() + " deletion " + p.getMetadata().getDeletionTimestamp() + " finalizers "
-                + p.getMetadata().getFinalizers() + " " + (p.getStatus() == null ? "no status"
-                : p.getStatus().getPhase() + " " + p.getStatus().getConditions().stream()
-                    .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason() + ": " + c.getMessage()).toList()))
-            .toList()
-        + "; pods: " + kube.client().pods().inNamespace(NS).list().getItems().stream()
-            .map(p -> p.getMetadata().getName() + " " + p.getStatus().getPhase()).toList());
+    throw new AssertionError(
+        "the lifecycle did not move on within "
+            + STEP
+            + " and met no 403; pipelines now: "
+            + kube
+                .client()
+                .resources(StreamingPipeline.class)
+                .inNamespace(NS)
+                .list()
+                .getItems()
+                .stream()
+                .map(
+                    p ->
+                        p.getMetadata().getName()
+                            + " deletion "
+                            + p.getMetadata().getDeletionTimestamp()
+                            + " finalizers "
+                            + p.getMetadata().getFinalizers()
+                            + " "
+                            + (p.getStatus() == null
+                                ? "no status"
+                                : p.getStatus().getPhase()
+                                    + " "
+                                    + p.getStatus().getConditions().stream()
+                                        .map(
+                                            c ->
+                                                c.getType()
+                                                    + "="
+                                                    + c.getStatus()
+                                                    + "/"
+                                                    + c.getReason()
+                                                    + ": "
+                                                    + c.getMessage())
+                                        .toList()))
+                .toList()
+            + "; pods: "
+            + kube.client().pods().inNamespace(NS).list().getItems().stream()
+                .map(p -> p.getMetadata().getName() + " " + p.getStatus().getPhase())
+                .toList());
   }
 
   private static boolean ready(String name, DriverNames names) {
     Pod pod = pod(names);
     StreamingPipeline stored = PipelineStatus.get(kube.client(), NS, name);
-    return pod != null && "Running".equals(pod.getStatus().getPhase()) && stored != null
-        && stored.getStatus() != null && stored.getStatus().condition(Conditions.READY)
-            .map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+    return pod != null
+        && "Running".equals(pod.getStatus().getPhase())
+        && stored != null
+        && stored.getStatus() != null
+        && stored
+            .getStatus()
+            .condition(Conditions.READY)
+            .map(c -> Conditions.TRUE.equals(c.getStatus()))
+            .orElse(false);
   }
 
   private static Pod pod(DriverNames names) {
@@ -211,12 +273,28 @@ class ChartRbacOnApiServerTest {
   /** The kubelet's part: every driver pod that is not running yet starts running. */
   private static void kubeletRunsPendingPods() {
     for (Pod pod : kube.client().pods().inNamespace(NS).list().getItems()) {
-      if (pod.getMetadata().getDeletionTimestamp() == null && !"Running".equals(pod.getStatus().getPhase())) {
-        kube.client().pods().inNamespace(NS).resource(new PodBuilder(pod).editOrNewStatus().withPhase("Running")
-            .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
-                .withReady(true).withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning()
-                .endState().build())
-            .endStatus().build()).updateStatus();
+      if (pod.getMetadata().getDeletionTimestamp() == null
+          && !"Running".equals(pod.getStatus().getPhase())) {
+        kube.client()
+            .pods()
+            .inNamespace(NS)
+            .resource(
+                new PodBuilder(pod)
+                    .editOrNewStatus()
+                    .withPhase("Running")
+                    .withContainerStatuses(
+                        new ContainerStatusBuilder()
+                            .withName(pod.getSpec().getContainers().get(0).getName())
+                            .withReady(true)
+                            .withNewState()
+                            .withNewRunning()
+                            .withStartedAt(Instant.now().toString())
+                            .endRunning()
+                            .endState()
+                            .build())
+                    .endStatus()
+                    .build())
+            .updateStatus();
       }
     }
   }
@@ -230,7 +308,8 @@ class ChartRbacOnApiServerTest {
     var resource = kube.client().resources(StreamingPipeline.class).inNamespace(NS).withName(name);
     if (resource.get() != null) {
       try {
-        TestKubernetes.editPipeline(kube.client(), NS, name, p -> p.getMetadata().setFinalizers(List.of()));
+        TestKubernetes.editPipeline(
+            kube.client(), NS, name, p -> p.getMetadata().setFinalizers(List.of()));
         resource.delete();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) { // gone meanwhile: nothing left to remove
@@ -240,46 +319,74 @@ class ChartRbacOnApiServerTest {
     }
   }
 
-  /** A client authenticated as the chart's ServiceAccount by a TokenRequest token; records every 403 it receives. */
+  /**
+   * A client authenticated as the chart's ServiceAccount by a TokenRequest token; records every 403
+   * it receives.
+   */
   private static KubernetesClient serviceAccountClient(List<String> refused) {
     ServiceAccount account = OperatorChart.ofKind(rendered, ServiceAccount.class).get(0);
-    String token = kube.client().serviceAccounts().inNamespace(account.getMetadata().getNamespace())
-        .withName(account.getMetadata().getName())
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus().getToken();
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(kube.cluster().url())
-        .withCaCertData(Base64.getEncoder().encodeToString(
-            kube.cluster().caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
-        .withOauthToken(token)
-        .build();
-    Interceptor recorder = new Interceptor() {
-      @Override
-      public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-        if (response.code() == 403) {
-          refused.add(request.method() + " " + request.uri().getRawPath());
-        }
-      }
+    String token =
+        kube.client()
+            .serviceAccounts()
+            .inNamespace(account.getMetadata().getNamespace())
+            .withName(account.getMetadata().getName())
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(kube.cluster().url())
+            .withCaCertData(
+                Base64.getEncoder()
+                    .encodeToString(
+                        kube.cluster().caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
+            .withOauthToken(token)
+            .build();
+    Interceptor recorder =
+        new Interceptor() {
+          @Override
+          public void after(
+              HttpRequest request,
+              HttpResponse<?> response,
+              AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+            if (response.code() == 403) {
+              refused.add(request.method() + " " + request.uri().getRawPath());
+            }
+          }
 
-      @Override
-      public CompletableFuture<Boolean> afterFailure(BasicBuilder builder, HttpResponse<?> response, RequestTags tags) {
-        if (response.code() == 403) {
-          refused.add(response.request().method() + " " + response.request().uri().getRawPath());
-        }
-        return CompletableFuture.completedFuture(false);
-      }
-    };
-    return new KubernetesClientBuilder().withConfig(config)
-        .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("forbidden", recorder))
+          @Override
+          public CompletableFuture<Boolean> afterFailure(
+              BasicBuilder builder, HttpResponse<?> response, RequestTags tags) {
+            if (response.code() == 403) {
+              refused.add(
+                  response.request().method() + " " + response.request().uri().getRawPath());
+            }
+            return CompletableFuture.completedFuture(false);
+          }
+        };
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientBuilderConsumer(
+            builder -> builder.addOrReplaceInterceptor("forbidden", recorder))
         .build();
   }
 
   private static void setRules(Role role, List<PolicyRule> rules) {
-    kube.client().rbac().roles().inNamespace(role.getMetadata().getNamespace()).withName(role.getMetadata().getName())
-        .edit(stored -> {
-          stored.setRules(List.copyOf(rules));
-          return stored;
-        });
+    kube.client()
+        .rbac()
+        .roles()
+        .inNamespace(role.getMetadata().getNamespace())
+        .withName(role.getMetadata().getName())
+        .edit(
+            stored -> {
+              stored.setRules(List.copyOf(rules));
+              return stored;
+            });
   }
 
   private static String describe(PolicyRule rule) {

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The chart lints strictly and renders, for each supported setup, only objects Kubernetes would accept as written. */
+/**
+ * The chart lints strictly and renders, for each supported setup, only objects Kubernetes would
+ * accept as written.
+ */
 class ChartRenderingTest {
 
   @Test
@@ -30,22 +33,42 @@ class ChartRenderingTest {
   void defaultsWatchAllNamespacesWithLeaderElection() {
     List<HasMetadata> rendered = renderedAndWellFormed(Map.of());
 
-    assertThat(kinds(rendered)).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-        "Role", "RoleBinding", "Service", "Deployment");
+    assertThat(kinds(rendered))
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment");
     Container operator = operatorContainer(rendered);
-    assertThat(operator.getArgs()).noneMatch(arg -> arg.startsWith("--namespaces"))
-        .contains("--leader-election=true", "--lease-name=streaming-pipeline-operator",
-            "--lease-namespace=$(POD_NAMESPACE)", "--port=8080", "--lag-interval=10s", "--log-format=text",
+    assertThat(operator.getArgs())
+        .noneMatch(arg -> arg.startsWith("--namespaces"))
+        .contains(
+            "--leader-election=true",
+            "--lease-name=streaming-pipeline-operator",
+            "--lease-namespace=$(POD_NAMESPACE)",
+            "--port=8080",
+            "--lag-interval=10s",
+            "--log-format=text",
             "--log-level=INFO");
-    assertThat(operator.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
-      assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-    });
-    // two replicas must not share a Lease identity (the operator reads POD_NAME for --lease-identity)
-    assertThat(operator.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("POD_NAME");
-      assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
-    });
+    assertThat(operator.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
+              assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.namespace");
+            });
+    // two replicas must not share a Lease identity (the operator reads POD_NAME for
+    // --lease-identity)
+    assertThat(operator.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("POD_NAME");
+              assertThat(env.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.name");
+            });
     assertThat(operator.getImage()).isEqualTo("streaming-pipeline-operator:0.1.0");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
@@ -53,38 +76,55 @@ class ChartRenderingTest {
     assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     Deployment deployment = OperatorChart.ofKind(rendered, Deployment.class).get(0);
-    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+        .isTrue();
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
-        .isEqualTo(OperatorChart.ofKind(rendered, ServiceAccount.class).get(0).getMetadata().getName());
+        .isEqualTo(
+            OperatorChart.ofKind(rendered, ServiceAccount.class).get(0).getMetadata().getName());
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
   }
 
   @Test
   void watchedNamespacesGetRolesAndNothingClusterWide() {
-    List<HasMetadata> rendered = renderedAndWellFormed(Map.of("watchNamespaces", List.of("team-a", "team-b")));
+    List<HasMetadata> rendered =
+        renderedAndWellFormed(Map.of("watchNamespaces", List.of("team-a", "team-b")));
 
     assertThat(OperatorChart.ofKind(rendered, ClusterRole.class)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class)).isEmpty();
-    assertThat(OperatorChart.ofKind(rendered, Role.class)).extracting(role -> role.getMetadata().getNamespace())
+    assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .extracting(role -> role.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b", OperatorChart.RELEASE_NAMESPACE);
     assertThat(OperatorChart.ofKind(rendered, RoleBinding.class))
-        .allSatisfy(binding -> assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
-          assertThat(subject.getKind()).isEqualTo("ServiceAccount");
-          assertThat(subject.getNamespace()).isEqualTo(OperatorChart.RELEASE_NAMESPACE);
-        }));
+        .allSatisfy(
+            binding ->
+                assertThat(binding.getSubjects())
+                    .singleElement()
+                    .satisfies(
+                        subject -> {
+                          assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+                          assertThat(subject.getNamespace())
+                              .isEqualTo(OperatorChart.RELEASE_NAMESPACE);
+                        }));
     assertThat(operatorContainer(rendered).getArgs()).contains("--namespaces=team-a,team-b");
   }
 
   @Test
   void leaderElectionOffDropsTheLeaseAndNeverOverlapsTwoOperators() {
-    List<HasMetadata> rendered = renderedAndWellFormed(Map.of("leaderElection", Map.of("enabled", false)));
+    List<HasMetadata> rendered =
+        renderedAndWellFormed(Map.of("leaderElection", Map.of("enabled", false)));
 
     assertThat(OperatorChart.ofKind(rendered, Role.class)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, RoleBinding.class)).isEmpty();
-    assertThat(operatorContainer(rendered).getArgs()).contains("--leader-election=false")
+    assertThat(operatorContainer(rendered).getArgs())
+        .contains("--leader-election=false")
         .noneMatch(arg -> arg.startsWith("--lease-"));
-    assertThat(OperatorChart.ofKind(rendered, Deployment.class).get(0).getSpec().getStrategy().getType())
+    assertThat(
+            OperatorChart.ofKind(rendered, Deployment.class)
+                .get(0)
+                .getSpec()
+                .getStrategy()
+                .getType())
         .isEqualTo("Recreate");
   }
 
@@ -94,51 +134,79 @@ class ChartRenderingTest {
 
     Deployment deployment = OperatorChart.ofKind(rendered, Deployment.class).get(0);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(OperatorChart.ofKind(rendered, Role.class)).singleElement()
-        .satisfies(role -> assertThat(role.getRules()).singleElement()
-            .satisfies(rule -> assertThat(rule.getResources()).containsExactly("leases")));
+    assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .singleElement()
+        .satisfies(
+            role ->
+                assertThat(role.getRules())
+                    .singleElement()
+                    .satisfies(rule -> assertThat(rule.getResources()).containsExactly("leases")));
   }
 
   @Test
   void metricsServiceAndServiceMonitorSelectTheOperator() {
-    List<HasMetadata> rendered = renderedAndWellFormed(Map.of("metrics",
-        Map.of("service", Map.of("enabled", true), "serviceMonitor",
-            Map.of("enabled", true, "labels", Map.of("release", "prometheus")))));
+    List<HasMetadata> rendered =
+        renderedAndWellFormed(
+            Map.of(
+                "metrics",
+                Map.of(
+                    "service",
+                    Map.of("enabled", true),
+                    "serviceMonitor",
+                    Map.of("enabled", true, "labels", Map.of("release", "prometheus")))));
 
     Deployment deployment = OperatorChart.ofKind(rendered, Deployment.class).get(0);
     Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
     Service service = OperatorChart.ofKind(rendered, Service.class).get(0);
     assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
-    assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getName()).isEqualTo("http-metrics");
-      assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
-    });
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http-metrics");
+              assertThat(port.getTargetPort().getStrVal()).isEqualTo("http");
+            });
     ServiceMonitor monitor = OperatorChart.ofKind(rendered, ServiceMonitor.class).get(0);
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
-    assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
-    assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies(endpoint -> {
-      assertThat(endpoint.getPort()).isEqualTo("http-metrics");
-      assertThat(endpoint.getPath()).isEqualTo("/metrics");
-    });
+    assertThat(service.getMetadata().getLabels())
+        .containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
+    assertThat(monitor.getSpec().getEndpoints())
+        .singleElement()
+        .satisfies(
+            endpoint -> {
+              assertThat(endpoint.getPort()).isEqualTo("http-metrics");
+              assertThat(endpoint.getPath()).isEqualTo("/metrics");
+            });
   }
 
   @Test
   void metricsServiceCanBeLeftOut() {
-    List<HasMetadata> rendered = renderedAndWellFormed(Map.of("metrics", Map.of("service", Map.of("enabled", false))));
+    List<HasMetadata> rendered =
+        renderedAndWellFormed(Map.of("metrics", Map.of("service", Map.of("enabled", false))));
 
     assertThat(OperatorChart.ofKind(rendered, Service.class)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, ServiceMonitor.class)).isEmpty();
   }
 
-  /** Renders, then checks each document came out as its own fabric8 class with no field fabric8 did not know. */
+  /**
+   * Renders, then checks each document came out as its own fabric8 class with no field fabric8 did
+   * not know.
+   */
   private static List<HasMetadata> renderedAndWellFormed(Map<String, Object> values) {
     List<HasMetadata> rendered = OperatorChart.render(values);
-    assertThat(rendered).isNotEmpty().allSatisfy(resource -> {
-      assertThat(resource.getClass().getSimpleName()).as("class of %s", resource.getKind())
-          .isEqualTo(resource.getKind());
-      assertThat(resource.getApiVersion()).isEqualTo(HasMetadata.getApiVersion(resource.getClass()));
-      assertThat(UnknownFields.in(resource)).as("fields fabric8 does not know in %s", resource.getKind()).isEmpty();
-    });
+    assertThat(rendered)
+        .isNotEmpty()
+        .allSatisfy(
+            resource -> {
+              assertThat(resource.getClass().getSimpleName())
+                  .as("class of %s", resource.getKind())
+                  .isEqualTo(resource.getKind());
+              assertThat(resource.getApiVersion())
+                  .isEqualTo(HasMetadata.getApiVersion(resource.getClass()));
+              assertThat(UnknownFields.in(resource))
+                  .as("fields fabric8 does not know in %s", resource.getKind())
+                  .isEmpty();
+            });
     return rendered;
   }
 

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Everything the real-cluster guide applies (examples/ and the development servers in examples/infra/)
- * parses into the fabric8 class of its kind without unknown fields, and the real API server accepts every
- * StreamingPipeline (schema and CEL rules of the CRD the chart installs).
+ * Everything the real-cluster guide applies (examples/ and the development servers in
+ * examples/infra/) parses into the fabric8 class of its kind without unknown fields, and the real
+ * API server accepts every StreamingPipeline (schema and CEL rules of the CRD the chart installs).
  */
 class GuideManifestsTest {
 
@@ -34,23 +34,32 @@ class GuideManifestsTest {
     for (Path file : manifests()) {
       for (JsonNode document : CrdFiles.readYaml(file)) {
         String kind = document.path("kind").asText();
-        String where = EXAMPLES.relativize(file) + " " + kind + "/" + document.at("/metadata/name").asText();
+        String where =
+            EXAMPLES.relativize(file) + " " + kind + "/" + document.at("/metadata/name").asText();
         seen.add(where);
         if (kind.equals("StreamingPipeline")) {
           // the API server holds crds/, which ChartCrdsTest keeps identical to the chart's copy
-          assertThat(ApiServerValidation.validate(document)).as("the API server's verdict on %s", where).isEmpty();
-          assertThat(Serialization.unmarshal(document.toString(), StreamingPipeline.class).getSpec())
-              .as(where).isNotNull();
+          assertThat(ApiServerValidation.validate(document))
+              .as("the API server's verdict on %s", where)
+              .isEmpty();
+          assertThat(
+                  Serialization.unmarshal(document.toString(), StreamingPipeline.class).getSpec())
+              .as(where)
+              .isNotNull();
         } else {
-          KubernetesResource parsed = Serialization.unmarshal(document.toString(), KubernetesResource.class);
+          KubernetesResource parsed =
+              Serialization.unmarshal(document.toString(), KubernetesResource.class);
           assertThat(parsed).as(where).isInstanceOf(HasMetadata.class);
           assertThat(parsed.getClass().getSimpleName()).as("class of %s", where).isEqualTo(kind);
-          assertThat(UnknownFields.in(parsed)).as("fields fabric8 does not know in %s", where).isEmpty();
+          assertThat(UnknownFields.in(parsed))
+              .as("fields fabric8 does not know in %s", where)
+              .isEmpty();
         }
       }
     }
     // the guide's own pieces must be among them, or the loop above proved nothing
-    assertThat(seen).anyMatch(where -> where.startsWith("infra/kafka.yaml Deployment/kafka"))
+    assertThat(seen)
+        .anyMatch(where -> where.startsWith("infra/kafka.yaml Deployment/kafka"))
         .anyMatch(where -> where.startsWith("infra/cassandra.yaml Deployment/cassandra"))
         .anyMatch(where -> where.startsWith("infra/mongodb.yaml Deployment/mongodb"))
         .anyMatch(where -> where.equals("infra/clicks-pipeline.yaml StreamingPipeline/clicks"));
@@ -73,8 +82,10 @@ class GuideManifestsTest {
 
   private static List<Path> manifests() throws IOException {
     try (Stream<Path> files = Files.walk(EXAMPLES)) {
-      return files.filter(file -> file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
-          .sorted().toList();
+      return files
+          .filter(file -> file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -14,14 +14,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The operator's Helm chart as the tests see it: linted and rendered by the native Helm library. */
+/**
+ * The operator's Helm chart as the tests see it: linted and rendered by the native Helm library.
+ */
 final class OperatorChart {
 
   /** Where the chart lives; surefire runs in the operator module's folder. */
-  static final Path DIR = Path.of("..", "helm", "streaming-pipeline-operator").toAbsolutePath().normalize();
+  static final Path DIR =
+      Path.of("..", "helm", "streaming-pipeline-operator").toAbsolutePath().normalize();
+
   static final String RELEASE = "spo";
   static final String RELEASE_NAMESPACE = "pipelines-system";
-  /** helm-java renders for Kubernetes 1.20 unless told otherwise, below the chart's kubeVersion floor. */
+
+  /**
+   * helm-java renders for Kubernetes 1.20 unless told otherwise, below the chart's kubeVersion
+   * floor.
+   */
   static final String KUBE_VERSION = "1.32.0";
 
   private OperatorChart() {}
@@ -30,17 +38,26 @@ final class OperatorChart {
     return new Helm(DIR).lint().strict().call();
   }
 
-  /** The rendered manifest text for these values, given as a values file (lists and nesting survive intact). */
+  /**
+   * The rendered manifest text for these values, given as a values file (lists and nesting survive
+   * intact).
+   */
   static String template(Map<String, Object> values) {
-    TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
-        .withKubeVersion(KUBE_VERSION);
+    TemplateCommand template =
+        new Helm(DIR)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(RELEASE_NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     if (!values.isEmpty()) {
       template = template.withValuesFile(valuesFile(values));
     }
     return template.call();
   }
 
-  /** Every rendered document, parsed into the fabric8 class registered for its apiVersion and kind. */
+  /**
+   * Every rendered document, parsed into the fabric8 class registered for its apiVersion and kind.
+   */
   static List<HasMetadata> render(Map<String, Object> values) {
     List<HasMetadata> resources = new ArrayList<>();
     for (String document : documents(template(values))) {
@@ -57,8 +74,11 @@ final class OperatorChart {
   static List<String> documents(String stream) {
     List<String> documents = new ArrayList<>();
     for (String document : stream.split("(?m)^---\\s*$")) {
-      boolean hasContent = document.lines().map(String::strip)
-          .anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
+      boolean hasContent =
+          document
+              .lines()
+              .map(String::strip)
+              .anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
       if (hasContent) {
         documents.add(document);
       }

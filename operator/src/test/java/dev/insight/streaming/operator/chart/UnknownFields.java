@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds fields a fabric8 model kept as "additional properties": names its schema does not know, such as a
- * misspelt {@code readinesProbe}, which Kubernetes would drop or reject but fabric8 parses without a word.
+ * Finds fields a fabric8 model kept as "additional properties": names its schema does not know,
+ * such as a misspelt {@code readinesProbe}, which Kubernetes would drop or reject but fabric8
+ * parses without a word.
  */
 final class UnknownFields {
 
@@ -42,8 +43,10 @@ final class UnknownFields {
       return;
     }
     for (Method getter : value.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-          || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+      if (getter.getParameterCount() != 0
+          || Modifier.isStatic(getter.getModifiers())
+          || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
         continue;
       }
       Object child = invoke(getter, value);
@@ -61,7 +64,8 @@ final class UnknownFields {
     try {
       return getter.invoke(target);
     } catch (IllegalAccessException | InvocationTargetException e) {
-      // computed getters (a Quantity's numerical amount of odd text, say) are not fields: nothing to check
+      // computed getters (a Quantity's numerical amount of odd text, say) are not fields: nothing
+      // to check
       return null;
     }
   }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** values.schema.json turns bad values away before anything is rendered, naming the offending value. */
+/**
+ * values.schema.json turns bad values away before anything is rendered, naming the offending value.
+ */
 class ValuesSchemaTest {
 
   @Test
@@ -17,26 +19,31 @@ class ValuesSchemaTest {
 
   @Test
   void rejectsAnUnknownLogLevel() {
-    assertRejected(Map.of("logging", Map.of("level", "VERBOSE", "format", "text")),
+    assertRejected(
+        Map.of("logging", Map.of("level", "VERBOSE", "format", "text")),
         "at '/logging/level': value must be one of");
   }
 
   @Test
   void rejectsAWrongType() {
-    assertRejected(Map.of("leaderElection", Map.of("enabled", "yes", "leaseName", "x")),
+    assertRejected(
+        Map.of("leaderElection", Map.of("enabled", "yes", "leaseName", "x")),
         "at '/leaderElection/enabled': got string, want boolean");
   }
 
   @Test
   void rejectsSeveralReplicasWithoutLeaderElection() {
-    assertRejected(Map.of("replicaCount", 2, "leaderElection", Map.of("enabled", false)),
+    assertRejected(
+        Map.of("replicaCount", 2, "leaderElection", Map.of("enabled", false)),
         "at '/replicaCount': maximum: got 2");
   }
 
   @Test
   void rejectsAServiceMonitorWithoutTheServiceItScrapes() {
-    assertRejected(Map.of("metrics", Map.of("service", Map.of("enabled", false),
-        "serviceMonitor", Map.of("enabled", true))),
+    assertRejected(
+        Map.of(
+            "metrics",
+            Map.of("service", Map.of("enabled", false), "serviceMonitor", Map.of("enabled", true))),
         "at '/metrics/service/enabled'");
   }
 
@@ -53,11 +60,21 @@ class ValuesSchemaTest {
   @Test
   void acceptsTheSameShapesWithGoodValues() {
     // the counterpart of the rejections above: each key is fine when its value is
-    assertThatCode(() -> OperatorChart.template(Map.of("replicaCount", 0,
-        "logging", Map.of("level", "DEBUG", "format", "json"),
-        "leaderElection", Map.of("enabled", false, "leaseName", "x"),
-        "watchNamespaces", List.of("team-a"),
-        "lagInterval", "1m30s"))).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                OperatorChart.template(
+                    Map.of(
+                        "replicaCount",
+                        0,
+                        "logging",
+                        Map.of("level", "DEBUG", "format", "json"),
+                        "leaderElection",
+                        Map.of("enabled", false, "leaseName", "x"),
+                        "watchNamespaces",
+                        List.of("team-a"),
+                        "lagInterval",
+                        "1m30s")))
+        .doesNotThrowAnyException();
   }
 
   private static void assertRejected(Map<String, Object> values, String reason) {

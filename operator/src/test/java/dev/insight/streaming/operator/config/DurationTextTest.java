@@ -29,6 +29,7 @@ class DurationTextTest {
     assertThat(DurationText.format(Duration.ofSeconds(90))).isEqualTo("90s");
     assertThat(DurationText.format(Duration.ofMinutes(5))).isEqualTo("5m");
     assertThat(DurationText.format(Duration.ofHours(1))).isEqualTo("1h");
-    assertThat(DurationText.parse(DurationText.format(Duration.ofSeconds(42)))).isEqualTo(Duration.ofSeconds(42));
+    assertThat(DurationText.parse(DurationText.format(Duration.ofSeconds(42))))
+        .isEqualTo(Duration.ofSeconds(42));
   }
 }

@@ -12,12 +12,14 @@ class OperatorSettingsTest {
   @Test
   void emptyNamespaceSetMeansAll() {
     assertThat(OperatorSettings.defaults().watchesAllNamespaces()).isTrue();
-    assertThat(OperatorSettings.defaults().withNamespaces(Set.of("a")).watchesAllNamespaces()).isFalse();
+    assertThat(OperatorSettings.defaults().withNamespaces(Set.of("a")).watchesAllNamespaces())
+        .isFalse();
   }
 
   @Test
   void rejectsImpossiblePortsAndIntervals() {
-    assertThatThrownBy(() -> OperatorSettings.defaults().withHttpPort(70000)).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> OperatorSettings.defaults().withHttpPort(70000))
+        .hasMessageContaining("out of range");
     assertThatThrownBy(() -> OperatorSettings.defaults().withLagInterval(Duration.ZERO))
         .hasMessageContaining("must be positive");
   }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 class DriverObjectsTest {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  private static final String SASL = "org.apache.kafka.common.security.scram.ScramLoginModule required"
-      + " username=\"clickstream\" password=\"change-me\";";
+  private static final String SASL =
+      "org.apache.kafka.common.security.scram.ScramLoginModule required"
+          + " username=\"clickstream\" password=\"change-me\";";
 
   private final StreamingPipeline pipeline = pipeline();
   private final DriverNames names = DriverNames.of(pipeline);
@@ -40,7 +41,9 @@ class DriverObjectsTest {
   private final String flags = SparkJavaOptions.flags();
 
   private static StreamingPipeline pipeline() {
-    StreamingPipeline p = SERIALIZATION.unmarshal("""
+    StreamingPipeline p =
+        SERIALIZATION.unmarshal(
+            """
         apiVersion: streaming.insight.dev/v1alpha1
         kind: StreamingPipeline
         metadata: {name: clickstream, namespace: analytics, uid: 7d1c4a52-0000-4000-8000-000000000001}
@@ -72,7 +75,8 @@ class DriverObjectsTest {
               uriSecret: {name: clickstream-mongodb, key: connection-string}
               database: analytics
               collection: clicks
-        """, StreamingPipeline.class);
+        """,
+            StreamingPipeline.class);
     return p;
   }
 
@@ -80,15 +84,21 @@ class DriverObjectsTest {
   void theContainerIsSizedWithTheOverheadSetInSparkConf() {
     assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of())).isEqualTo(2048 + 384);
     assertThat(DriverPodFactory.containerMemoryMib("8g", null)).isEqualTo(8192 + 820);
-    assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "1g")))
+    assertThat(
+            DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "1g")))
         .isEqualTo(3072);
-    assertThat(DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "100")))
-        .as("an explicit overhead is taken as it is, below the 384 MiB floor too").isEqualTo(2148);
-    assertThat(DriverPodFactory.containerMemoryMib("4g", Map.of("spark.driver.memoryOverheadFactor", "0.4")))
+    assertThat(
+            DriverPodFactory.containerMemoryMib("2g", Map.of("spark.driver.memoryOverhead", "100")))
+        .as("an explicit overhead is taken as it is, below the 384 MiB floor too")
+        .isEqualTo(2148);
+    assertThat(
+            DriverPodFactory.containerMemoryMib(
+                "4g", Map.of("spark.driver.memoryOverheadFactor", "0.4")))
         .isEqualTo(4096 + 1639);
 
     pipeline.getSpec().getJob().setSparkConf(Map.of("spark.driver.memoryOverhead", "1g"));
-    Container c = DriverPodFactory.pod(pipeline, names, secrets, "h", "").getSpec().getContainers().get(0);
+    Container c =
+        DriverPodFactory.pod(pipeline, names, secrets, "h", "").getSpec().getContainers().get(0);
     assertThat(c.getResources().getLimits().get("memory")).isEqualTo(new Quantity("3072Mi"));
   }
 
@@ -98,14 +108,20 @@ class DriverObjectsTest {
     Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash, "clickstream-kafka=7");
     assertThat(pod.getMetadata().getName()).isEqualTo("clickstream-driver");
     assertThat(pod.getMetadata().getNamespace()).isEqualTo("analytics");
-    assertThat(pod.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "app.kubernetes.io/name", "streaming-pipeline",
-        "app.kubernetes.io/managed-by", "streaming-pipeline-operator",
-        "app.kubernetes.io/component", "driver",
-        "streaming.insight.dev/pipeline", "clickstream"));
-    assertThat(pod.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "streaming.insight.dev/driver-spec-hash", hash,
-        "streaming.insight.dev/driver-secret-versions", "clickstream-kafka=7"));
+    assertThat(pod.getMetadata().getLabels())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "app.kubernetes.io/name", "streaming-pipeline",
+                "app.kubernetes.io/managed-by", "streaming-pipeline-operator",
+                "app.kubernetes.io/component", "driver",
+                "streaming.insight.dev/pipeline", "clickstream"));
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "streaming.insight.dev/driver-spec-hash",
+                hash,
+                "streaming.insight.dev/driver-secret-versions",
+                "clickstream-kafka=7"));
     assertOwned(pod.getMetadata().getOwnerReferences());
 
     var spec = pod.getSpec();
@@ -115,42 +131,62 @@ class DriverObjectsTest {
     assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(spec.getSecurityContext().getRunAsUser()).isEqualTo(185L);
     assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(spec.getVolumes()).singleElement().satisfies(v -> {
-      assertThat(v.getConfigMap().getName()).isEqualTo("clickstream-driver");
-    });
+    assertThat(spec.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getConfigMap().getName()).isEqualTo("clickstream-driver");
+            });
 
     Container c = spec.getContainers().get(0);
     assertThat(spec.getContainers()).hasSize(1);
     assertThat(c.getName()).isEqualTo("spark-kubernetes-driver");
     assertThat(c.getImage()).isEqualTo("streaming-pipeline-job:0.1.0");
     assertThat(c.getCommand()).as("the image's own entrypoint").isNullOrEmpty();
-    assertThat(c.getArgs()).containsExactly("driver",
-        "--properties-file", "/etc/streaming-pipeline/spark.properties",
-        "--class", "dev.insight.streaming.job.PipelineJob",
-        "local:///opt/pipeline/pipeline-job.jar",
-        "/etc/streaming-pipeline/jobconfig.json");
-    assertThat(c.getVolumeMounts()).singleElement().satisfies(m -> {
-      assertThat(m.getMountPath()).isEqualTo("/etc/streaming-pipeline");
-      assertThat(m.getReadOnly()).isTrue();
-    });
+    assertThat(c.getArgs())
+        .containsExactly(
+            "driver",
+            "--properties-file",
+            "/etc/streaming-pipeline/spark.properties",
+            "--class",
+            "dev.insight.streaming.job.PipelineJob",
+            "local:///opt/pipeline/pipeline-job.jar",
+            "/etc/streaming-pipeline/jobconfig.json");
+    assertThat(c.getVolumeMounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/etc/streaming-pipeline");
+              assertThat(m.getReadOnly()).isTrue();
+            });
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+    assertThat(c.getPorts())
+        .extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactly("driver-rpc:7078", "blockmanager:7079", "spark-ui:4040");
     // 2g heap + max(384Mi, 10%) overhead
-    assertThat(c.getResources().getRequests()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "cpu", new Quantity("2"), "memory", new Quantity("2432Mi")));
+    assertThat(c.getResources().getRequests())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("cpu", new Quantity("2"), "memory", new Quantity("2432Mi")));
     assertThat(c.getResources().getLimits()).isEqualTo(c.getResources().getRequests());
 
-    Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
-    assertThat(env.keySet()).containsExactlyInAnyOrder("SPARK_DRIVER_BIND_ADDRESS", "PIPELINE_JOB_CONFIG",
-        "KAFKA_SASL_JAAS_CONFIG", "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD", "MONGODB_URI");
+    Map<String, EnvVar> env =
+        c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(env.keySet())
+        .containsExactlyInAnyOrder(
+            "SPARK_DRIVER_BIND_ADDRESS",
+            "PIPELINE_JOB_CONFIG",
+            "KAFKA_SASL_JAAS_CONFIG",
+            "CASSANDRA_USERNAME",
+            "CASSANDRA_PASSWORD",
+            "MONGODB_URI");
     assertThat(env.get("SPARK_DRIVER_BIND_ADDRESS").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("status.podIP");
-    assertThat(env.get("PIPELINE_JOB_CONFIG").getValue()).isEqualTo("/etc/streaming-pipeline/jobconfig.json");
+    assertThat(env.get("PIPELINE_JOB_CONFIG").getValue())
+        .isEqualTo("/etc/streaming-pipeline/jobconfig.json");
     assertSecretRef(env.get("KAFKA_SASL_JAAS_CONFIG"), "clickstream-kafka", "sasl.jaas.config");
     assertSecretRef(env.get("CASSANDRA_USERNAME"), "clickstream-cassandra", "username");
     assertSecretRef(env.get("CASSANDRA_PASSWORD"), "clickstream-cassandra", "password");
@@ -158,11 +194,13 @@ class DriverObjectsTest {
   }
 
   @Test
-  void theConfigMapHoldsTheJobConfigSparkPropertiesAndExecutorTemplateButNoSecretValue() throws Exception {
+  void theConfigMapHoldsTheJobConfigSparkPropertiesAndExecutorTemplateButNoSecretValue()
+      throws Exception {
     ConfigMap cm = DriverObjects.configMap(pipeline, names, secrets, flags);
     assertThat(cm.getMetadata().getName()).isEqualTo("clickstream-driver");
     assertOwned(cm.getMetadata().getOwnerReferences());
-    assertThat(cm.getData()).containsOnlyKeys("jobconfig.json", "spark.properties", "executor-pod-template.yaml");
+    assertThat(cm.getData())
+        .containsOnlyKeys("jobconfig.json", "spark.properties", "executor-pod-template.yaml");
     String everything = String.join("\n", cm.getData().values());
     assertThat(everything).doesNotContain("change-me", SASL, "password=");
 
@@ -170,7 +208,8 @@ class DriverObjectsTest {
     assertThat(job.at("/pipeline/namespace").asText()).isEqualTo("analytics");
     assertThat(job.at("/kafka/consumerGroup").asText()).isEqualTo("analytics.clickstream");
     assertThat(job.at("/kafka/topics").toString()).isEqualTo("[\"web.clicks\",\"mobile.clicks\"]");
-    assertThat(job.at("/kafka/clientConfigFromEnv/sasl.jaas.config").asText()).isEqualTo("KAFKA_SASL_JAAS_CONFIG");
+    assertThat(job.at("/kafka/clientConfigFromEnv/sasl.jaas.config").asText())
+        .isEqualTo("KAFKA_SASL_JAAS_CONFIG");
     assertThat(job.at("/sinks/cassandra/usernameEnv").asText()).isEqualTo("CASSANDRA_USERNAME");
     assertThat(job.at("/sinks/cassandra/passwordEnv").asText()).isEqualTo("CASSANDRA_PASSWORD");
     assertThat(job.at("/sinks/mongodb/uriEnv").asText()).isEqualTo("MONGODB_URI");
@@ -179,7 +218,8 @@ class DriverObjectsTest {
 
     Properties spark = new Properties();
     spark.load(new StringReader(cm.getData().get("spark.properties")));
-    assertThat(spark).containsEntry("spark.master", "k8s://https://kubernetes.default.svc:443")
+    assertThat(spark)
+        .containsEntry("spark.master", "k8s://https://kubernetes.default.svc:443")
         .containsEntry("spark.submit.deployMode", "client")
         .containsEntry("spark.kubernetes.namespace", "analytics")
         .containsEntry("spark.kubernetes.driver.pod.name", "clickstream-driver")
@@ -194,19 +234,32 @@ class DriverObjectsTest {
         .containsEntry("spark.driver.cores", "2")
         .containsEntry("spark.driver.extraJavaOptions", flags)
         .containsEntry("spark.executor.extraJavaOptions", flags)
-        .containsEntry("spark.kubernetes.executor.podTemplateFile",
+        .containsEntry(
+            "spark.kubernetes.executor.podTemplateFile",
             "/etc/streaming-pipeline/executor-pod-template.yaml")
-        .containsEntry("spark.kubernetes.executor.secretKeyRef.MONGODB_URI", "clickstream-mongodb:connection-string")
-        .containsEntry("spark.kubernetes.executor.secretKeyRef.KAFKA_SASL_JAAS_CONFIG",
+        .containsEntry(
+            "spark.kubernetes.executor.secretKeyRef.MONGODB_URI",
+            "clickstream-mongodb:connection-string")
+        .containsEntry(
+            "spark.kubernetes.executor.secretKeyRef.KAFKA_SASL_JAAS_CONFIG",
             "clickstream-kafka:sasl.jaas.config")
         .containsEntry("spark.streaming.kafka.maxRatePerPartition", "5000")
         .containsEntry("spark.sql.shuffle.partitions", "8");
 
-    Pod template = SERIALIZATION.unmarshal(cm.getData().get("executor-pod-template.yaml"), Pod.class);
-    assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "executor")
+    Pod template =
+        SERIALIZATION.unmarshal(cm.getData().get("executor-pod-template.yaml"), Pod.class);
+    assertThat(template.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "executor")
         .containsEntry("streaming.insight.dev/pipeline", "clickstream");
     assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(template.getSpec().getContainers().get(0).getSecurityContext().getCapabilities().getDrop())
+    assertThat(
+            template
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getSecurityContext()
+                .getCapabilities()
+                .getDrop())
         .containsExactly("ALL");
   }
 
@@ -217,10 +270,15 @@ class DriverObjectsTest {
     assertOwned(service.getMetadata().getOwnerReferences());
     assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(service.getSpec().getPublishNotReadyAddresses()).isTrue();
-    assertThat(service.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "streaming.insight.dev/pipeline", "clickstream", "app.kubernetes.io/component", "driver"));
-    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->"
-        + p.getTargetPort().getIntVal())
+    assertThat(service.getSpec().getSelector())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "streaming.insight.dev/pipeline",
+                "clickstream",
+                "app.kubernetes.io/component",
+                "driver"));
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getIntVal())
         .containsExactly("driver-rpc:7078->7078", "blockmanager:7079->7079", "spark-ui:4040->4040");
   }
 
@@ -231,25 +289,33 @@ class DriverObjectsTest {
     assertOwned(role.getMetadata().getOwnerReferences());
     assertOwned(binding.getMetadata().getOwnerReferences());
     assertThat(role.getRules()).isEqualTo(AccessRule.toPolicyRules(OperatorAccess.driverRole()));
-    assertThat(role.getRules()).allSatisfy(r -> {
-      assertThat(r.getApiGroups()).containsExactly("");
-      assertThat(r.getResources()).singleElement().isIn("pods", "services", "configmaps");
-    });
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("");
+              assertThat(r.getResources()).singleElement().isIn("pods", "services", "configmaps");
+            });
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo("clickstream-driver");
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getKind()).isEqualTo("ServiceAccount");
-      assertThat(s.getName()).isEqualTo("clickstream-driver");
-      assertThat(s.getNamespace()).isEqualTo("analytics");
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("clickstream-driver");
+              assertThat(s.getNamespace()).isEqualTo("analytics");
+            });
     assertOwned(DriverObjects.serviceAccount(pipeline, names).getMetadata().getOwnerReferences());
   }
 
   @Test
   void theJavaOptionsAreTheBuildsOneListTheTestsRunWithToo() {
-    // surefire's argLine and the operator's resource are both filtered from the parent's spark.java17.flags
+    // surefire's argLine and the operator's resource are both filtered from the parent's
+    // spark.java17.flags
     List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
-    assertThat(Arrays.asList(flags.split(" "))).hasSizeGreaterThan(10).allSatisfy(f -> assertThat(jvm).contains(f));
+    assertThat(Arrays.asList(flags.split(" ")))
+        .hasSizeGreaterThan(10)
+        .allSatisfy(f -> assertThat(jvm).contains(f));
     assertThat(flags).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
   }
 
@@ -259,7 +325,8 @@ class DriverObjectsTest {
     DriverNames n = new DriverNames("ns", longName, DriverNames.dnsLabel(longName));
     assertThat(n.pod()).hasSizeLessThanOrEqualTo(63).endsWith("-driver").matches("[a-z0-9-]+");
     assertThat(n.executorPodPrefix()).hasSizeLessThanOrEqualTo(47);
-    assertThat(n.pod()).isEqualTo(new DriverNames("ns", longName, DriverNames.dnsLabel(longName)).pod());
+    assertThat(n.pod())
+        .isEqualTo(new DriverNames("ns", longName, DriverNames.dnsLabel(longName)).pod());
     assertThat(DriverNames.dnsLabel("1st")).isEqualTo("sp-1st");
   }
 
@@ -278,13 +345,16 @@ class DriverObjectsTest {
   }
 
   private static void assertOwned(List<OwnerReference> refs) {
-    assertThat(refs).singleElement().satisfies(o -> {
-      assertThat(o.getApiVersion()).isEqualTo("streaming.insight.dev/v1alpha1");
-      assertThat(o.getKind()).isEqualTo("StreamingPipeline");
-      assertThat(o.getName()).isEqualTo("clickstream");
-      assertThat(o.getUid()).isEqualTo("7d1c4a52-0000-4000-8000-000000000001");
-      assertThat(o.getController()).isTrue();
-      assertThat(o.getBlockOwnerDeletion()).isTrue();
-    });
+    assertThat(refs)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getApiVersion()).isEqualTo("streaming.insight.dev/v1alpha1");
+              assertThat(o.getKind()).isEqualTo("StreamingPipeline");
+              assertThat(o.getName()).isEqualTo("clickstream");
+              assertThat(o.getUid()).isEqualTo("7d1c4a52-0000-4000-8000-000000000001");
+              assertThat(o.getController()).isTrue();
+              assertThat(o.getBlockOwnerDeletion()).isTrue();
+            });
   }
 }

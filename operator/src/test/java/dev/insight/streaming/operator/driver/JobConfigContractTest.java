@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * The JobConfig the operator renders for each example is accepted by the job's own parser: the pipeline-job
- * module's {@link JobConfig}, on the test classpath without any of the job's dependencies (no Spark).
+ * The JobConfig the operator renders for each example is accepted by the job's own parser: the
+ * pipeline-job module's {@link JobConfig}, on the test classpath without any of the job's
+ * dependencies (no Spark).
  */
 class JobConfigContractTest {
 
@@ -49,7 +50,8 @@ class JobConfigContractTest {
       List<String> kafkaKeys = new ArrayList<>();
       if (pipeline.getSpec().getKafka().getClientSecret() != null) {
         String name = pipeline.getSpec().getKafka().getClientSecret().getName();
-        docs.stream().filter(d -> "Secret".equals(d.path("kind").asText()))
+        docs.stream()
+            .filter(d -> "Secret".equals(d.path("kind").asText()))
             .filter(d -> name.equals(d.at("/metadata/name").asText()))
             .forEach(d -> d.path("stringData").fieldNames().forEachRemaining(kafkaKeys::add));
         assertThat(kafkaKeys).as("keys of Secret " + name).isNotEmpty();
@@ -62,21 +64,26 @@ class JobConfigContractTest {
       assertThat(parsed.pipeline().name()).isEqualTo(pipeline.getMetadata().getName());
       assertThat(parsed.kafka().consumerGroup()).isEqualTo(pipeline.effectiveConsumerGroup());
       assertThat(parsed.deadLetter().topic()).isEqualTo(pipeline.effectiveDeadLetterTopic());
-      assertThat(parsed.kafka().topics()).containsExactlyElementsOf(
-          pipeline.getSpec().getKafka().getTopics().stream().map(t -> t.getName()).toList());
+      assertThat(parsed.kafka().topics())
+          .containsExactlyElementsOf(
+              pipeline.getSpec().getKafka().getTopics().stream().map(t -> t.getName()).toList());
       if (parsed.sinks().mongodb() != null) {
         assertThat(parsed.sinks().mongodb().uriEnv()).isEqualTo(SecretEnv.MONGODB_URI);
       }
-      kafkaKeys.forEach(k -> assertThat(parsed.kafka().clientConfigFromEnv()).containsEntry(k,
-          SecretEnv.kafkaVariable(k)));
+      kafkaKeys.forEach(
+          k ->
+              assertThat(parsed.kafka().clientConfigFromEnv())
+                  .containsEntry(k, SecretEnv.kafkaVariable(k)));
       // every variable the JobConfig names is one the pod gets from a Secret
-      List<String> podVariables = secrets.variables().stream().map(SecretEnv.Variable::name).toList();
+      List<String> podVariables =
+          secrets.variables().stream().map(SecretEnv.Variable::name).toList();
       assertThat(podVariables).containsAll(parsed.kafka().clientConfigFromEnv().values());
     }
   }
 
   @Test
   void theJobsParserLoadsWithoutSpark() {
-    assertThat(JobConfig.class.getClassLoader().getResource("org/apache/spark/SparkConf.class")).isNull();
+    assertThat(JobConfig.class.getClassLoader().getResource("org/apache/spark/SparkConf.class"))
+        .isNull();
   }
 }

@@ -9,14 +9,17 @@ import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.status.Phase;
 import org.junit.jupiter.api.Test;
 
-/** A user suspends a pipeline while its Kafka cluster is down: the driver still stops, gracefully. */
+/**
+ * A user suspends a pipeline while its Kafka cluster is down: the driver still stops, gracefully.
+ */
 class SuspendWhileBlockedStoryTest {
 
   @Test
   void suspendReachesTheDriverWhenTopicsCannotBeChecked() {
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         DriverWorld world = DriverWorld.behindTopicStep("outage")) {
-      world.createPipeline(p -> p.getSpec().getKafka().setBootstrapServers(kafka.bootstrapServers()));
+      world.createPipeline(
+          p -> p.getSpec().getKafka().setBootstrapServers(kafka.bootstrapServers()));
       world.reconcile();
       world.kubeletRuns(world.clock.instant());
       StreamingPipeline running = world.reconcile();
@@ -30,7 +33,8 @@ class SuspendWhileBlockedStoryTest {
       assertThat(suspended.getStatus().condition(Conditions.TOPICS_READY).orElseThrow().getReason())
           .isEqualTo(Reason.KAFKA_UNAVAILABLE.value());
       assertThat(world.podRequests("DELETE")).hasSize(1);
-      assertThat(world.podRequests("DELETE").get(0).getUtf8Body()).contains("\"gracePeriodSeconds\":60");
+      assertThat(world.podRequests("DELETE").get(0).getUtf8Body())
+          .contains("\"gracePeriodSeconds\":60");
       assertThat(world.driverCondition().getReason()).isEqualTo(Reason.SUSPENDED.value());
       assertThat(suspended.getStatus().getPhase()).isEqualTo(Phase.Suspended);
     }
@@ -40,7 +44,8 @@ class SuspendWhileBlockedStoryTest {
   void withoutSuspendAnOutageLeavesTheRunningDriverAlone() {
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         DriverWorld world = DriverWorld.behindTopicStep("steady")) {
-      world.createPipeline(p -> p.getSpec().getKafka().setBootstrapServers(kafka.bootstrapServers()));
+      world.createPipeline(
+          p -> p.getSpec().getKafka().setBootstrapServers(kafka.bootstrapServers()));
       world.reconcile();
       world.kubeletRuns(world.clock.instant());
       world.reconcile();

@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 class LagEvaluatorTest {
 
   // window 10 s, stall after 4 s, warn above 100 records
-  private static final LagRules RULES = new LagRules(Duration.ofSeconds(10), Duration.ofSeconds(4), 100,
-      Duration.ofSeconds(30), 3);
+  private static final LagRules RULES =
+      new LagRules(Duration.ofSeconds(10), Duration.ofSeconds(4), 100, Duration.ofSeconds(30), 3);
   private final LagEvaluator evaluator = new LagEvaluator();
 
-  /** Samples once a second: end grows by {@code produce}/s, processed by {@code consume}/s, from t = 0. */
-  private static PartitionWindow steady(String topic, int partition, int seconds, long produce, long consume,
-      long startLag) {
+  /**
+   * Samples once a second: end grows by {@code produce}/s, processed by {@code consume}/s, from t =
+   * 0.
+   */
+  private static PartitionWindow steady(
+      String topic, int partition, int seconds, long produce, long consume, long startLag) {
     PartitionWindow w = new PartitionWindow(topic, partition);
     for (int s = 0; s <= seconds; s++) {
       w.add(s * 1000L, 1000 + s * consume, 1000 + startLag + s * produce, RULES.window());
@@ -56,17 +59,20 @@ class LagEvaluatorTest {
     PipelineLag lag = judge(true, 20_000, steady("t", 0, 20, 80, 50, 200));
     assertThat(lag.evaluation()).isEqualTo(LagEvaluation.WARN);
     assertThat(lag.healthy()).isFalse();
-    assertThat(lag.message()).startsWith("1 partition growing: lag of t-0 grew from 500 to 800 across the 10s window");
+    assertThat(lag.message())
+        .startsWith("1 partition growing: lag of t-0 grew from 500 to 800 across the 10s window");
   }
 
   @Test
   void growthBelowTheWarnThresholdIsOk() {
-    assertThat(judge(true, 20_000, steady("t", 0, 20, 52, 50, 10)).evaluation()).isEqualTo(LagEvaluation.OK);
+    assertThat(judge(true, 20_000, steady("t", 0, 20, 52, 50, 10)).evaluation())
+        .isEqualTo(LagEvaluation.OK);
   }
 
   @Test
   void growthNotYetObservedForAWholeWindowIsOk() {
-    assertThat(judge(true, 8_000, steady("t", 0, 8, 80, 50, 200)).evaluation()).isEqualTo(LagEvaluation.OK);
+    assertThat(judge(true, 8_000, steady("t", 0, 8, 80, 50, 200)).evaluation())
+        .isEqualTo(LagEvaluation.OK);
   }
 
   @Test
@@ -90,8 +96,9 @@ class LagEvaluatorTest {
     PipelineLag lag = judge(true, 5_000, w);
     assertThat(lag.evaluation()).isEqualTo(LagEvaluation.STALL);
     assertThat(lag.reason().value()).isEqualTo("LagStalled");
-    assertThat(lag.message()).isEqualTo(
-        "1 partition stalled: the processed offset of t-0 stood at 100 for 4s while 50 records waited");
+    assertThat(lag.message())
+        .isEqualTo(
+            "1 partition stalled: the processed offset of t-0 stood at 100 for 4s while 50 records waited");
   }
 
   @Test
@@ -125,14 +132,17 @@ class LagEvaluatorTest {
     }
     // records began to wait at 1 s
     assertThat(judge(true, 11_000, a, b).evaluation())
-        .as("10 s of silence is not longer than the 10 s window").isEqualTo(LagEvaluation.STALL);
+        .as("10 s of silence is not longer than the 10 s window")
+        .isEqualTo(LagEvaluation.STALL);
     PipelineLag stop = judge(true, 12_000, a, b);
     assertThat(stop.evaluation()).isEqualTo(LagEvaluation.STOP);
     assertThat(stop.reason().value()).isEqualTo("OffsetsStopped");
-    assertThat(stop.message()).isEqualTo(
-        "No processed offset moved for 11s (window 10s) while the driver runs and 110 records wait on 1 partition");
+    assertThat(stop.message())
+        .isEqualTo(
+            "No processed offset moved for 11s (window 10s) while the driver runs and 110 records wait on 1 partition");
     assertThat(judge(false, 12_000, a, b).evaluation())
-        .as("a stopped driver is DriverRunning's news, not STOP").isEqualTo(LagEvaluation.STALL);
+        .as("a stopped driver is DriverRunning's news, not STOP")
+        .isEqualTo(LagEvaluation.STALL);
   }
 
   @Test
@@ -141,8 +151,8 @@ class LagEvaluatorTest {
     gone.fail("topic gone does not exist");
     PipelineLag lag = judge(true, 20_000, steady("t", 0, 20, 80, 50, 200), gone);
     assertThat(lag.evaluation()).isEqualTo(LagEvaluation.ERR);
-    assertThat(lag.message()).isEqualTo(
-        "Offsets of 1 partition are unreadable, e.g. gone-0: topic gone does not exist");
+    assertThat(lag.message())
+        .isEqualTo("Offsets of 1 partition are unreadable, e.g. gone-0: topic gone does not exist");
     assertThat(lag.total()).isEqualTo(800);
     assertThat(lag.partitions().get(0).evaluation()).isEqualTo(LagEvaluation.ERR);
     assertThat(lag.partitions().get(0).lag()).isNull();
@@ -156,7 +166,8 @@ class LagEvaluatorTest {
     b.fail("broker unreachable");
     PipelineLag lag = judge(true, 0, a, b);
     assertThat(lag.evaluation()).isEqualTo(LagEvaluation.ERR);
-    assertThat(lag.message()).isEqualTo("Offsets of all 2 partitions are unreadable: broker unreachable");
+    assertThat(lag.message())
+        .isEqualTo("Offsets of all 2 partitions are unreadable: broker unreachable");
     assertThat(lag.total()).isNull();
     assertThat(lag.secondsBehind()).isNull();
   }
@@ -176,13 +187,15 @@ class LagEvaluatorTest {
       windows.add(new PartitionWindow("t", p));
     }
     PipelineLag none = evaluator.evaluate(windows, RULES, true, 0);
-    LagStatus before = none.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:00Z", RULES.maxPartitions());
+    LagStatus before =
+        none.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:00Z", RULES.maxPartitions());
     assertThat(none.message()).isEqualTo("No partitions to measure yet");
     assertThat(before.getTotal()).isNull();
     assertThat(before.getPartitionCount()).isZero();
     windows.forEach(w -> w.add(1000, 7, 7, RULES.window()));
     PipelineLag caughtUp = evaluator.evaluate(windows, RULES, true, 1000);
-    LagStatus after = caughtUp.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:01Z", RULES.maxPartitions());
+    LagStatus after =
+        caughtUp.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:01Z", RULES.maxPartitions());
     assertThat(caughtUp.message()).isEqualTo("Caught up on all 4 partitions");
     assertThat(after.getTotal()).isZero();
     assertThat(after.getPartitionCount()).isEqualTo(4);
@@ -206,7 +219,8 @@ class LagEvaluatorTest {
     assertThat(LagEvaluator.secondsBehind(w, 0)).isZero();
     assertThat(LagEvaluator.secondsBehind(w, 2_000)).isEqualTo(2.0, within(0.001));
     w.add(1000, 0, 1100, RULES.window());
-    // 100 records/s: offset 0 (the 1,000th record before the first sample) was appended ~10 s before it
+    // 100 records/s: offset 0 (the 1,000th record before the first sample) was appended ~10 s
+    // before it
     assertThat(LagEvaluator.secondsBehind(w, 1000)).isEqualTo(10.99, within(0.001));
     PartitionWindow idle = new PartitionWindow("t", 1);
     idle.add(0, 5, 9, RULES.window());
@@ -229,14 +243,18 @@ class LagEvaluatorTest {
     gone.fail("unreadable");
     windows.add(gone);
     PipelineLag lag = evaluator.evaluate(windows, RULES, true, 0);
-    LagStatus status = lag.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:00Z", RULES.maxPartitions());
+    LagStatus status =
+        lag.toStatus(LagSource.OFFSET_STORE, "2024-01-01T00:00:00Z", RULES.maxPartitions());
     assertThat(status.getPartitionCount()).isEqualTo(6);
     assertThat(status.getLaggingPartitions()).isEqualTo(4);
     assertThat(status.getTotal()).isEqualTo(100);
     assertThat(status.getMax()).isEqualTo(40);
     assertThat(status.getSource()).isEqualTo(LagSource.OFFSET_STORE);
-    assertThat(status.getPartitions()).extracting(p -> p.getTopic() + "-" + p.getPartition())
+    assertThat(status.getPartitions())
+        .extracting(p -> p.getTopic() + "-" + p.getPartition())
         .containsExactly("u-0", "t-4", "t-3");
-    assertThat(status.getPartitions()).extracting(PartitionLag::getLag).containsExactly(null, 40L, 30L);
+    assertThat(status.getPartitions())
+        .extracting(PartitionLag::getLag)
+        .containsExactly(null, 40L, 30L);
   }
 }

@@ -16,8 +16,8 @@ import dev.insight.streaming.operator.sinks.SinkConnections;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
-import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.PipelineStatus;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import dev.insight.streaming.sinks.OffsetStore;
 import dev.insight.streaming.sinks.PartitionOffset;
@@ -44,15 +44,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The lag monitor's surroundings for one test class: the real API server with namespace {@code lag}, the shared real
- * Kafka broker and MongoDB-wire server, the operator's Kafka and sink connections, a status writer, a Prometheus
- * registry and a monitor over them. Closing it closes all of it except the shared servers.
+ * The lag monitor's surroundings for one test class: the real API server with namespace {@code
+ * lag}, the shared real Kafka broker and MongoDB-wire server, the operator's Kafka and sink
+ * connections, a status writer, a Prometheus registry and a monitor over them. Closing it closes
+ * all of it except the shared servers.
  */
 final class LagWorld implements AutoCloseable {
 
   static final String NS = "lag";
-  static final List<String> READINESS = List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY,
-      Conditions.DRIVER_RUNNING);
+  static final List<String> READINESS =
+      List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING);
 
   final EmbeddedKafka kafka = SharedServers.kafka();
   final EmbeddedMongo mongo = SharedServers.mongo();
@@ -67,22 +68,34 @@ final class LagWorld implements AutoCloseable {
   LagWorld(Clock clock, Duration tick) {
     kafkaClusters = new KafkaClusters(secrets, clock);
     sinks = new SinkConnections(secrets, clock);
-    StatusWriter writer = new StatusWriter(k8s.client(), new EventRecorder(k8s.client(), clock),
-        new PhaseRule(READINESS), clock);
-    monitor = new LagMonitor(k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry, tick, clock);
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
+    StatusWriter writer =
+        new StatusWriter(
+            k8s.client(), new EventRecorder(k8s.client(), clock), new PhaseRule(READINESS), clock);
+    monitor =
+        new LagMonitor(
+            k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry, tick, clock);
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                0),
+            new StringSerializer(),
+            new StringSerializer());
   }
 
   /**
-   * Creates topic {@code <name>-in} with {@code partitions}, the Mongo URI Secret and the pipeline with a MongoDB
-   * sink and the given lag settings, its status saying topics, sinks and driver are ready.
+   * Creates topic {@code <name>-in} with {@code partitions}, the Mongo URI Secret and the pipeline
+   * with a MongoDB sink and the given lag settings, its status saying topics, sinks and driver are
+   * ready.
    */
   StreamingPipeline pipeline(String name, int partitions, LagSpec lag) {
     return pipeline(name, partitions, lag, kafka.bootstrapServers(), mongo.connectionString());
   }
 
-  StreamingPipeline pipeline(String name, int partitions, LagSpec lag, String bootstrap, String mongoUri) {
+  StreamingPipeline pipeline(
+      String name, int partitions, LagSpec lag, String bootstrap, String mongoUri) {
     StreamingPipeline p = TestPipelines.withMongo(TestPipelines.pipeline(NS, name, bootstrap));
     p.getSpec().getKafka().getTopics().get(0).setPartitions(partitions);
     p.getSpec().setLag(lag);
@@ -94,14 +107,23 @@ final class LagWorld implements AutoCloseable {
     StreamingPipelineStatus status = new StreamingPipelineStatus();
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     for (String type : READINESS) {
-      status.getConditions().add(new Condition(type, Conditions.TRUE, Conditions.Reason.READY.value(), "ready", now,
-          created.getMetadata().getGeneration()));
+      status
+          .getConditions()
+          .add(
+              new Condition(
+                  type,
+                  Conditions.TRUE,
+                  Conditions.Reason.READY.value(),
+                  "ready",
+                  now,
+                  created.getMetadata().getGeneration()));
     }
     created.setStatus(status);
     return k8s.client().resource(created).updateStatus();
   }
 
-  static LagSpec lag(String interval, String statusInterval, String window, String stallThreshold, long warn) {
+  static LagSpec lag(
+      String interval, String statusInterval, String window, String stallThreshold, long warn) {
     LagSpec spec = new LagSpec();
     spec.setInterval(interval);
     spec.setStatusInterval(statusInterval);
@@ -145,14 +167,20 @@ final class LagWorld implements AutoCloseable {
   /** Writes processed offsets as the job does (into the pipeline's offset store). */
   void store(StreamingPipeline p, Map<Integer, Long> offsets) {
     List<PartitionOffset> list = new ArrayList<>();
-    offsets.forEach((partition, offset) -> list.add(new PartitionOffset(TestPipelines.inputTopic(p), partition, offset)));
+    offsets.forEach(
+        (partition, offset) ->
+            list.add(new PartitionOffset(TestPipelines.inputTopic(p), partition, offset)));
     store().write(new PipelineKey(NS, p.getMetadata().getName()), list);
   }
 
   /** Commits offsets to the pipeline's consumer group (the default {@code <namespace>.<name>}). */
   void commit(StreamingPipeline p, Map<Integer, Long> offsets) {
-    Map<TopicPartition, OffsetAndMetadata> map = offsets.entrySet().stream().collect(Collectors.toMap(
-        e -> new TopicPartition(TestPipelines.inputTopic(p), e.getKey()), e -> new OffsetAndMetadata(e.getValue())));
+    Map<TopicPartition, OffsetAndMetadata> map =
+        offsets.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    e -> new TopicPartition(TestPipelines.inputTopic(p), e.getKey()),
+                    e -> new OffsetAndMetadata(e.getValue())));
     try {
       admin().alterConsumerGroupOffsets(NS + "." + p.getMetadata().getName(), map).all().get();
     } catch (InterruptedException | ExecutionException e) {
@@ -164,10 +192,15 @@ final class LagWorld implements AutoCloseable {
   List<String> eventReasons(String name) {
     return k8s.client().v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp)
-            .thenComparing(e -> e.getMetadata().getCreationTimestamp() == null ? ""
-                : e.getMetadata().getCreationTimestamp()))
-        .map(Event::getReason).toList();
+        .sorted(
+            java.util.Comparator.comparing(Event::getFirstTimestamp)
+                .thenComparing(
+                    e ->
+                        e.getMetadata().getCreationTimestamp() == null
+                            ? ""
+                            : e.getMetadata().getCreationTimestamp()))
+        .map(Event::getReason)
+        .toList();
   }
 
   @Override

@@ -24,34 +24,83 @@ class StatusBudgetTest {
 
   @Test
   void aNewVerdictIsWrittenAtOnceEvenRightAfterAWrite() {
-    assertThat(budget.decide(last, LagEvaluation.STALL, "False", "LagStalled", "{\"total\":5}", T0.plusSeconds(1),
-        INTERVAL)).isEqualTo(Decision.WRITE_CHANGE);
+    assertThat(
+            budget.decide(
+                last,
+                LagEvaluation.STALL,
+                "False",
+                "LagStalled",
+                "{\"total\":5}",
+                T0.plusSeconds(1),
+                INTERVAL))
+        .isEqualTo(Decision.WRITE_CHANGE);
   }
 
   @Test
   void aChangedConditionIsWrittenAtOnceEvenWithTheSameVerdict() {
-    assertThat(budget.decide(last, LagEvaluation.OK, "Unknown", "LagOk", "{\"total\":5}", T0.plusSeconds(1),
-        INTERVAL)).isEqualTo(Decision.WRITE_CHANGE);
+    assertThat(
+            budget.decide(
+                last,
+                LagEvaluation.OK,
+                "Unknown",
+                "LagOk",
+                "{\"total\":5}",
+                T0.plusSeconds(1),
+                INTERVAL))
+        .isEqualTo(Decision.WRITE_CHANGE);
   }
 
   @Test
   void movedFiguresWaitForTheStatusIntervalThenGoIn() {
-    assertThat(budget.decide(last, LagEvaluation.OK, "True", "LagOk", "{\"total\":9}", T0.plusSeconds(29),
-        INTERVAL)).isEqualTo(Decision.WAIT);
-    assertThat(budget.decide(last, LagEvaluation.OK, "True", "LagOk", "{\"total\":9}", T0.plusSeconds(30),
-        INTERVAL)).isEqualTo(Decision.WRITE_FIGURES);
+    assertThat(
+            budget.decide(
+                last,
+                LagEvaluation.OK,
+                "True",
+                "LagOk",
+                "{\"total\":9}",
+                T0.plusSeconds(29),
+                INTERVAL))
+        .isEqualTo(Decision.WAIT);
+    assertThat(
+            budget.decide(
+                last,
+                LagEvaluation.OK,
+                "True",
+                "LagOk",
+                "{\"total\":9}",
+                T0.plusSeconds(30),
+                INTERVAL))
+        .isEqualTo(Decision.WRITE_FIGURES);
   }
 
   @Test
   void unchangedFiguresAreNeverWrittenHoweverLongAgoTheLastWriteWas() {
-    assertThat(budget.decide(last, LagEvaluation.OK, "True", "LagOk", "{\"total\":5}", T0.plus(Duration.ofDays(1)),
-        INTERVAL)).isEqualTo(Decision.SKIP);
+    assertThat(
+            budget.decide(
+                last,
+                LagEvaluation.OK,
+                "True",
+                "LagOk",
+                "{\"total\":5}",
+                T0.plus(Duration.ofDays(1)),
+                INTERVAL))
+        .isEqualTo(Decision.SKIP);
   }
 
   @Test
   void theFirstFiguresAfterNoneAreWrittenAtOnce() {
-    Written unmeasured = new Written(LagEvaluation.OK, "True", "LagOk", "{\"partitionCount\":0}", T0);
-    assertThat(budget.decide(unmeasured, LagEvaluation.OK, "True", "LagOk", "{\"total\":0,\"partitionCount\":4}",
-        T0.plusSeconds(1), INTERVAL)).isEqualTo(Decision.WRITE_CHANGE);
+    Written unmeasured =
+        new Written(LagEvaluation.OK, "True", "LagOk", "{\"partitionCount\":0}", T0);
+    assertThat(
+            budget.decide(
+                unmeasured,
+                LagEvaluation.OK,
+                "True",
+                "LagOk",
+                "{\"total\":0,\"partitionCount\":4}",
+                T0.plusSeconds(1),
+                INTERVAL))
+        .isEqualTo(Decision.WRITE_CHANGE);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The driver Role's declaration: what it must never grant, and how a rule renders. */
@@ -13,10 +12,12 @@ class OperatorAccessTest {
   @Test
   void theDriverNeverReadsSecretsOrGrantsByWildcard() {
     assertThat(OperatorAccess.driverRole()).noneMatch(rule -> rule.resource().equals("secrets"));
-    assertThat(OperatorAccess.driverRole()).allSatisfy(rule -> {
-      assertThat(rule.resource()).isNotEqualTo("*");
-      assertThat(rule.verbs()).doesNotContain("*", "escalate", "bind", "impersonate");
-    });
+    assertThat(OperatorAccess.driverRole())
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.resource()).isNotEqualTo("*");
+              assertThat(rule.verbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+            });
   }
 
   @Test
@@ -31,6 +32,7 @@ class OperatorAccessTest {
 
   @Test
   void aRuleWithoutVerbsIsRefused() {
-    assertThatThrownBy(() -> AccessRule.of("", "pods")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AccessRule.of("", "pods"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

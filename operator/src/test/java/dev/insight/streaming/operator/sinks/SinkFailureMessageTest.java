@@ -16,14 +16,20 @@ class SinkFailureMessageTest {
 
   @Test
   void refusedCredentialsPointAtTheSecret() {
-    AuthenticationException cassandra = new AuthenticationException(
-        new DefaultEndPoint(new InetSocketAddress("127.0.0.1", 9042)), "Provided username and/or password are incorrect");
+    AuthenticationException cassandra =
+        new AuthenticationException(
+            new DefaultEndPoint(new InetSocketAddress("127.0.0.1", 9042)),
+            "Provided username and/or password are incorrect");
     assertThat(SinkStep.cassandraFailure(cassandra, true))
-        .isEqualTo(" refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ");
+        .isEqualTo(
+            " refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ");
 
-    MongoSecurityException mongo = new MongoSecurityException(
-        MongoCredential.createScramSha256Credential("app", "admin", "wrong".toCharArray()), "Exception authenticating");
-    assertThat(SinkStep.mongoFailure(mongo, true)).contains("refused the credentials")
+    MongoSecurityException mongo =
+        new MongoSecurityException(
+            MongoCredential.createScramSha256Credential("app", "admin", "wrong".toCharArray()),
+            "Exception authenticating");
+    assertThat(SinkStep.mongoFailure(mongo, true))
+        .contains("refused the credentials")
         .contains("spec.sinks.mongodb.uriSecret");
     assertThat(SinkStep.mongoFailure(new IllegalArgumentException("bad uri"), true))
         .contains("connection string in the Secret named by spec.sinks.mongodb.uriSecret");
@@ -31,9 +37,11 @@ class SinkFailureMessageTest {
 
   @Test
   void outagesAndSchemaErrorsReadAsBefore() {
-    assertThat(SinkStep.cassandraFailure(new DriverTimeoutException("slow"), true)).isEqualTo(" is unreachable: ");
+    assertThat(SinkStep.cassandraFailure(new DriverTimeoutException("slow"), true))
+        .isEqualTo(" is unreachable: ");
     assertThat(SinkStep.cassandraFailure(new DriverTimeoutException("slow"), false))
         .isEqualTo(": could not create the schema: ");
-    assertThat(SinkStep.mongoFailure(new MongoTimeoutException("no server"), true)).isEqualTo(" is unreachable: ");
+    assertThat(SinkStep.mongoFailure(new MongoTimeoutException("no server"), true))
+        .isEqualTo(" is unreachable: ");
   }
 }

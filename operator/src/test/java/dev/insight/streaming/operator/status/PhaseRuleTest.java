@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class PhaseRuleTest {
 
   final PhaseRule rule = new PhaseRule(List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY));
-  final StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline("ns", "p", "kafka:9092"));
+  final StreamingPipeline pipeline =
+      TestPipelines.withMongo(TestPipelines.pipeline("ns", "p", "kafka:9092"));
   final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
   StreamingPipelineStatus apply(StreamingPipelineStatus status, Consumer<StatusEditor> change) {
@@ -33,44 +34,71 @@ class PhaseRuleTest {
   void nothingObservedIsPending() {
     StreamingPipelineStatus status = apply(new StreamingPipelineStatus(), e -> e.specValid());
     assertThat(status.getPhase()).isEqualTo(Phase.Pending);
-    assertThat(status.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("Provisioning");
+    assertThat(status.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo("Provisioning");
   }
 
   @Test
   void everyReadinessConditionTrueIsRunningAndReady() {
-    StreamingPipelineStatus status = apply(new StreamingPipelineStatus(), e -> e.specValid()
-        .ready(Conditions.TOPICS_READY, Reason.READY, "t").ready(Conditions.SINKS_READY, Reason.READY, "s"));
+    StreamingPipelineStatus status =
+        apply(
+            new StreamingPipelineStatus(),
+            e ->
+                e.specValid()
+                    .ready(Conditions.TOPICS_READY, Reason.READY, "t")
+                    .ready(Conditions.SINKS_READY, Reason.READY, "s"));
     assertThat(status.getPhase()).isEqualTo(Phase.Running);
     assertThat(status.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
   }
 
   @Test
   void aFailingConditionBeforeRunningIsProvisioningAndAfterItDegraded() {
-    StreamingPipelineStatus first = apply(new StreamingPipelineStatus(), e -> e.specValid()
-        .notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNAVAILABLE, "down"));
+    StreamingPipelineStatus first =
+        apply(
+            new StreamingPipelineStatus(),
+            e -> e.specValid().notReady(Conditions.TOPICS_READY, Reason.KAFKA_UNAVAILABLE, "down"));
     assertThat(first.getPhase()).isEqualTo(Phase.Provisioning);
-    assertThat(first.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("KafkaUnavailable");
+    assertThat(first.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo("KafkaUnavailable");
 
-    StreamingPipelineStatus running = apply(new StreamingPipelineStatus(), e -> e.specValid()
-        .ready(Conditions.TOPICS_READY, Reason.READY, "t").ready(Conditions.SINKS_READY, Reason.READY, "s"));
-    StreamingPipelineStatus degraded = apply(running, e -> e.notReady(Conditions.SINKS_READY,
-        Reason.SINK_UNREACHABLE, "store down"));
+    StreamingPipelineStatus running =
+        apply(
+            new StreamingPipelineStatus(),
+            e ->
+                e.specValid()
+                    .ready(Conditions.TOPICS_READY, Reason.READY, "t")
+                    .ready(Conditions.SINKS_READY, Reason.READY, "s"));
+    StreamingPipelineStatus degraded =
+        apply(
+            running,
+            e -> e.notReady(Conditions.SINKS_READY, Reason.SINK_UNREACHABLE, "store down"));
     assertThat(degraded.getPhase()).isEqualTo(Phase.Degraded);
-    assertThat(degraded.condition(Conditions.READY).orElseThrow().getMessage()).contains("store down");
+    assertThat(degraded.condition(Conditions.READY).orElseThrow().getMessage())
+        .contains("store down");
   }
 
   @Test
   void anInvalidSpecIsNotReadyWithTheProblemsUntilItIsValidAgain() {
-    StreamingPipelineStatus invalid = apply(new StreamingPipelineStatus(),
-        e -> e.specInvalid("spec.job.sparkConf: spark.master is set by the operator"));
-    assertThat(invalid.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("InvalidSpec");
-    assertThat(invalid.condition(Conditions.READY).orElseThrow().getMessage()).contains("spec.job.sparkConf");
+    StreamingPipelineStatus invalid =
+        apply(
+            new StreamingPipelineStatus(),
+            e -> e.specInvalid("spec.job.sparkConf: spark.master is set by the operator"));
+    assertThat(invalid.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo("InvalidSpec");
+    assertThat(invalid.condition(Conditions.READY).orElseThrow().getMessage())
+        .contains("spec.job.sparkConf");
 
-    StreamingPipelineStatus untouched = apply(invalid, e -> { });
-    assertThat(untouched.condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("InvalidSpec");
+    StreamingPipelineStatus untouched = apply(invalid, e -> {});
+    assertThat(untouched.condition(Conditions.READY).orElseThrow().getReason())
+        .isEqualTo("InvalidSpec");
 
-    StreamingPipelineStatus valid = apply(untouched, e -> e.specValid()
-        .ready(Conditions.TOPICS_READY, Reason.READY, "t").ready(Conditions.SINKS_READY, Reason.READY, "s"));
+    StreamingPipelineStatus valid =
+        apply(
+            untouched,
+            e ->
+                e.specValid()
+                    .ready(Conditions.TOPICS_READY, Reason.READY, "t")
+                    .ready(Conditions.SINKS_READY, Reason.READY, "s"));
     assertThat(valid.condition(Conditions.READY).orElseThrow().isTrue()).isTrue();
   }
 }

@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Every log line of this JVM (all loggers, formatted, with stack traces) while attached to the root logger. */
+/**
+ * Every log line of this JVM (all loggers, formatted, with stack traces) while attached to the root
+ * logger.
+ */
 public final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final List<String> lines = new ArrayList<>();
 
-  private CapturedLogs() {
-  }
+  private CapturedLogs() {}
 
   /** Attaches a new capture to the root logger. */
   public static CapturedLogs attach() {
@@ -30,8 +32,9 @@ public final class CapturedLogs extends AppenderBase<ILoggingEvent> implements A
 
   @Override
   protected synchronized void append(ILoggingEvent event) {
-    StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getLoggerName() + " - "
-        + event.getFormattedMessage());
+    StringBuilder line =
+        new StringBuilder(
+            event.getLevel() + " " + event.getLoggerName() + " - " + event.getFormattedMessage());
     IThrowableProxy thrown = event.getThrowableProxy();
     if (thrown != null) {
       line.append('\n').append(ThrowableProxyUtil.asString(thrown));

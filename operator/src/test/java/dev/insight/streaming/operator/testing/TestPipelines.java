@@ -7,23 +7,27 @@ import dev.insight.streaming.operator.api.spec.MongoSinkSpec;
 import dev.insight.streaming.operator.api.spec.SecretKeyRef;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 
-/** StreamingPipeline resources for tests, pointed at the embedded servers; names derive from the pipeline's name. */
+/**
+ * StreamingPipeline resources for tests, pointed at the embedded servers; names derive from the
+ * pipeline's name.
+ */
 public final class TestPipelines {
 
-  private TestPipelines() {
-  }
+  private TestPipelines() {}
 
   /**
-   * A valid pipeline reading topic {@code <name>-in} (2 partitions, retention.ms 3600000) from {@code bootstrap},
-   * with no sink yet: add one with {@link #withMongo} or {@link #withCassandra}.
+   * A valid pipeline reading topic {@code <name>-in} (2 partitions, retention.ms 3600000) from
+   * {@code bootstrap}, with no sink yet: add one with {@link #withMongo} or {@link #withCassandra}.
    */
   public static StreamingPipeline pipeline(String namespace, String name, String bootstrap) {
-    StreamingPipeline pipeline = Serialization.unmarshal("""
+    StreamingPipeline pipeline =
+        Serialization.unmarshal(
+            """
         apiVersion: streaming.insight.dev/v1alpha1
         kind: StreamingPipeline
         metadata: {name: %s, namespace: %s}
@@ -36,11 +40,16 @@ public final class TestPipelines {
             keyFields: [id]
             fields: [{name: id}, {name: amount, type: double}, {name: customer}]
           sinks: {}
-        """.formatted(name, namespace, bootstrap, name), StreamingPipeline.class);
+        """
+                .formatted(name, namespace, bootstrap, name),
+            StreamingPipeline.class);
     return pipeline;
   }
 
-  /** Adds a MongoDB sink: database {@code db_<name>}, collection {@code rows}, URI from Secret {@code <name>-mongo}. */
+  /**
+   * Adds a MongoDB sink: database {@code db_<name>}, collection {@code rows}, URI from Secret
+   * {@code <name>-mongo}.
+   */
   public static StreamingPipeline withMongo(StreamingPipeline pipeline) {
     MongoSinkSpec mongo = new MongoSinkSpec();
     SecretKeyRef uri = new SecretKeyRef();
@@ -57,8 +66,8 @@ public final class TestPipelines {
    * Adds a Cassandra sink: keyspace {@code ks_<name>}, table {@code rows}, credentials from Secret
    * {@code <name>-cassandra} when {@code withCredentials}.
    */
-  public static StreamingPipeline withCassandra(StreamingPipeline pipeline, String contactPoint, String datacenter,
-      boolean withCredentials) {
+  public static StreamingPipeline withCassandra(
+      StreamingPipeline pipeline, String contactPoint, String datacenter, boolean withCredentials) {
     CassandraSinkSpec cassandra = new CassandraSinkSpec();
     cassandra.setContactPoints(List.of(contactPoint));
     cassandra.setLocalDatacenter(datacenter);

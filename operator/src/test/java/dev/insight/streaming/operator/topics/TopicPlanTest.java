@@ -11,36 +11,48 @@ import org.junit.jupiter.api.Test;
 /** What the topic step would do, from the spec and what Kafka has. */
 class TopicPlanTest {
 
-  final StreamingPipeline pipeline = TestPipelines.withMongo(TestPipelines.pipeline("ns", "orders", "kafka:9092"));
+  final StreamingPipeline pipeline =
+      TestPipelines.withMongo(TestPipelines.pipeline("ns", "orders", "kafka:9092"));
 
   @Test
   void theDeadLetterTopicIsWantedAfterTheInputTopics() {
-    assertThat(DesiredTopic.of(pipeline)).extracting(DesiredTopic::name, DesiredTopic::partitions)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("orders-in", 2),
+    assertThat(DesiredTopic.of(pipeline))
+        .extracting(DesiredTopic::name, DesiredTopic::partitions)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("orders-in", 2),
             org.assertj.core.groups.Tuple.tuple("orders.dlq", 1));
   }
 
   @Test
   void missingTopicsAreCreated() {
     TopicPlan plan = TopicPlan.between(DesiredTopic.of(pipeline), Map.of());
-    assertThat(plan.toCreate()).extracting(DesiredTopic::name).containsExactly("orders-in", "orders.dlq");
+    assertThat(plan.toCreate())
+        .extracting(DesiredTopic::name)
+        .containsExactly("orders-in", "orders.dlq");
   }
 
   @Test
   void fewerPartitionsAreRaisedAndChangedConfigsSet() {
-    TopicPlan plan = TopicPlan.between(DesiredTopic.of(pipeline), Map.of(
-        "orders-in", new ObservedTopic("orders-in", 1, Map.of("retention.ms", "60000")),
-        "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
+    TopicPlan plan =
+        TopicPlan.between(
+            DesiredTopic.of(pipeline),
+            Map.of(
+                "orders-in", new ObservedTopic("orders-in", 1, Map.of("retention.ms", "60000")),
+                "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
     assertThat(plan.toCreate()).isEmpty();
     assertThat(plan.toRaise()).containsExactly(Map.entry("orders-in", 2));
-    assertThat(plan.configChanges()).containsExactly(Map.entry("orders-in", Map.of("retention.ms", "3600000")));
+    assertThat(plan.configChanges())
+        .containsExactly(Map.entry("orders-in", Map.of("retention.ms", "3600000")));
   }
 
   @Test
   void morePartitionsThanAskedAreKeptAndReportedNotLowered() {
-    TopicPlan plan = TopicPlan.between(DesiredTopic.of(pipeline), Map.of(
-        "orders-in", new ObservedTopic("orders-in", 6, Map.of("retention.ms", "3600000")),
-        "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
+    TopicPlan plan =
+        TopicPlan.between(
+            DesiredTopic.of(pipeline),
+            Map.of(
+                "orders-in", new ObservedTopic("orders-in", 6, Map.of("retention.ms", "3600000")),
+                "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
     assertThat(plan.larger()).containsExactly(Map.entry("orders-in", 6));
     assertThat(plan.toRaise()).isEmpty();
     assertThat(plan.toCreate()).isEmpty();
@@ -49,8 +61,10 @@ class TopicPlanTest {
 
   @Test
   void configsTheSpecDoesNotNameAreLeftAlone() {
-    TopicPlan plan = TopicPlan.between(List.of(new DesiredTopic("t", 1, (short) 1, Map.of())),
-        Map.of("t", new ObservedTopic("t", 1, Map.of("cleanup.policy", "compact"))));
+    TopicPlan plan =
+        TopicPlan.between(
+            List.of(new DesiredTopic("t", 1, (short) 1, Map.of())),
+            Map.of("t", new ObservedTopic("t", 1, Map.of("cleanup.policy", "compact"))));
     assertThat(plan.configChanges()).isEmpty();
   }
 }

@@ -13,95 +13,106 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The document the operator renders and the job runs: one pipeline, validated, with defaults applied. */
+/**
+ * The document the operator renders and the job runs: one pipeline, validated, with defaults
+ * applied.
+ */
 public record JobConfig(
-        PipelineRef pipeline,
-        KafkaConfig kafka,
-        StreamConfig stream,
-        TransformConfig transform,
-        SinksConfig sinks,
-        DeadLetterConfig deadLetter) implements Serializable {
+    PipelineRef pipeline,
+    KafkaConfig kafka,
+    StreamConfig stream,
+    TransformConfig transform,
+    SinksConfig sinks,
+    DeadLetterConfig deadLetter)
+    implements Serializable {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
-    public JobConfig {
-        stream = stream == null ? StreamConfig.defaults() : stream;
-        transform = transform == null ? TransformConfig.defaults() : transform;
-        kafka = kafka == null ? null : kafka.withDefaultGroup(pipeline);
-        if (deadLetter == null || deadLetter.topic() == null) {
-            deadLetter = pipeline == null || pipeline.name() == null ? deadLetter : new DeadLetterConfig(pipeline.name() + ".dlq");
-        }
+  public JobConfig {
+    stream = stream == null ? StreamConfig.defaults() : stream;
+    transform = transform == null ? TransformConfig.defaults() : transform;
+    kafka = kafka == null ? null : kafka.withDefaultGroup(pipeline);
+    if (deadLetter == null || deadLetter.topic() == null) {
+      deadLetter =
+          pipeline == null || pipeline.name() == null
+              ? deadLetter
+              : new DeadLetterConfig(pipeline.name() + ".dlq");
     }
+  }
 
-    /**
-     * Parses and validates a JobConfig document.
-     *
-     * @throws InvalidJobConfigException listing every problem, each naming its field ({@code kafka.topics[0]: ...})
-     */
-    public static JobConfig parse(String json) {
-        JobConfig config;
-        try {
-            config = MAPPER.readValue(json, JobConfig.class);
-        } catch (JsonMappingException e) {
-            throw new InvalidJobConfigException(List.of(path(e) + ": " + e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw new InvalidJobConfigException(List.of("(document): not JSON: " + e.getOriginalMessage()));
-        }
-        if (config == null) {
-            throw new InvalidJobConfigException(List.of("(document): is empty"));
-        }
-        config.validate();
-        return config;
+  /**
+   * Parses and validates a JobConfig document.
+   *
+   * @throws InvalidJobConfigException listing every problem, each naming its field ({@code
+   *     kafka.topics[0]: ...})
+   */
+  public static JobConfig parse(String json) {
+    JobConfig config;
+    try {
+      config = MAPPER.readValue(json, JobConfig.class);
+    } catch (JsonMappingException e) {
+      throw new InvalidJobConfigException(List.of(path(e) + ": " + e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw new InvalidJobConfigException(
+          List.of("(document): not JSON: " + e.getOriginalMessage()));
     }
+    if (config == null) {
+      throw new InvalidJobConfigException(List.of("(document): is empty"));
+    }
+    config.validate();
+    return config;
+  }
 
-    /** Reads and parses a JobConfig file. */
-    public static JobConfig read(Path file) {
-        try {
-            return parse(Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read JobConfig " + file, e);
-        }
+  /** Reads and parses a JobConfig file. */
+  public static JobConfig read(Path file) {
+    try {
+      return parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read JobConfig " + file, e);
     }
+  }
 
-    /** This config as JSON (as parse accepts it). */
-    public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+  /** This config as JSON (as parse accepts it). */
+  public String toJson() {
+    try {
+      return MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    private void validate() {
-        Problems p = new Problems();
-        if (p.required("pipeline", pipeline)) {
-            pipeline.validate(p);
-        }
-        if (p.required("kafka", kafka)) {
-            kafka.validate(p);
-        }
-        stream.validate(p);
-        transform.validate(p);
-        if (p.required("sinks", sinks)) {
-            sinks.validate(p, transform);
-        }
-        if (deadLetter != null) {
-            deadLetter.validate(p);
-            if (kafka != null && kafka.topics().contains(deadLetter.topic())) {
-                p.add("deadLetter.topic", "must not be one of kafka.topics");
-            }
-        }
-        p.throwIfAny();
+  private void validate() {
+    Problems p = new Problems();
+    if (p.required("pipeline", pipeline)) {
+      pipeline.validate(p);
     }
+    if (p.required("kafka", kafka)) {
+      kafka.validate(p);
+    }
+    stream.validate(p);
+    transform.validate(p);
+    if (p.required("sinks", sinks)) {
+      sinks.validate(p, transform);
+    }
+    if (deadLetter != null) {
+      deadLetter.validate(p);
+      if (kafka != null && kafka.topics().contains(deadLetter.topic())) {
+        p.add("deadLetter.topic", "must not be one of kafka.topics");
+      }
+    }
+    p.throwIfAny();
+  }
 
-    private static String path(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining());
-        return path.isEmpty() ? "(document)" : path.substring(path.startsWith(".") ? 1 : 0);
-    }
+  private static String path(JsonMappingException e) {
+    String path =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining());
+    return path.isEmpty() ? "(document)" : path.substring(path.startsWith(".") ? 1 : 0);
+  }
 }

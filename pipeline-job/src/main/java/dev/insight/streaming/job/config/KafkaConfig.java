@@ -8,72 +8,108 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Where and how to read: brokers, topics, the consumer group (for monitoring commits), the start when nothing is
- * stored, and client properties; secret ones are named by the environment variable that holds them.
+ * Where and how to read: brokers, topics, the consumer group (for monitoring commits), the start
+ * when nothing is stored, and client properties; secret ones are named by the environment variable
+ * that holds them.
  */
 public record KafkaConfig(
-        String bootstrapServers,
-        String consumerGroup,
-        List<String> topics,
-        StartingOffsets startingOffsets,
-        Map<String, String> clientConfig,
-        Map<String, String> clientConfigFromEnv) implements Serializable {
+    String bootstrapServers,
+    String consumerGroup,
+    List<String> topics,
+    StartingOffsets startingOffsets,
+    Map<String, String> clientConfig,
+    Map<String, String> clientConfigFromEnv)
+    implements Serializable {
 
-    /** Where to start a partition that no sink has an offset for. */
-    public enum StartingOffsets { earliest, latest }
+  /** Where to start a partition that no sink has an offset for. */
+  public enum StartingOffsets {
+    earliest,
+    latest
+  }
 
-    public KafkaConfig {
-        topics = topics == null ? List.of() : List.copyOf(topics);
-        startingOffsets = startingOffsets == null ? StartingOffsets.earliest : startingOffsets;
-        clientConfig = clientConfig == null ? Map.of() : Map.copyOf(new TreeMap<>(clientConfig));
-        clientConfigFromEnv = clientConfigFromEnv == null ? Map.of() : Map.copyOf(new TreeMap<>(clientConfigFromEnv));
+  public KafkaConfig {
+    topics = topics == null ? List.of() : List.copyOf(topics);
+    startingOffsets = startingOffsets == null ? StartingOffsets.earliest : startingOffsets;
+    clientConfig = clientConfig == null ? Map.of() : Map.copyOf(new TreeMap<>(clientConfig));
+    clientConfigFromEnv =
+        clientConfigFromEnv == null ? Map.of() : Map.copyOf(new TreeMap<>(clientConfigFromEnv));
+  }
+
+  KafkaConfig withDefaultGroup(PipelineRef pipeline) {
+    if (consumerGroup != null || pipeline == null) {
+      return this;
     }
+    return new KafkaConfig(
+        bootstrapServers,
+        pipeline.namespace() + "." + pipeline.name(),
+        topics,
+        startingOffsets,
+        clientConfig,
+        clientConfigFromEnv);
+  }
 
-    KafkaConfig withDefaultGroup(PipelineRef pipeline) {
-        if (consumerGroup != null || pipeline == null) {
-            return this;
-        }
-        return new KafkaConfig(bootstrapServers, pipeline.namespace() + "." + pipeline.name(), topics, startingOffsets,
-                clientConfig, clientConfigFromEnv);
-    }
-
-    /**
-     * The client properties with secret ones read from the environment.
-     *
-     * @throws IllegalStateException naming the variable (never its value) when one is unset
-     */
-    public Map<String, Object> clientProperties(Function<String, String> environment) {
-        Map<String, Object> props = new HashMap<>(clientConfig);
-        clientConfigFromEnv.forEach((property, variable) -> {
-            String value = environment.apply(variable);
-            if (value == null) {
-                throw new IllegalStateException("environment variable " + variable + " (for Kafka property " + property
-                        + ") is not set");
-            }
-            props.put(property, value);
+  /**
+   * The client properties with secret ones read from the environment.
+   *
+   * @throws IllegalStateException naming the variable (never its value) when one is unset
+   */
+  public Map<String, Object> clientProperties(Function<String, String> environment) {
+    Map<String, Object> props = new HashMap<>(clientConfig);
+    clientConfigFromEnv.forEach(
+        (property, variable) -> {
+          String value = environment.apply(variable);
+          if (value == null) {
+            throw new IllegalStateException(
+                "environment variable "
+                    + variable
+                    + " (for Kafka property "
+                    + property
+                    + ") is not set");
+          }
+          props.put(property, value);
         });
-        return props;
-    }
+    return props;
+  }
 
-    void validate(Problems p) {
-        p.matches("kafka.bootstrapServers", bootstrapServers, Problems.HOST_PORT_LIST, "a comma-separated host:port list");
-        p.matches("kafka.consumerGroup", consumerGroup, Problems.TOPIC, "a consumer group id ([a-zA-Z0-9._-])");
-        if (p.required("kafka.topics", topics)) {
-            for (int i = 0; i < topics.size(); i++) {
-                p.matches("kafka.topics[" + i + "]", topics.get(i), Problems.TOPIC, "a Kafka topic name");
-            }
-            if (topics.stream().distinct().count() != topics.size()) {
-                p.add("kafka.topics", "lists a topic twice");
-            }
-        }
-        clientConfig.keySet().stream().filter(KafkaConfig::isCredential).forEach(k -> p.add("kafka.clientConfig." + k,
-                "holds a credential: name its environment variable in kafka.clientConfigFromEnv"));
-        clientConfigFromEnv.forEach((k, v) -> p.matches("kafka.clientConfigFromEnv." + k, v, Problems.ENV_VAR,
+  void validate(Problems p) {
+    p.matches(
+        "kafka.bootstrapServers",
+        bootstrapServers,
+        Problems.HOST_PORT_LIST,
+        "a comma-separated host:port list");
+    p.matches(
+        "kafka.consumerGroup",
+        consumerGroup,
+        Problems.TOPIC,
+        "a consumer group id ([a-zA-Z0-9._-])");
+    if (p.required("kafka.topics", topics)) {
+      for (int i = 0; i < topics.size(); i++) {
+        p.matches("kafka.topics[" + i + "]", topics.get(i), Problems.TOPIC, "a Kafka topic name");
+      }
+      if (topics.stream().distinct().count() != topics.size()) {
+        p.add("kafka.topics", "lists a topic twice");
+      }
+    }
+    clientConfig.keySet().stream()
+        .filter(KafkaConfig::isCredential)
+        .forEach(
+            k ->
+                p.add(
+                    "kafka.clientConfig." + k,
+                    "holds a credential: name its environment variable in kafka.clientConfigFromEnv"));
+    clientConfigFromEnv.forEach(
+        (k, v) ->
+            p.matches(
+                "kafka.clientConfigFromEnv." + k,
+                v,
+                Problems.ENV_VAR,
                 "an environment variable name"));
-    }
+  }
 
-    private static boolean isCredential(String property) {
-        return property.equals("sasl.jaas.config") || property.endsWith(".password") || property.endsWith(".key")
-                || property.endsWith(".certificates");
-    }
+  private static boolean isCredential(String property) {
+    return property.equals("sasl.jaas.config")
+        || property.endsWith(".password")
+        || property.endsWith(".key")
+        || property.endsWith(".certificates");
+  }
 }

@@ -3,27 +3,33 @@ package dev.insight.streaming.job.config;
 import java.io.Serializable;
 
 /** The sinks rows go to; at least one. */
-public record SinksConfig(CassandraSinkConfig cassandra, MongoSinkConfig mongodb) implements Serializable {
+public record SinksConfig(CassandraSinkConfig cassandra, MongoSinkConfig mongodb)
+    implements Serializable {
 
-    void validate(Problems p, TransformConfig transform) {
-        if (cassandra == null && mongodb == null) {
-            p.add("sinks", "needs at least one of cassandra, mongodb");
-        }
-        if (cassandra != null) {
-            cassandra.validate(p);
-            for (int i = 0; i < transform.fields().size(); i++) {
-                // the table's primary key column is "id"; a field of that name can only be that same value
-                if ("id".equals(transform.fields().get(i).name()) && !transform.keyFields().equals(java.util.List.of("id"))) {
-                    p.add("transform.fields[" + i + "].name", "'id' is the Cassandra row-id column: a field named id"
-                            + " must be the only key field (keyFields: [id])");
-                }
-            }
-            if (transform.fields().isEmpty()) {
-                p.add("transform.fields", "must list the fields when sinks.cassandra is set (a Cassandra table needs typed columns)");
-            }
-        }
-        if (mongodb != null) {
-            mongodb.validate(p);
-        }
+  void validate(Problems p, TransformConfig transform) {
+    if (cassandra == null && mongodb == null) {
+      p.add("sinks", "needs at least one of cassandra, mongodb");
     }
+    if (cassandra != null) {
+      cassandra.validate(p);
+      for (int i = 0; i < transform.fields().size(); i++) {
+        // the table's primary key column is "id"; a field of that name can only be that same value
+        if ("id".equals(transform.fields().get(i).name())
+            && !transform.keyFields().equals(java.util.List.of("id"))) {
+          p.add(
+              "transform.fields[" + i + "].name",
+              "'id' is the Cassandra row-id column: a field named id"
+                  + " must be the only key field (keyFields: [id])");
+        }
+      }
+      if (transform.fields().isEmpty()) {
+        p.add(
+            "transform.fields",
+            "must list the fields when sinks.cassandra is set (a Cassandra table needs typed columns)");
+      }
+    }
+    if (mongodb != null) {
+      mongodb.validate(p);
+    }
+  }
 }

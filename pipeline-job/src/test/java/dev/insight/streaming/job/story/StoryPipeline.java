@@ -41,212 +41,262 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 
 /**
- * One pipeline of a story over the shared real servers: its own topic, keyspace/table and collection, a JobConfig
- * file, a producer, and readers for what landed in each sink and offset store.
+ * One pipeline of a story over the shared real servers: its own topic, keyspace/table and
+ * collection, a JobConfig file, a producer, and readers for what landed in each sink and offset
+ * store.
  *
- * <p>Records carry a sequence number {@code seq}; every field is a function of it, so content is checked exactly.
+ * <p>Records carry a sequence number {@code seq}; every field is a function of it, so content is
+ * checked exactly.
  */
 final class StoryPipeline implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
-    final String name;
-    final String topic;
-    final PipelineKey key;
-    private final EmbeddedKafka kafka;
-    private final EmbeddedMongo mongo;
-    private final Admin admin;
-    private final KafkaProducer<String, String> producer;
-    private final CqlSession cql;
-    private final MongoClient mongoClient;
-    private final ObjectNode config;
+  final String name;
+  final String topic;
+  final PipelineKey key;
+  private final EmbeddedKafka kafka;
+  private final EmbeddedMongo mongo;
+  private final Admin admin;
+  private final KafkaProducer<String, String> producer;
+  private final CqlSession cql;
+  private final MongoClient mongoClient;
+  private final ObjectNode config;
 
-    StoryPipeline(String name, int partitions, EmbeddedKafka kafka, EmbeddedCassandra cassandra, EmbeddedMongo mongo) throws Exception {
-        this.name = name;
-        this.topic = name + ".events";
-        this.key = new PipelineKey("stories", name);
-        this.kafka = kafka;
-        this.mongo = mongo;
-        admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-        cql = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-                .withLocalDatacenter(cassandra.localDatacenter()).build();
-        mongoClient = MongoClients.create(mongo.connectionString());
+  StoryPipeline(
+      String name,
+      int partitions,
+      EmbeddedKafka kafka,
+      EmbeddedCassandra cassandra,
+      EmbeddedMongo mongo)
+      throws Exception {
+    this.name = name;
+    this.topic = name + ".events";
+    this.key = new PipelineKey("stories", name);
+    this.kafka = kafka;
+    this.mongo = mongo;
+    admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    cql =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
+            .withLocalDatacenter(cassandra.localDatacenter())
+            .build();
+    mongoClient = MongoClients.create(mongo.connectionString());
 
-        config = JSON.createObjectNode();
-        config.putObject("pipeline").put("namespace", key.namespace()).put("name", name);
-        ObjectNode k = config.putObject("kafka").put("bootstrapServers", kafka.bootstrapServers());
-        k.putArray("topics").add(topic);
-        config.putObject("stream").put("batchInterval", "1s").put("partitionDiscoveryInterval", "2s");
-        ObjectNode transform = config.putObject("transform");
-        ArrayNode fields = transform.putArray("fields");
-        fields.addObject().put("name", "seq").put("type", "long");
-        fields.addObject().put("name", "customer").put("source", "customer.name").put("type", "string");
-        fields.addObject().put("name", "amount").put("type", "double");
-        fields.addObject().put("name", "paid").put("type", "boolean");
-        fields.addObject().put("name", "placedAt").put("source", "at").put("type", "timestamp");
-        ObjectNode sinks = config.putObject("sinks");
-        sinks.putObject("cassandra").put("localDatacenter", cassandra.localDatacenter()).put("keyspace", "stories")
-                .put("table", name.replace('-', '_')).putArray("contactPoints").add(cassandra.host() + ":" + cassandra.port());
-        sinks.putObject("mongodb").put("uriEnv", "MONGODB_URI").put("database", "stories").put("collection", name);
+    config = JSON.createObjectNode();
+    config.putObject("pipeline").put("namespace", key.namespace()).put("name", name);
+    ObjectNode k = config.putObject("kafka").put("bootstrapServers", kafka.bootstrapServers());
+    k.putArray("topics").add(topic);
+    config.putObject("stream").put("batchInterval", "1s").put("partitionDiscoveryInterval", "2s");
+    ObjectNode transform = config.putObject("transform");
+    ArrayNode fields = transform.putArray("fields");
+    fields.addObject().put("name", "seq").put("type", "long");
+    fields.addObject().put("name", "customer").put("source", "customer.name").put("type", "string");
+    fields.addObject().put("name", "amount").put("type", "double");
+    fields.addObject().put("name", "paid").put("type", "boolean");
+    fields.addObject().put("name", "placedAt").put("source", "at").put("type", "timestamp");
+    ObjectNode sinks = config.putObject("sinks");
+    sinks
+        .putObject("cassandra")
+        .put("localDatacenter", cassandra.localDatacenter())
+        .put("keyspace", "stories")
+        .put("table", name.replace('-', '_'))
+        .putArray("contactPoints")
+        .add(cassandra.host() + ":" + cassandra.port());
+    sinks
+        .putObject("mongodb")
+        .put("uriEnv", "MONGODB_URI")
+        .put("database", "stories")
+        .put("collection", name);
+  }
+
+  /** Lets a story change the config before the job starts (rates, key fields). */
+  ObjectNode config() {
+    return config;
+  }
+
+  /** Writes the JobConfig (validated by the job's own parser first) and starts the job. */
+  JobProcess startJob(String logName) throws Exception {
+    String json = JSON.writeValueAsString(config);
+    JobConfig.parse(json);
+    Path file = Files.createTempFile("jobconfig-" + name, ".json");
+    Files.writeString(file, json);
+    file.toFile().deleteOnExit();
+    return JobProcess.start(
+        file, Map.of("MONGODB_URI", mongo.connectionString()), name + "-" + logName);
+  }
+
+  /** The JSON record for a sequence number. */
+  static String record(long seq) {
+    return "{\"seq\":"
+        + seq
+        + ",\"customer\":{\"name\":\"customer-"
+        + (seq % 97)
+        + "\"},\"amount\":"
+        + (seq * 0.25)
+        + ",\"paid\":"
+        + (seq % 3 == 0)
+        + ",\"at\":\""
+        + at(seq)
+        + "\",\"note\":\"padding to about one hundred\"}";
+  }
+
+  static Instant at(long seq) {
+    return Instant.parse("2024-01-01T00:00:00Z").plusMillis(seq * 1000);
+  }
+
+  /**
+   * Produces records {@code from..to-1} round-robin over the given partitions and waits for all
+   * acks.
+   */
+  void produce(long from, long to, int partitions) throws Exception {
+    for (long seq = from; seq < to; seq++) {
+      producer.send(new ProducerRecord<>(topic, (int) (seq % partitions), null, record(seq)));
     }
+    producer.flush();
+  }
 
-    /** Lets a story change the config before the job starts (rates, key fields). */
-    ObjectNode config() {
-        return config;
-    }
+  void produceRaw(int partition, String value) {
+    producer.send(new ProducerRecord<>(topic, partition, null, value));
+    producer.flush();
+  }
 
-    /** Writes the JobConfig (validated by the job's own parser first) and starts the job. */
-    JobProcess startJob(String logName) throws Exception {
-        String json = JSON.writeValueAsString(config);
-        JobConfig.parse(json);
-        Path file = Files.createTempFile("jobconfig-" + name, ".json");
-        Files.writeString(file, json);
-        file.toFile().deleteOnExit();
-        return JobProcess.start(file, Map.of("MONGODB_URI", mongo.connectionString()), name + "-" + logName);
-    }
+  Admin admin() {
+    return admin;
+  }
 
-    /** The JSON record for a sequence number. */
-    static String record(long seq) {
-        return "{\"seq\":" + seq + ",\"customer\":{\"name\":\"customer-" + (seq % 97) + "\"},\"amount\":" + (seq * 0.25)
-                + ",\"paid\":" + (seq % 3 == 0) + ",\"at\":\"" + at(seq) + "\",\"note\":\"padding to about one hundred\"}";
-    }
+  Map<TopicPartition, Long> endOffsets() throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
+        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
 
-    static Instant at(long seq) {
-        return Instant.parse("2024-01-01T00:00:00Z").plusMillis(seq * 1000);
-    }
+  List<PartitionOffset> cassandraOffsets() {
+    return cassandraStore().read(key);
+  }
 
-    /** Produces records {@code from..to-1} round-robin over the given partitions and waits for all acks. */
-    void produce(long from, long to, int partitions) throws Exception {
-        for (long seq = from; seq < to; seq++) {
-            producer.send(new ProducerRecord<>(topic, (int) (seq % partitions), null, record(seq)));
-        }
-        producer.flush();
-    }
+  List<PartitionOffset> mongoOffsets() {
+    return mongoStore().read(key);
+  }
 
-    void produceRaw(int partition, String value) {
-        producer.send(new ProducerRecord<>(topic, partition, null, value));
-        producer.flush();
-    }
+  List<RetentionGap> cassandraGaps() {
+    return cassandraStore().gaps(key);
+  }
 
-    Admin admin() {
-        return admin;
-    }
+  List<RetentionGap> mongoGaps() {
+    return mongoStore().gaps(key);
+  }
 
-    Map<TopicPartition, Long> endOffsets() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
-    }
+  /** Sum of the stored offsets in the store that is furthest behind. */
+  long storedProgress() {
+    long c = cassandraOffsets().stream().mapToLong(PartitionOffset::offset).sum();
+    long m = mongoOffsets().stream().mapToLong(PartitionOffset::offset).sum();
+    return Math.min(c, m);
+  }
 
-    List<PartitionOffset> cassandraOffsets() {
-        return cassandraStore().read(key);
-    }
+  /** True when both stores hold exactly the topic's end offsets. */
+  boolean caughtUp() throws Exception {
+    Map<TopicPartition, Long> ends = endOffsets();
+    return asMap(cassandraOffsets()).equals(ends) && asMap(mongoOffsets()).equals(ends);
+  }
 
-    List<PartitionOffset> mongoOffsets() {
-        return mongoStore().read(key);
-    }
+  static Map<TopicPartition, Long> asMap(List<PartitionOffset> offsets) {
+    Map<TopicPartition, Long> m = new HashMap<>();
+    offsets.forEach(o -> m.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
+    return m;
+  }
 
-    List<RetentionGap> cassandraGaps() {
-        return cassandraStore().gaps(key);
-    }
+  List<Row> cassandraRows() {
+    return cql.execute("SELECT * FROM stories." + name.replace('-', '_')).all();
+  }
 
-    List<RetentionGap> mongoGaps() {
-        return mongoStore().gaps(key);
-    }
+  List<Document> mongoDocuments() {
+    return mongoClient
+        .getDatabase("stories")
+        .getCollection(name)
+        .find()
+        .into(new java.util.ArrayList<>());
+  }
 
-    /** Sum of the stored offsets in the store that is furthest behind. */
-    long storedProgress() {
-        long c = cassandraOffsets().stream().mapToLong(PartitionOffset::offset).sum();
-        long m = mongoOffsets().stream().mapToLong(PartitionOffset::offset).sum();
-        return Math.min(c, m);
-    }
+  /** Asserts every Cassandra row's fields are exactly what its record's sequence number says. */
+  static void assertCassandraRowMatchesItsRecord(Row row) {
+    long seq = row.getLong("seq");
+    assertThat(row.getString("customer"))
+        .as("customer of %d", seq)
+        .isEqualTo("customer-" + (seq % 97));
+    assertThat(row.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
+    assertThat(row.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
+    assertThat(row.getInstant("\"placedAt\"")).as("placedAt of %d", seq).isEqualTo(at(seq));
+  }
 
-    /** True when both stores hold exactly the topic's end offsets. */
-    boolean caughtUp() throws Exception {
-        Map<TopicPartition, Long> ends = endOffsets();
-        return asMap(cassandraOffsets()).equals(ends) && asMap(mongoOffsets()).equals(ends);
-    }
+  /** Asserts every MongoDB document's fields are exactly what its record's sequence number says. */
+  static void assertMongoDocumentMatchesItsRecord(Document doc) {
+    long seq = doc.get("seq", Number.class).longValue();
+    assertThat(doc.getString("customer"))
+        .as("customer of %d", seq)
+        .isEqualTo("customer-" + (seq % 97));
+    assertThat(doc.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
+    assertThat(doc.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
+    assertThat(doc.getDate("placedAt").toInstant()).as("placedAt of %d", seq).isEqualTo(at(seq));
+  }
 
-    static Map<TopicPartition, Long> asMap(List<PartitionOffset> offsets) {
-        Map<TopicPartition, Long> m = new HashMap<>();
-        offsets.forEach(o -> m.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
-        return m;
+  static void await(String what, Duration timeout, JobProcess job, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!holds(condition)) {
+      if (job != null && !job.isAlive()) {
+        throw new AssertionError(
+            "the job exited while waiting for " + what + "; log:\n" + tail(job.log()));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "timed out waiting for " + what + (job == null ? "" : "; log:\n" + tail(job.log())));
+      }
+      Thread.sleep(250);
     }
+  }
 
-    List<Row> cassandraRows() {
-        return cql.execute("SELECT * FROM stories." + name.replace('-', '_')).all();
+  // the stores' tables appear only once the job has created them
+  private static boolean holds(BooleanSupplier condition) {
+    try {
+      return condition.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false;
     }
+  }
 
-    List<Document> mongoDocuments() {
-        return mongoClient.getDatabase("stories").getCollection(name).find().into(new java.util.ArrayList<>());
-    }
+  static String tail(String log) {
+    return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
+  }
 
-    /** Asserts every Cassandra row's fields are exactly what its record's sequence number says. */
-    static void assertCassandraRowMatchesItsRecord(Row row) {
-        long seq = row.getLong("seq");
-        assertThat(row.getString("customer")).as("customer of %d", seq).isEqualTo("customer-" + (seq % 97));
-        assertThat(row.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
-        assertThat(row.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
-        assertThat(row.getInstant("\"placedAt\"")).as("placedAt of %d", seq).isEqualTo(at(seq));
-    }
+  private CassandraOffsetStore cassandraStore() {
+    return new CassandraOffsetStore(
+        cql, CassandraOffsetStore.DEFAULT_KEYSPACE, Replication.simple(1));
+  }
 
-    /** Asserts every MongoDB document's fields are exactly what its record's sequence number says. */
-    static void assertMongoDocumentMatchesItsRecord(Document doc) {
-        long seq = doc.get("seq", Number.class).longValue();
-        assertThat(doc.getString("customer")).as("customer of %d", seq).isEqualTo("customer-" + (seq % 97));
-        assertThat(doc.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
-        assertThat(doc.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
-        assertThat(doc.getDate("placedAt").toInstant()).as("placedAt of %d", seq).isEqualTo(at(seq));
-    }
+  private MongoOffsetStore mongoStore() {
+    return new MongoOffsetStore(mongoClient, MongoOffsetStore.DEFAULT_DATABASE);
+  }
 
-    static void await(String what, Duration timeout, JobProcess job, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!holds(condition)) {
-            if (job != null && !job.isAlive()) {
-                throw new AssertionError("the job exited while waiting for " + what + "; log:\n" + tail(job.log()));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + (job == null ? "" : "; log:\n" + tail(job.log())));
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    // the stores' tables appear only once the job has created them
-    private static boolean holds(BooleanSupplier condition) {
-        try {
-            return condition.getAsBoolean();
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    static String tail(String log) {
-        return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
-    }
-
-    private CassandraOffsetStore cassandraStore() {
-        return new CassandraOffsetStore(cql, CassandraOffsetStore.DEFAULT_KEYSPACE, Replication.simple(1));
-    }
-
-    private MongoOffsetStore mongoStore() {
-        return new MongoOffsetStore(mongoClient, MongoOffsetStore.DEFAULT_DATABASE);
-    }
-
-    @Override
-    public void close() {
-        producer.close();
-        admin.close();
-        cql.close();
-        mongoClient.close();
-    }
+  @Override
+  public void close() {
+    producer.close();
+    admin.close();
+    cql.close();
+    mongoClient.close();
+  }
 }

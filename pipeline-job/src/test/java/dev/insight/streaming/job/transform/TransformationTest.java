@@ -14,101 +14,141 @@ import org.junit.jupiter.api.Test;
 
 class TransformationTest {
 
-    private static final List<FieldConfig> FIELDS = List.of(
-            new FieldConfig("orderId", "id", "string"),
-            new FieldConfig("customer", "customer.name", "string"),
-            new FieldConfig("amount", null, "double"),
-            new FieldConfig("quantity", null, "long"),
-            new FieldConfig("paid", null, "boolean"),
-            new FieldConfig("placedAt", "at", "timestamp"));
+  private static final List<FieldConfig> FIELDS =
+      List.of(
+          new FieldConfig("orderId", "id", "string"),
+          new FieldConfig("customer", "customer.name", "string"),
+          new FieldConfig("amount", null, "double"),
+          new FieldConfig("quantity", null, "long"),
+          new FieldConfig("paid", null, "boolean"),
+          new FieldConfig("placedAt", "at", "timestamp"));
 
-    @Test
-    void projectsRenamesAndConvertsEveryType() throws Exception {
-        SinkRow row = transform(List.of("orderId"), null,
-                "{\"id\":\"o-1\",\"customer\":{\"name\":\"Ann\"},\"amount\":12,\"quantity\":\"3\",\"paid\":true,"
-                        + "\"at\":\"2024-05-06T07:08:09.010Z\",\"ignored\":1}");
-        assertThat(row.id()).isEqualTo("o-1");
-        assertThat(row.fields()).containsExactly(Map.entry("orderId", "o-1"), Map.entry("customer", "Ann"),
-                Map.entry("amount", 12.0), Map.entry("quantity", 3L), Map.entry("paid", true),
-                Map.entry("placedAt", Instant.parse("2024-05-06T07:08:09.010Z")));
-    }
+  @Test
+  void projectsRenamesAndConvertsEveryType() throws Exception {
+    SinkRow row =
+        transform(
+            List.of("orderId"),
+            null,
+            "{\"id\":\"o-1\",\"customer\":{\"name\":\"Ann\"},\"amount\":12,\"quantity\":\"3\",\"paid\":true,"
+                + "\"at\":\"2024-05-06T07:08:09.010Z\",\"ignored\":1}");
+    assertThat(row.id()).isEqualTo("o-1");
+    assertThat(row.fields())
+        .containsExactly(
+            Map.entry("orderId", "o-1"),
+            Map.entry("customer", "Ann"),
+            Map.entry("amount", 12.0),
+            Map.entry("quantity", 3L),
+            Map.entry("paid", true),
+            Map.entry("placedAt", Instant.parse("2024-05-06T07:08:09.010Z")));
+  }
 
-    @Test
-    void timestampsAcceptEpochMillisAndOffsets() throws Exception {
-        assertThat(transform(List.of(), null, "{\"at\": 1700000000123}").fields().get("placedAt"))
-                .isEqualTo(Instant.ofEpochMilli(1700000000123L));
-        assertThat(transform(List.of(), null, "{\"at\": \"2024-01-01T01:00:00+01:00\"}").fields().get("placedAt"))
-                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
-    }
+  @Test
+  void timestampsAcceptEpochMillisAndOffsets() throws Exception {
+    assertThat(transform(List.of(), null, "{\"at\": 1700000000123}").fields().get("placedAt"))
+        .isEqualTo(Instant.ofEpochMilli(1700000000123L));
+    assertThat(
+            transform(List.of(), null, "{\"at\": \"2024-01-01T01:00:00+01:00\"}")
+                .fields()
+                .get("placedAt"))
+        .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+  }
 
-    @Test
-    void absentFieldsAreNullAndTheDefaultIdIsTheRecordsCoordinates() throws Exception {
-        SinkRow row = transform(List.of(), null, "{\"amount\": 1.5}");
-        assertThat(row.id()).isEqualTo("t/3/42");
-        assertThat(row.fields().get("customer")).isNull();
-    }
+  @Test
+  void absentFieldsAreNullAndTheDefaultIdIsTheRecordsCoordinates() throws Exception {
+    SinkRow row = transform(List.of(), null, "{\"amount\": 1.5}");
+    assertThat(row.id()).isEqualTo("t/3/42");
+    assertThat(row.fields().get("customer")).isNull();
+  }
 
-    @Test
-    void severalKeyFieldsFormAnUnambiguousId() throws Exception {
-        String a = transform(List.of("orderId", "customer"), null, "{\"id\":\"a/b\",\"customer\":{\"name\":\"c\"}}").id();
-        String b = transform(List.of("orderId", "customer"), null, "{\"id\":\"a\",\"customer\":{\"name\":\"b/c\"}}").id();
-        assertThat(a).isEqualTo("a\\/b/c").isNotEqualTo(b);
-    }
+  @Test
+  void severalKeyFieldsFormAnUnambiguousId() throws Exception {
+    String a =
+        transform(
+                List.of("orderId", "customer"),
+                null,
+                "{\"id\":\"a/b\",\"customer\":{\"name\":\"c\"}}")
+            .id();
+    String b =
+        transform(
+                List.of("orderId", "customer"),
+                null,
+                "{\"id\":\"a\",\"customer\":{\"name\":\"b/c\"}}")
+            .id();
+    assertThat(a).isEqualTo("a\\/b/c").isNotEqualTo(b);
+  }
 
-    @Test
-    void malformedRecordsSayWhy() {
-        assertThatThrownBy(() -> transform(List.of("orderId"), null, "not json")).isInstanceOf(MalformedRecordException.class)
-                .hasMessageStartingWith("not JSON");
-        assertThatThrownBy(() -> transform(List.of("orderId"), null, "[1,2]")).hasMessage("not a JSON object");
-        assertThatThrownBy(() -> transform(List.of("orderId"), null, "{\"amount\": 1}")).hasMessage("key field 'orderId' is missing");
-        assertThatThrownBy(() -> transform(List.of(), null, "{\"quantity\": 1.5}"))
-                .hasMessage("field 'quantity' (from 'quantity'): 1.5 is not a long");
-        assertThatThrownBy(() -> transform(List.of(), null, "{\"paid\": \"yes\"}"))
-                .hasMessage("field 'paid' (from 'paid'): \"yes\" is not a boolean");
-        assertThatThrownBy(() -> transform(List.of(), null, "{\"at\": \"yesterday\"}"))
-                .hasMessage("field 'placedAt' (from 'at'): \"yesterday\" is not a timestamp");
-        assertThatThrownBy(() -> transform(List.of(), null, "")).hasMessage("empty record value");
-    }
+  @Test
+  void malformedRecordsSayWhy() {
+    assertThatThrownBy(() -> transform(List.of("orderId"), null, "not json"))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageStartingWith("not JSON");
+    assertThatThrownBy(() -> transform(List.of("orderId"), null, "[1,2]"))
+        .hasMessage("not a JSON object");
+    assertThatThrownBy(() -> transform(List.of("orderId"), null, "{\"amount\": 1}"))
+        .hasMessage("key field 'orderId' is missing");
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"quantity\": 1.5}"))
+        .hasMessage("field 'quantity' (from 'quantity'): 1.5 is not a long");
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"paid\": \"yes\"}"))
+        .hasMessage("field 'paid' (from 'paid'): \"yes\" is not a boolean");
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"at\": \"yesterday\"}"))
+        .hasMessage("field 'placedAt' (from 'at'): \"yesterday\" is not a timestamp");
+    assertThatThrownBy(() -> transform(List.of(), null, "")).hasMessage("empty record value");
+  }
 
-    @Test
-    void withoutFieldsTheRecordIsKeptAsItIs() throws Exception {
-        Transformation t = Transformation.of(new TransformConfig(null, null, null, null));
-        SinkRow row = t.apply(record("{\"a\":1,\"b\":{\"c\":[true,\"x\"]},\"d\":2.5}"));
-        assertThat(row.fields()).containsExactly(Map.entry("a", 1L), Map.entry("b", Map.of("c", List.of(true, "x"))),
-                Map.entry("d", 2.5));
-    }
+  @Test
+  void withoutFieldsTheRecordIsKeptAsItIs() throws Exception {
+    Transformation t = Transformation.of(new TransformConfig(null, null, null, null));
+    SinkRow row = t.apply(record("{\"a\":1,\"b\":{\"c\":[true,\"x\"]},\"d\":2.5}"));
+    assertThat(row.fields())
+        .containsExactly(
+            Map.entry("a", 1L),
+            Map.entry("b", Map.of("c", List.of(true, "x"))),
+            Map.entry("d", 2.5));
+  }
 
-    @Test
-    void aCustomTransformRunsAfterProjectionAndMayReject() throws Exception {
-        SinkRow row = transform(List.of("orderId"), UpperCaseCustomer.class.getName(),
-                "{\"id\":\"o-1\",\"customer\":{\"name\":\"ann\"}}");
-        assertThat(row.fields().get("customer")).isEqualTo("ANN");
-        assertThatThrownBy(() -> transform(List.of("orderId"), UpperCaseCustomer.class.getName(), "{\"id\":\"o-2\"}"))
-                .isInstanceOf(MalformedRecordException.class).hasMessage("no customer");
-        assertThatThrownBy(() -> Transformation.of(new TransformConfig(null, null, FIELDS, "com.example.Missing")))
-                .hasMessageContaining("not on the job's classpath");
-        assertThatThrownBy(() -> Transformation.of(new TransformConfig(null, null, FIELDS, String.class.getName())))
-                .hasMessageContaining("does not implement");
-    }
+  @Test
+  void aCustomTransformRunsAfterProjectionAndMayReject() throws Exception {
+    SinkRow row =
+        transform(
+            List.of("orderId"),
+            UpperCaseCustomer.class.getName(),
+            "{\"id\":\"o-1\",\"customer\":{\"name\":\"ann\"}}");
+    assertThat(row.fields().get("customer")).isEqualTo("ANN");
+    assertThatThrownBy(
+            () ->
+                transform(
+                    List.of("orderId"), UpperCaseCustomer.class.getName(), "{\"id\":\"o-2\"}"))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessage("no customer");
+    assertThatThrownBy(
+            () -> Transformation.of(new TransformConfig(null, null, FIELDS, "com.example.Missing")))
+        .hasMessageContaining("not on the job's classpath");
+    assertThatThrownBy(
+            () ->
+                Transformation.of(new TransformConfig(null, null, FIELDS, String.class.getName())))
+        .hasMessageContaining("does not implement");
+  }
 
-    /** A plug-in as a user would write one. */
-    public static final class UpperCaseCustomer implements RecordTransform {
-        @Override
-        public Map<String, Object> apply(Map<String, Object> fields, SourceRecord source) throws MalformedRecordException {
-            if (fields.get("customer") == null) {
-                throw new MalformedRecordException("no customer");
-            }
-            Map<String, Object> out = new LinkedHashMap<>(fields);
-            out.put("customer", fields.get("customer").toString().toUpperCase());
-            return out;
-        }
+  /** A plug-in as a user would write one. */
+  public static final class UpperCaseCustomer implements RecordTransform {
+    @Override
+    public Map<String, Object> apply(Map<String, Object> fields, SourceRecord source)
+        throws MalformedRecordException {
+      if (fields.get("customer") == null) {
+        throw new MalformedRecordException("no customer");
+      }
+      Map<String, Object> out = new LinkedHashMap<>(fields);
+      out.put("customer", fields.get("customer").toString().toUpperCase());
+      return out;
     }
+  }
 
-    private static SinkRow transform(List<String> keys, String custom, String json) throws MalformedRecordException {
-        return Transformation.of(new TransformConfig("json", keys, FIELDS, custom)).apply(record(json));
-    }
+  private static SinkRow transform(List<String> keys, String custom, String json)
+      throws MalformedRecordException {
+    return Transformation.of(new TransformConfig("json", keys, FIELDS, custom)).apply(record(json));
+  }
 
-    private static SourceRecord record(String json) {
-        return new SourceRecord("t", 3, 42, 0, json.getBytes(StandardCharsets.UTF_8));
-    }
+  private static SourceRecord record(String json) {
+    return new SourceRecord("t", 3, 42, 0, json.getBytes(StandardCharsets.UTF_8));
+  }
 }

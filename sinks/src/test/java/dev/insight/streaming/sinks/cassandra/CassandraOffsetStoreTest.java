@@ -12,23 +12,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServersExtension.class)
 class CassandraOffsetStoreTest extends OffsetStoreContract {
 
-    private static CqlSession session;
+  private static CqlSession session;
 
-    @BeforeAll
-    static void connect(EmbeddedCassandra cassandra) {
-        session = CqlSession.builder().addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
-                .withLocalDatacenter(cassandra.localDatacenter()).build();
-    }
+  @BeforeAll
+  static void connect(EmbeddedCassandra cassandra) {
+    session =
+        CqlSession.builder()
+            .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
+            .withLocalDatacenter(cassandra.localDatacenter())
+            .build();
+  }
 
-    @AfterAll
-    static void disconnect() {
-        if (session != null) {
-            session.close();
-        }
+  @AfterAll
+  static void disconnect() {
+    if (session != null) {
+      session.close();
     }
+  }
 
-    @Override
-    protected OffsetStore newStore(String location) {
-        return new CassandraOffsetStore(session, location, Replication.simple(1));
-    }
+  @Override
+  protected OffsetStore newStore(String location) {
+    return new CassandraOffsetStore(session, location, Replication.simple(1));
+  }
 }

@@ -19,33 +19,43 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServersExtension.class)
 class MongoOffsetStoreTest extends OffsetStoreContract {
 
-    private static MongoClient client;
+  private static MongoClient client;
 
-    @BeforeAll
-    static void connect(EmbeddedMongo mongo) {
-        client = MongoClients.create(mongo.connectionString());
-    }
+  @BeforeAll
+  static void connect(EmbeddedMongo mongo) {
+    client = MongoClients.create(mongo.connectionString());
+  }
 
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.close();
-        }
+  @AfterAll
+  static void disconnect() {
+    if (client != null) {
+      client.close();
     }
+  }
 
-    @Override
-    protected OffsetStore newStore(String location) {
-        return new MongoOffsetStore(client, location);
-    }
+  @Override
+  protected OffsetStore newStore(String location) {
+    return new MongoOffsetStore(client, location);
+  }
 
-    @Test
-    void theUniqueIndexRefusesASecondDocumentForOnePartition() {
-        new MongoOffsetStore(client, "offsets_unique").createIfMissing();
-        var offsets = client.getDatabase("offsets_unique").getCollection(MongoOffsetStore.OFFSETS_COLLECTION);
-        offsets.insertOne(new Document("pipeline", "a/b").append("topic", "t").append("partition", 0).append("offset", 1L));
-        assertThatThrownBy(() -> offsets.insertOne(
-                new Document("pipeline", "a/b").append("topic", "t").append("partition", 0).append("offset", 2L)))
-                .isInstanceOf(MongoWriteException.class);
-        assertThat(offsets.countDocuments()).isEqualTo(1);
-    }
+  @Test
+  void theUniqueIndexRefusesASecondDocumentForOnePartition() {
+    new MongoOffsetStore(client, "offsets_unique").createIfMissing();
+    var offsets =
+        client.getDatabase("offsets_unique").getCollection(MongoOffsetStore.OFFSETS_COLLECTION);
+    offsets.insertOne(
+        new Document("pipeline", "a/b")
+            .append("topic", "t")
+            .append("partition", 0)
+            .append("offset", 1L));
+    assertThatThrownBy(
+            () ->
+                offsets.insertOne(
+                    new Document("pipeline", "a/b")
+                        .append("topic", "t")
+                        .append("partition", 0)
+                        .append("offset", 2L)))
+        .isInstanceOf(MongoWriteException.class);
+    assertThat(offsets.countDocuments()).isEqualTo(1);
+  }
 }

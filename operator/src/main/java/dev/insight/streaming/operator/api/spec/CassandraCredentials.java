@@ -12,45 +12,45 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CassandraCredentials {
 
-    @Required
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.OBJECT_NAME)
-    @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
-    private String name;
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.OBJECT_NAME)
+  @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
+  private String name;
 
-    @Default("username")
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.SECRET_KEY)
-    @JsonPropertyDescription("Key of the username in the Secret.")
-    private String usernameKey = "username";
+  @Default("username")
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.SECRET_KEY)
+  @JsonPropertyDescription("Key of the username in the Secret.")
+  private String usernameKey = "username";
 
-    @Default("password")
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.SECRET_KEY)
-    @JsonPropertyDescription("Key of the password in the Secret.")
-    private String passwordKey = "password";
+  @Default("password")
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.SECRET_KEY)
+  @JsonPropertyDescription("Key of the password in the Secret.")
+  private String passwordKey = "password";
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public String getUsernameKey() {
-        return usernameKey;
-    }
+  public String getUsernameKey() {
+    return usernameKey;
+  }
 
-    public void setUsernameKey(String usernameKey) {
-        this.usernameKey = usernameKey;
-    }
+  public void setUsernameKey(String usernameKey) {
+    this.usernameKey = usernameKey;
+  }
 
-    public String getPasswordKey() {
-        return passwordKey;
-    }
+  public String getPasswordKey() {
+    return passwordKey;
+  }
 
-    public void setPasswordKey(String passwordKey) {
-        this.passwordKey = passwordKey;
-    }
+  public void setPasswordKey(String passwordKey) {
+    this.passwordKey = passwordKey;
+  }
 }

@@ -13,44 +13,44 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeadLetterSpec {
 
-    @Size(min = 1, max = 249)
-    @Pattern(Formats.TOPIC)
-    @JsonPropertyDescription("Dead-letter topic name. Omitted: <metadata.name>.dlq.")
-    private String topic;
+  @Size(min = 1, max = 249)
+  @Pattern(Formats.TOPIC)
+  @JsonPropertyDescription("Dead-letter topic name. Omitted: <metadata.name>.dlq.")
+  private String topic;
 
-    @Default("1")
-    @Min(1)
-    @Max(10000)
-    @JsonPropertyDescription("Partitions used when the operator creates the topic.")
-    private Integer partitions = 1;
+  @Default("1")
+  @Min(1)
+  @Max(10000)
+  @JsonPropertyDescription("Partitions used when the operator creates the topic.")
+  private Integer partitions = 1;
 
-    @Default("1")
-    @Min(1)
-    @Max(32)
-    @JsonPropertyDescription("Replication factor used when the operator creates the topic.")
-    private Integer replicationFactor = 1;
+  @Default("1")
+  @Min(1)
+  @Max(32)
+  @JsonPropertyDescription("Replication factor used when the operator creates the topic.")
+  private Integer replicationFactor = 1;
 
-    public String getTopic() {
-        return topic;
-    }
+  public String getTopic() {
+    return topic;
+  }
 
-    public void setTopic(String topic) {
-        this.topic = topic;
-    }
+  public void setTopic(String topic) {
+    this.topic = topic;
+  }
 
-    public Integer getPartitions() {
-        return partitions;
-    }
+  public Integer getPartitions() {
+    return partitions;
+  }
 
-    public void setPartitions(Integer partitions) {
-        this.partitions = partitions;
-    }
+  public void setPartitions(Integer partitions) {
+    this.partitions = partitions;
+  }
 
-    public Integer getReplicationFactor() {
-        return replicationFactor;
-    }
+  public Integer getReplicationFactor() {
+    return replicationFactor;
+  }
 
-    public void setReplicationFactor(Integer replicationFactor) {
-        this.replicationFactor = replicationFactor;
-    }
+  public void setReplicationFactor(Integer replicationFactor) {
+    this.replicationFactor = replicationFactor;
+  }
 }

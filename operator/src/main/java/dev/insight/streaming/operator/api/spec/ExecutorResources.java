@@ -13,45 +13,46 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExecutorResources {
 
-    @Default("1")
-    @Min(1)
-    @Max(100)
-    @JsonPropertyDescription("Number of executors (spark.executor.instances).")
-    private Integer instances = 1;
+  @Default("1")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Number of executors (spark.executor.instances).")
+  private Integer instances = 1;
 
-    @Default("1")
-    @Min(1)
-    @Max(64)
-    @JsonPropertyDescription("Cores per executor (spark.executor.cores).")
-    private Integer cores = 1;
+  @Default("1")
+  @Min(1)
+  @Max(64)
+  @JsonPropertyDescription("Cores per executor (spark.executor.cores).")
+  private Integer cores = 1;
 
-    @Default("1g")
-    @Size(max = 16)
-    @Pattern(Formats.MEMORY)
-    @JsonPropertyDescription("Heap per executor (spark.executor.memory), e.g. 1g, 512m, 2Gi. A unit is required.")
-    private String memory = "1g";
+  @Default("1g")
+  @Size(max = 16)
+  @Pattern(Formats.MEMORY)
+  @JsonPropertyDescription(
+      "Heap per executor (spark.executor.memory), e.g. 1g, 512m, 2Gi. A unit is required.")
+  private String memory = "1g";
 
-    public Integer getInstances() {
-        return instances;
-    }
+  public Integer getInstances() {
+    return instances;
+  }
 
-    public void setInstances(Integer instances) {
-        this.instances = instances;
-    }
+  public void setInstances(Integer instances) {
+    this.instances = instances;
+  }
 
-    public Integer getCores() {
-        return cores;
-    }
+  public Integer getCores() {
+    return cores;
+  }
 
-    public void setCores(Integer cores) {
-        this.cores = cores;
-    }
+  public void setCores(Integer cores) {
+    this.cores = cores;
+  }
 
-    public String getMemory() {
-        return memory;
-    }
+  public String getMemory() {
+    return memory;
+  }
 
-    public void setMemory(String memory) {
-        this.memory = memory;
-    }
+  public void setMemory(String memory) {
+    this.memory = memory;
+  }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.insight.streaming.operator.api.Formats;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -16,111 +15,121 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class JobSpec {
 
-    @Required
-    @Size(min = 1, max = 512)
-    @Pattern(Formats.IMAGE)
-    @JsonPropertyDescription("Container image with Spark and the pipeline job, e.g."
-            + " ghcr.io/insight/streaming-pipeline-job:0.1.0.")
-    private String image;
+  @Required
+  @Size(min = 1, max = 512)
+  @Pattern(Formats.IMAGE)
+  @JsonPropertyDescription(
+      "Container image with Spark and the pipeline job, e.g."
+          + " ghcr.io/insight/streaming-pipeline-job:0.1.0.")
+  private String image;
 
-    @Default("5s")
-    @Size(max = 32)
-    @Pattern(Formats.DURATION)
-    @JsonPropertyDescription("Spark Streaming batch interval, e.g. 500ms, 5s, 1m.")
-    // a value the pattern refuses is left to the pattern's message: duration() of it would fail the rule with a
-    // type conversion error next to it
-    @ValidationRule(value = "!self.matches('" + Formats.DURATION + "')"
-            + " || (duration(self) >= duration('100ms') && duration(self) <= duration('1h'))",
-            message = "job.batchInterval must be between 100ms and 1h")
-    private String batchInterval = "5s";
+  @Default("5s")
+  @Size(max = 32)
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("Spark Streaming batch interval, e.g. 500ms, 5s, 1m.")
+  // a value the pattern refuses is left to the pattern's message: duration() of it would fail the
+  // rule with a
+  // type conversion error next to it
+  @ValidationRule(
+      value =
+          "!self.matches('"
+              + Formats.DURATION
+              + "')"
+              + " || (duration(self) >= duration('100ms') && duration(self) <= duration('1h'))",
+      message = "job.batchInterval must be between 100ms and 1h")
+  private String batchInterval = "5s";
 
-    @Min(1)
-    @JsonPropertyDescription("Maximum records per second read from each partition"
-            + " (spark.streaming.kafka.maxRatePerPartition). Omitted: unlimited.")
-    private Long maxRatePerPartition;
+  @Min(1)
+  @JsonPropertyDescription(
+      "Maximum records per second read from each partition"
+          + " (spark.streaming.kafka.maxRatePerPartition). Omitted: unlimited.")
+  private Long maxRatePerPartition;
 
-    @Default("true")
-    @JsonPropertyDescription("Let Spark adapt the ingestion rate to the processing rate"
-            + " (spark.streaming.backpressure.enabled).")
-    private Boolean backpressure = true;
+  @Default("true")
+  @JsonPropertyDescription(
+      "Let Spark adapt the ingestion rate to the processing rate"
+          + " (spark.streaming.backpressure.enabled).")
+  private Boolean backpressure = true;
 
-    @JsonPropertyDescription("Driver pod resources.")
-    private DriverResources driver;
+  @JsonPropertyDescription("Driver pod resources.")
+  private DriverResources driver;
 
-    @JsonPropertyDescription("Executor pods: how many and their resources.")
-    private ExecutorResources executor;
+  @JsonPropertyDescription("Executor pods: how many and their resources.")
+  private ExecutorResources executor;
 
-    @Size(max = 64)
-    @JsonPropertyDescription("Extra Spark properties (spark.*). Properties the operator sets itself (spark.master,"
-            + " spark.app.name, spark.driver.host, spark.kubernetes.*, spark.streaming.kafka.*, ...) are refused.")
-    @ValidationRule(value = "self.all(k, k.startsWith('spark.'))",
-            message = "job.sparkConf keys must start with 'spark.'")
-    private Map<String, String> sparkConf;
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Extra Spark properties (spark.*). Properties the operator sets itself (spark.master,"
+          + " spark.app.name, spark.driver.host, spark.kubernetes.*, spark.streaming.kafka.*, ...) are refused.")
+  @ValidationRule(
+      value = "self.all(k, k.startsWith('spark.'))",
+      message = "job.sparkConf keys must start with 'spark.'")
+  private Map<String, String> sparkConf;
 
-    @JsonPropertyDescription("When and how fast the driver is restarted after it stops.")
-    private RestartPolicySpec restartPolicy;
+  @JsonPropertyDescription("When and how fast the driver is restarted after it stops.")
+  private RestartPolicySpec restartPolicy;
 
-    public String getImage() {
-        return image;
-    }
+  public String getImage() {
+    return image;
+  }
 
-    public void setImage(String image) {
-        this.image = image;
-    }
+  public void setImage(String image) {
+    this.image = image;
+  }
 
-    public String getBatchInterval() {
-        return batchInterval;
-    }
+  public String getBatchInterval() {
+    return batchInterval;
+  }
 
-    public void setBatchInterval(String batchInterval) {
-        this.batchInterval = batchInterval;
-    }
+  public void setBatchInterval(String batchInterval) {
+    this.batchInterval = batchInterval;
+  }
 
-    public Long getMaxRatePerPartition() {
-        return maxRatePerPartition;
-    }
+  public Long getMaxRatePerPartition() {
+    return maxRatePerPartition;
+  }
 
-    public void setMaxRatePerPartition(Long maxRatePerPartition) {
-        this.maxRatePerPartition = maxRatePerPartition;
-    }
+  public void setMaxRatePerPartition(Long maxRatePerPartition) {
+    this.maxRatePerPartition = maxRatePerPartition;
+  }
 
-    public Boolean getBackpressure() {
-        return backpressure;
-    }
+  public Boolean getBackpressure() {
+    return backpressure;
+  }
 
-    public void setBackpressure(Boolean backpressure) {
-        this.backpressure = backpressure;
-    }
+  public void setBackpressure(Boolean backpressure) {
+    this.backpressure = backpressure;
+  }
 
-    public DriverResources getDriver() {
-        return driver;
-    }
+  public DriverResources getDriver() {
+    return driver;
+  }
 
-    public void setDriver(DriverResources driver) {
-        this.driver = driver;
-    }
+  public void setDriver(DriverResources driver) {
+    this.driver = driver;
+  }
 
-    public ExecutorResources getExecutor() {
-        return executor;
-    }
+  public ExecutorResources getExecutor() {
+    return executor;
+  }
 
-    public void setExecutor(ExecutorResources executor) {
-        this.executor = executor;
-    }
+  public void setExecutor(ExecutorResources executor) {
+    this.executor = executor;
+  }
 
-    public Map<String, String> getSparkConf() {
-        return sparkConf;
-    }
+  public Map<String, String> getSparkConf() {
+    return sparkConf;
+  }
 
-    public void setSparkConf(Map<String, String> sparkConf) {
-        this.sparkConf = sparkConf;
-    }
+  public void setSparkConf(Map<String, String> sparkConf) {
+    this.sparkConf = sparkConf;
+  }
 
-    public RestartPolicySpec getRestartPolicy() {
-        return restartPolicy;
-    }
+  public RestartPolicySpec getRestartPolicy() {
+    return restartPolicy;
+  }
 
-    public void setRestartPolicy(RestartPolicySpec restartPolicy) {
-        this.restartPolicy = restartPolicy;
-    }
+  public void setRestartPolicy(RestartPolicySpec restartPolicy) {
+    this.restartPolicy = restartPolicy;
+  }
 }

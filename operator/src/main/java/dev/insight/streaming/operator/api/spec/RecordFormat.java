@@ -4,6 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** How record values are encoded in Kafka. */
 public enum RecordFormat {
-    @JsonProperty("json")
-    JSON
+  @JsonProperty("json")
+  JSON
 }

@@ -11,30 +11,31 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReplicationSpec {
 
-    @Default("SimpleStrategy")
-    @JsonProperty("class")
-    @JsonPropertyDescription("SimpleStrategy, or NetworkTopologyStrategy (factor applied to localDatacenter).")
-    private ReplicationStrategy strategy = ReplicationStrategy.SimpleStrategy;
+  @Default("SimpleStrategy")
+  @JsonProperty("class")
+  @JsonPropertyDescription(
+      "SimpleStrategy, or NetworkTopologyStrategy (factor applied to localDatacenter).")
+  private ReplicationStrategy strategy = ReplicationStrategy.SimpleStrategy;
 
-    @Default("1")
-    @Min(1)
-    @Max(10)
-    @JsonPropertyDescription("Replication factor.")
-    private Integer factor = 1;
+  @Default("1")
+  @Min(1)
+  @Max(10)
+  @JsonPropertyDescription("Replication factor.")
+  private Integer factor = 1;
 
-    public ReplicationStrategy getStrategy() {
-        return strategy;
-    }
+  public ReplicationStrategy getStrategy() {
+    return strategy;
+  }
 
-    public void setStrategy(ReplicationStrategy strategy) {
-        this.strategy = strategy;
-    }
+  public void setStrategy(ReplicationStrategy strategy) {
+    this.strategy = strategy;
+  }
 
-    public Integer getFactor() {
-        return factor;
-    }
+  public Integer getFactor() {
+    return factor;
+  }
 
-    public void setFactor(Integer factor) {
-        this.factor = factor;
-    }
+  public void setFactor(Integer factor) {
+    this.factor = factor;
+  }
 }

@@ -11,31 +11,31 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
 
-    @Required
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.OBJECT_NAME)
-    @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
-    private String name;
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.OBJECT_NAME)
+  @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
+  private String name;
 
-    @Required
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.SECRET_KEY)
-    @JsonPropertyDescription("Key in the Secret.")
-    private String key;
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.SECRET_KEY)
+  @JsonPropertyDescription("Key in the Secret.")
+  private String key;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 
-    public String getKey() {
-        return key;
-    }
+  public String getKey() {
+    return key;
+  }
 
-    public void setKey(String key) {
-        this.key = key;
-    }
+  public void setKey(String key) {
+    this.key = key;
+  }
 }

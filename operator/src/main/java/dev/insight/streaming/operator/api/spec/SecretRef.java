@@ -11,17 +11,17 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretRef {
 
-    @Required
-    @Size(min = 1, max = 253)
-    @Pattern(Formats.OBJECT_NAME)
-    @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
-    private String name;
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(Formats.OBJECT_NAME)
+  @JsonPropertyDescription("Name of the Secret, in the pipeline's namespace.")
+  private String name;
 
-    public String getName() {
-        return name;
-    }
+  public String getName() {
+    return name;
+  }
 
-    public void setName(String name) {
-        this.name = name;
-    }
+  public void setName(String name) {
+    this.name = name;
+  }
 }

@@ -19,10 +19,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One test per problem the reconcile-time checks report, each asserting the field path and the advice. */
+/**
+ * One test per problem the reconcile-time checks report, each asserting the field path and the
+ * advice.
+ */
 class SpecValidatorTest {
 
-    private static final String VALID = """
+  private static final String VALID =
+      """
             apiVersion: streaming.insight.dev/v1alpha1
             kind: StreamingPipeline
             metadata: {name: orders, namespace: shop}
@@ -38,205 +42,252 @@ class SpecValidatorTest {
                 mongodb: {uriSecret: {name: orders-mongodb, key: uri}, database: shop, collection: orders}
             """;
 
-    private final StreamingPipeline pipeline = Serialization.unmarshal(VALID, StreamingPipeline.class);
+  private final StreamingPipeline pipeline =
+      Serialization.unmarshal(VALID, StreamingPipeline.class);
 
-    private List<SpecProblem> problems() {
-        return SpecValidator.validate(pipeline);
-    }
+  private List<SpecProblem> problems() {
+    return SpecValidator.validate(pipeline);
+  }
 
-    @Test
-    void aValidSpecHasNoProblems() {
-        assertThat(problems()).isEmpty();
-        assertThat(pipeline.effectiveConsumerGroup()).isEqualTo("shop.orders");
-        assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("orders.dlq");
-    }
+  @Test
+  void aValidSpecHasNoProblems() {
+    assertThat(problems()).isEmpty();
+    assertThat(pipeline.effectiveConsumerGroup()).isEqualTo("shop.orders");
+    assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("orders.dlq");
+  }
 
-    @Test
-    void sparkConfMayNotSetWhatTheOperatorWires() {
-        pipeline.getSpec().getJob().setSparkConf(Map.of(
+  @Test
+  void sparkConfMayNotSetWhatTheOperatorWires() {
+    pipeline
+        .getSpec()
+        .getJob()
+        .setSparkConf(
+            Map.of(
                 "spark.master", "local[*]",
                 "spark.kubernetes.namespace", "other",
                 "spark.streaming.kafka.consumer.poll.ms", "100",
                 "spark.sql.shuffle.partitions", "4"));
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly(
-                "spec.job.sparkConf[spark.kubernetes.namespace]",
-                "spec.job.sparkConf[spark.master]",
-                "spec.job.sparkConf[spark.streaming.kafka.consumer.poll.ms]");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly(
+            "spec.job.sparkConf[spark.kubernetes.namespace]",
+            "spec.job.sparkConf[spark.master]",
+            "spec.job.sparkConf[spark.streaming.kafka.consumer.poll.ms]");
+  }
 
-    @Test
-    void sparkConfKeysWithASpecFieldNameThatField() {
-        pipeline.getSpec().getJob().setSparkConf(Map.of("spark.executor.memory", "4g"));
+  @Test
+  void sparkConfKeysWithASpecFieldNameThatField() {
+    pipeline.getSpec().getJob().setSparkConf(Map.of("spark.executor.memory", "4g"));
 
-        assertThat(problems()).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("spec.job.sparkConf[spark.executor.memory]");
-            assertThat(p.message()).contains("job.executor.memory");
-        });
-    }
+    assertThat(problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("spec.job.sparkConf[spark.executor.memory]");
+              assertThat(p.message()).contains("job.executor.memory");
+            });
+  }
 
-    @Test
-    void theDriverOverheadSettingsMustParseAsSparkReadsThem() {
-        pipeline.getSpec().getJob().setSparkConf(Map.of(
+  @Test
+  void theDriverOverheadSettingsMustParseAsSparkReadsThem() {
+    pipeline
+        .getSpec()
+        .getJob()
+        .setSparkConf(
+            Map.of(
                 "spark.driver.memoryOverhead", "1Gi",
                 "spark.driver.memoryOverheadFactor", "ten percent"));
 
-        assertThat(problems()).extracting(SpecProblem::path, SpecProblem::message).containsExactly(
-                tuple("spec.job.sparkConf[spark.driver.memoryOverhead]",
-                        "not a memory size like 512 (MiB), 512m or 1g: 1Gi"),
-                tuple("spec.job.sparkConf[spark.driver.memoryOverheadFactor]",
-                        "not a fraction of the heap above 0 and at most 10, like 0.1 or 0.4: ten percent"));
+    assertThat(problems())
+        .extracting(SpecProblem::path, SpecProblem::message)
+        .containsExactly(
+            tuple(
+                "spec.job.sparkConf[spark.driver.memoryOverhead]",
+                "not a memory size like 512 (MiB), 512m or 1g: 1Gi"),
+            tuple(
+                "spec.job.sparkConf[spark.driver.memoryOverheadFactor]",
+                "not a fraction of the heap above 0 and at most 10, like 0.1 or 0.4: ten percent"));
 
-        pipeline.getSpec().getJob().setSparkConf(Map.of(
+    pipeline
+        .getSpec()
+        .getJob()
+        .setSparkConf(
+            Map.of(
                 "spark.driver.memoryOverhead", "768", "spark.driver.memoryOverheadFactor", "0.25"));
-        assertThat(problems()).isEmpty();
-    }
+    assertThat(problems()).isEmpty();
+  }
 
-    @Test
-    void clientConfigMayNotSetWhatTheJobSets() {
-        pipeline.getSpec().getKafka().setClientConfig(Map.of("group.id", "x", "security.protocol", "SSL"));
+  @Test
+  void clientConfigMayNotSetWhatTheJobSets() {
+    pipeline
+        .getSpec()
+        .getKafka()
+        .setClientConfig(Map.of("group.id", "x", "security.protocol", "SSL"));
 
-        assertThat(problems()).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("spec.kafka.clientConfig[group.id]");
-            assertThat(p.message()).contains("kafka.consumerGroup");
-        });
-    }
+    assertThat(problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("spec.kafka.clientConfig[group.id]");
+              assertThat(p.message()).contains("kafka.consumerGroup");
+            });
+  }
 
-    @Test
-    void keyFieldsMustBeAmongTheProjectedFields() {
-        pipeline.getSpec().getTransform().setKeyFields(List.of("id", "orderId"));
+  @Test
+  void keyFieldsMustBeAmongTheProjectedFields() {
+    pipeline.getSpec().getTransform().setKeyFields(List.of("id", "orderId"));
 
-        assertThat(problems()).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("spec.transform.keyFields[1]");
-            assertThat(p.message()).contains("orderId is not among transform.fields (amount, id)");
-        });
-    }
+    assertThat(problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("spec.transform.keyFields[1]");
+              assertThat(p.message())
+                  .contains("orderId is not among transform.fields (amount, id)");
+            });
+  }
 
-    @Test
-    void keyFieldsMayNameAnyRecordFieldWhenNothingIsProjected() {
-        TransformSpec transform = new TransformSpec();
-        transform.setKeyFields(List.of("orderId"));
-        pipeline.getSpec().setTransform(transform);
+  @Test
+  void keyFieldsMayNameAnyRecordFieldWhenNothingIsProjected() {
+    TransformSpec transform = new TransformSpec();
+    transform.setKeyFields(List.of("orderId"));
+    pipeline.getSpec().setTransform(transform);
 
-        assertThat(problems()).isEmpty();
-    }
+    assertThat(problems()).isEmpty();
+  }
 
-    @Test
-    void keyFieldsMayNotBeBlank() {
-        pipeline.getSpec().getTransform().setKeyFields(List.of(" "));
+  @Test
+  void keyFieldsMayNotBeBlank() {
+    pipeline.getSpec().getTransform().setKeyFields(List.of(" "));
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.transform.keyFields[0]");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.transform.keyFields[0]");
+  }
 
-    @Test
-    void projectedFieldsMustHaveUniqueNames() {
-        FieldSpec again = new FieldSpec();
-        again.setName("id");
-        pipeline.getSpec().getTransform().getFields().add(again);
+  @Test
+  void projectedFieldsMustHaveUniqueNames() {
+    FieldSpec again = new FieldSpec();
+    again.setName("id");
+    pipeline.getSpec().getTransform().getFields().add(again);
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.transform.fields[2].name");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.transform.fields[2].name");
+  }
 
-    @Test
-    void topicsMustBeUnique() {
-        TopicSpec again = new TopicSpec();
-        again.setName("orders");
-        pipeline.getSpec().getKafka().getTopics().add(again);
+  @Test
+  void topicsMustBeUnique() {
+    TopicSpec again = new TopicSpec();
+    again.setName("orders");
+    pipeline.getSpec().getKafka().getTopics().add(again);
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.kafka.topics[2].name");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.kafka.topics[2].name");
+  }
 
-    @Test
-    void atLeastOneTopic() {
-        pipeline.getSpec().getKafka().getTopics().clear();
+  @Test
+  void atLeastOneTopic() {
+    pipeline.getSpec().getKafka().getTopics().clear();
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.kafka.topics");
-    }
+    assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.kafka.topics");
+  }
 
-    @Test
-    void atLeastOneSink() {
-        pipeline.getSpec().getSinks().setMongodb(null);
+  @Test
+  void atLeastOneSink() {
+    pipeline.getSpec().getSinks().setMongodb(null);
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.sinks");
-    }
+    assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.sinks");
+  }
 
-    @Test
-    void theDefaultDeadLetterTopicMayNotBeAnInputTopic() {
-        TopicSpec clash = new TopicSpec();
-        clash.setName("orders.dlq");
-        pipeline.getSpec().getKafka().getTopics().add(clash);
+  @Test
+  void theDefaultDeadLetterTopicMayNotBeAnInputTopic() {
+    TopicSpec clash = new TopicSpec();
+    clash.setName("orders.dlq");
+    pipeline.getSpec().getKafka().getTopics().add(clash);
 
-        assertThat(problems()).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("spec.deadLetter.topic");
-            assertThat(p.message()).contains("default dead-letter topic orders.dlq is also an input topic");
-        });
-    }
+    assertThat(problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo("spec.deadLetter.topic");
+              assertThat(p.message())
+                  .contains("default dead-letter topic orders.dlq is also an input topic");
+            });
+  }
 
-    @Test
-    void anExplicitDeadLetterTopicMayNotBeAnInputTopic() {
-        DeadLetterSpec deadLetter = new DeadLetterSpec();
-        deadLetter.setTopic("refunds");
-        pipeline.getSpec().setDeadLetter(deadLetter);
+  @Test
+  void anExplicitDeadLetterTopicMayNotBeAnInputTopic() {
+    DeadLetterSpec deadLetter = new DeadLetterSpec();
+    deadLetter.setTopic("refunds");
+    pipeline.getSpec().setDeadLetter(deadLetter);
 
-        assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.deadLetter.topic");
-    }
+    assertThat(problems()).extracting(SpecProblem::path).containsExactly("spec.deadLetter.topic");
+  }
 
-    @Test
-    void namesTooLongForDerivedTopicAndGroupNeedExplicitOnes() {
-        pipeline.getMetadata().setName("p".repeat(246));
+  @Test
+  void namesTooLongForDerivedTopicAndGroupNeedExplicitOnes() {
+    pipeline.getMetadata().setName("p".repeat(246));
 
-        assertThat(problems()).extracting(SpecProblem::path)
-                .containsExactly("spec.kafka.consumerGroup", "spec.deadLetter.topic");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.kafka.consumerGroup", "spec.deadLetter.topic");
+  }
 
-    @Test
-    void sparkMemoryMustBeEnoughToStart() {
-        DriverResources driver = new DriverResources();
-        driver.setMemory("256m");
-        ExecutorResources executor = new ExecutorResources();
-        executor.setMemory("1Gi");
-        pipeline.getSpec().getJob().setDriver(driver);
-        pipeline.getSpec().getJob().setExecutor(executor);
+  @Test
+  void sparkMemoryMustBeEnoughToStart() {
+    DriverResources driver = new DriverResources();
+    driver.setMemory("256m");
+    ExecutorResources executor = new ExecutorResources();
+    executor.setMemory("1Gi");
+    pipeline.getSpec().getJob().setDriver(driver);
+    pipeline.getSpec().getJob().setExecutor(executor);
 
-        assertThat(problems()).extracting(SpecProblem::toString)
-                .containsExactly("spec.job.driver.memory: 256m is below what Spark needs to start; use at least 512m");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::toString)
+        .containsExactly(
+            "spec.job.driver.memory: 256m is below what Spark needs to start; use at least 512m");
+  }
 
-    @Test
-    void backoffMayNotStartAboveItsMaximum() {
-        BackoffSpec backoff = new BackoffSpec();
-        backoff.setInitialDelay("10m");
-        backoff.setMaxDelay("1m30s");
-        RestartPolicySpec restart = new RestartPolicySpec();
-        restart.setBackoff(backoff);
-        pipeline.getSpec().getJob().setRestartPolicy(restart);
+  @Test
+  void backoffMayNotStartAboveItsMaximum() {
+    BackoffSpec backoff = new BackoffSpec();
+    backoff.setInitialDelay("10m");
+    backoff.setMaxDelay("1m30s");
+    RestartPolicySpec restart = new RestartPolicySpec();
+    restart.setBackoff(backoff);
+    pipeline.getSpec().getJob().setRestartPolicy(restart);
 
-        assertThat(problems()).extracting(SpecProblem::path)
-                .containsExactly("spec.job.restartPolicy.backoff.initialDelay");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.job.restartPolicy.backoff.initialDelay");
+  }
 
-    @Test
-    void cassandraCredentialsNeedTwoDistinctKeys() {
-        CassandraCredentials credentials = new CassandraCredentials();
-        credentials.setName("cassandra");
-        credentials.setPasswordKey("username");
-        CassandraSinkSpec cassandra = new CassandraSinkSpec();
-        cassandra.setCredentialsSecret(credentials);
-        pipeline.getSpec().getSinks().setCassandra(cassandra);
+  @Test
+  void cassandraCredentialsNeedTwoDistinctKeys() {
+    CassandraCredentials credentials = new CassandraCredentials();
+    credentials.setName("cassandra");
+    credentials.setPasswordKey("username");
+    CassandraSinkSpec cassandra = new CassandraSinkSpec();
+    cassandra.setCredentialsSecret(credentials);
+    pipeline.getSpec().getSinks().setCassandra(cassandra);
 
-        assertThat(problems()).extracting(SpecProblem::path)
-                .containsExactly("spec.sinks.cassandra.credentialsSecret.passwordKey");
-    }
+    assertThat(problems())
+        .extracting(SpecProblem::path)
+        .containsExactly("spec.sinks.cassandra.credentialsSecret.passwordKey");
+  }
 
-    @Test
-    void everyProblemIsReportedAtOnce() {
-        pipeline.getSpec().getJob().setSparkConf(Map.of("spark.master", "local"));
-        pipeline.getSpec().getTransform().setKeyFields(List.of("nope"));
-        pipeline.getSpec().getSinks().setMongodb(null);
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    pipeline.getSpec().getJob().setSparkConf(Map.of("spark.master", "local"));
+    pipeline.getSpec().getTransform().setKeyFields(List.of("nope"));
+    pipeline.getSpec().getSinks().setMongodb(null);
 
-        List<SpecProblem> problems = problems();
-        assertThat(problems).hasSize(3);
-        assertThat(SpecValidator.describe(problems))
-                .contains("spec.job.sparkConf[spark.master]", "spec.transform.keyFields[0]", "spec.sinks");
-    }
+    List<SpecProblem> problems = problems();
+    assertThat(problems).hasSize(3);
+    assertThat(SpecValidator.describe(problems))
+        .contains("spec.job.sparkConf[spark.master]", "spec.transform.keyFields[0]", "spec.sinks");
+  }
 }

@@ -14,7 +14,6 @@ import dev.insight.streaming.operator.kafka.KafkaClusters;
 import dev.insight.streaming.operator.lag.LagMonitor;
 import dev.insight.streaming.operator.lag.LagMonitor.CycleReport;
 import dev.insight.streaming.operator.lag.LagRequests;
-import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.lag.LagRequests.Kind;
 import dev.insight.streaming.operator.secrets.SecretResolver;
 import dev.insight.streaming.operator.sinks.MongoCluster;
@@ -22,6 +21,7 @@ import dev.insight.streaming.operator.sinks.SinkConnections;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
+import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import dev.insight.streaming.sinks.OffsetStore;
 import dev.insight.streaming.sinks.PartitionOffset;
@@ -49,10 +49,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The lag monitor at scale: 1,000 pipelines of 8 partitions each on one real broker, the MongoDB-wire server as
- * offset store, the real API server (etcd, kube-apiserver, kube-controller-manager from runtimes/kubernetes); run in
- * a JVM capped at 256 MB heap (see the README, "Benchmarks"):
- * {@code ./mvnw -o -B -pl operator -Dbuild.dirname=target-lag -Pbench-lag test-compile exec:exec}.
+ * The lag monitor at scale: 1,000 pipelines of 8 partitions each on one real broker, the
+ * MongoDB-wire server as offset store, the real API server (etcd, kube-apiserver,
+ * kube-controller-manager from runtimes/kubernetes); run in a JVM capped at 256 MB heap (see the
+ * README, "Benchmarks"): {@code ./mvnw -o -B -pl operator -Dbuild.dirname=target-lag -Pbench-lag
+ * test-compile exec:exec}.
  */
 public final class LagBenchmark {
 
@@ -64,17 +65,27 @@ public final class LagBenchmark {
   public static void main(String[] args) throws Exception {
     int pipelines = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    System.out.printf("lag benchmark: %d pipelines x %d partitions, max heap %d MB, %d cores%n", pipelines,
-        PARTITIONS, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "lag benchmark: %d pipelines x %d partitions, max heap %d MB, %d cores%n",
+        pipelines,
+        PARTITIONS,
+        Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors());
     EmbeddedKafka kafka = SharedServers.kafka();
     EmbeddedMongo mongo = SharedServers.mongo();
     Clock clock = Clock.systemUTC();
     try (TestKubernetes k8s = TestKubernetes.start(NS);
         KafkaClusters kafkaClusters = new KafkaClusters(new SecretResolver(k8s.client()), clock);
         SinkConnections sinks = new SinkConnections(new SecretResolver(k8s.client()), clock);
-        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
-            new StringSerializer(), new StringSerializer())) {
+        KafkaProducer<String, String> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    5),
+                new StringSerializer(),
+                new StringSerializer())) {
       Admin admin = kafkaClusters.admin(KafkaCluster.of(kafka.bootstrapServers()));
       OffsetStore store = sinks.offsetStore(new MongoCluster(mongo.connectionString()));
       store.createIfMissing();
@@ -84,8 +95,9 @@ public final class LagBenchmark {
       }
       long t0 = System.nanoTime();
       createTopics(admin, names);
-      System.out.printf("setup: %d topics (%d partitions) in %d ms%n", pipelines, pipelines * PARTITIONS,
-          millis(t0));
+      System.out.printf(
+          "setup: %d topics (%d partitions) in %d ms%n",
+          pipelines, pipelines * PARTITIONS, millis(t0));
       t0 = System.nanoTime();
       k8s.secret(NS, "bench-mongo", Map.of("uri", mongo.connectionString()));
       for (String name : names) {
@@ -96,10 +108,18 @@ public final class LagBenchmark {
       catchUp(admin, store, names);
 
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      StatusWriter writer = new StatusWriter(k8s.client(), new EventRecorder(k8s.client(), clock),
-          new PhaseRule(List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING)), clock);
-      try (LagMonitor monitor = new LagMonitor(k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry,
-          TICK, clock).startInformers()) {
+      StatusWriter writer =
+          new StatusWriter(
+              k8s.client(),
+              new EventRecorder(k8s.client(), clock),
+              new PhaseRule(
+                  List.of(
+                      Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING)),
+              clock);
+      try (LagMonitor monitor =
+          new LagMonitor(
+                  k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry, TICK, clock)
+              .startInformers()) {
         while (monitor.runCycle().pipelines() < pipelines) {
           Thread.sleep(200);
         }
@@ -116,7 +136,8 @@ public final class LagBenchmark {
         int tenth = Math.max(1, pipelines / 10);
         List<Long> tenPercent = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
-          List<String> some = names.subList((r * tenth) % pipelines, (r * tenth) % pipelines + tenth);
+          List<String> some =
+              names.subList((r * tenth) % pipelines, (r * tenth) % pipelines + tenth);
           produce(producer, some, 1);
           Cycle c = cycle(monitor);
           tenPercent.add(c.took);
@@ -143,27 +164,45 @@ public final class LagBenchmark {
         store.readMany(keys);
         long storeMillis = millis(s0);
         s0 = System.nanoTime();
-        admin.listOffsets(partitions(names).stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-            .all().get(30, TimeUnit.SECONDS);
+        admin
+            .listOffsets(
+                partitions(names).stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         long endMillis = millis(s0);
         s0 = System.nanoTime();
-        admin.listConsumerGroupOffsets(names.stream().collect(Collectors.toMap(n -> NS + "." + n,
-            n -> new ListConsumerGroupOffsetsSpec()))).all().get(30, TimeUnit.SECONDS);
+        admin
+            .listConsumerGroupOffsets(
+                names.stream()
+                    .collect(
+                        Collectors.toMap(
+                            n -> NS + "." + n, n -> new ListConsumerGroupOffsetsSpec())))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         long groupMillis = millis(s0);
         lines.forEach(System.out::println);
-        System.out.printf("RESULT no-change cycle %d ms; 10%%-changed cycle median %d ms, max %d ms;"
-                + " all-changed cycle median %d ms, max %d ms%n", quiet.took, median(tenPercent),
-            tenPercent.stream().mapToLong(Long::longValue).max().orElse(0), median(all),
+        System.out.printf(
+            "RESULT no-change cycle %d ms; 10%%-changed cycle median %d ms, max %d ms;"
+                + " all-changed cycle median %d ms, max %d ms%n",
+            quiet.took,
+            median(tenPercent),
+            tenPercent.stream().mapToLong(Long::longValue).max().orElse(0),
+            median(all),
             all.stream().mapToLong(Long::longValue).max().orElse(0));
-        System.out.printf("RESULT parts of the batched read alone: store readMany %d ms, listOffsets %d ms,"
-            + " group offsets %d ms%n", storeMillis, endMillis, groupMillis);
-        System.out.printf("RESULT per-pipeline read loop (listOffsets + group offsets + store read per pipeline,"
-                + " no evaluation, no writes) %d ms vs one batched no-change cycle %d ms: %.1fx%n", loop, batched,
-            (double) loop / Math.max(1, batched));
+        System.out.printf(
+            "RESULT parts of the batched read alone: store readMany %d ms, listOffsets %d ms,"
+                + " group offsets %d ms%n",
+            storeMillis, endMillis, groupMillis);
+        System.out.printf(
+            "RESULT per-pipeline read loop (listOffsets + group offsets + store read per pipeline,"
+                + " no evaluation, no writes) %d ms vs one batched no-change cycle %d ms: %.1fx%n",
+            loop, batched, (double) loop / Math.max(1, batched));
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("RESULT heap used after GC %d MB of %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
-            rt.maxMemory() >> 20);
+        System.out.printf(
+            "RESULT heap used after GC %d MB of %d MB%n",
+            (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
       }
       registry.close();
     }
@@ -174,9 +213,17 @@ public final class LagBenchmark {
   /** One measured cycle and the requests it sent. */
   private record Cycle(long took, CycleReport report, Map<Kind, Long> requests) {
     String line(String what) {
-      return String.format("cycle (%s): %d ms (read %d, evaluate %d, write %d), %d pipelines sampled,"
-              + " %d statuses written; requests %s", what, took, report.read().toMillis(),
-          report.evaluate().toMillis(), report.write().toMillis(), report.sampled(), report.written(), requests);
+      return String.format(
+          "cycle (%s): %d ms (read %d, evaluate %d, write %d), %d pipelines sampled,"
+              + " %d statuses written; requests %s",
+          what,
+          took,
+          report.read().toMillis(),
+          report.evaluate().toMillis(),
+          report.write().toMillis(),
+          report.sampled(),
+          report.written(),
+          requests);
     }
   }
 
@@ -204,15 +251,21 @@ public final class LagBenchmark {
 
   private static void createTopics(Admin admin, List<String> names) throws Exception {
     for (int from = 0; from < names.size(); from += 100) {
-      List<NewTopic> batch = names.subList(from, Math.min(names.size(), from + 100)).stream()
-          .map(n -> new NewTopic(n + "-in", PARTITIONS, (short) 1)).toList();
+      List<NewTopic> batch =
+          names.subList(from, Math.min(names.size(), from + 100)).stream()
+              .map(n -> new NewTopic(n + "-in", PARTITIONS, (short) 1))
+              .toList();
       admin.createTopics(batch).all().get(2, TimeUnit.MINUTES);
     }
     // wait until every partition has a leader and answers
     for (int attempt = 0; ; attempt++) {
       try {
-        admin.listOffsets(partitions(names).stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-            .all().get(30, TimeUnit.SECONDS);
+        admin
+            .listOffsets(
+                partitions(names).stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+            .all()
+            .get(30, TimeUnit.SECONDS);
         return;
       } catch (Exception e) {
         if (attempt > 20) {
@@ -248,15 +301,25 @@ public final class LagBenchmark {
     p.getSpec().setLag(lag);
     StreamingPipeline created = k8s.client().resource(p).create();
     StreamingPipelineStatus status = new StreamingPipelineStatus();
-    for (String type : List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING)) {
-      status.getConditions().add(new Condition(type, Conditions.TRUE, Conditions.Reason.READY.value(), "ready",
-          "2024-01-01T00:00:00Z", 1L));
+    for (String type :
+        List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING)) {
+      status
+          .getConditions()
+          .add(
+              new Condition(
+                  type,
+                  Conditions.TRUE,
+                  Conditions.Reason.READY.value(),
+                  "ready",
+                  "2024-01-01T00:00:00Z",
+                  1L));
     }
     created.setStatus(status);
     k8s.client().resource(created).updateStatus();
   }
 
-  private static void produce(KafkaProducer<String, String> producer, List<String> names, int perPartition) {
+  private static void produce(
+      KafkaProducer<String, String> producer, List<String> names, int perPartition) {
     for (String n : names) {
       for (int p = 0; p < PARTITIONS; p++) {
         for (int i = 0; i < perPartition; i++) {
@@ -269,20 +332,25 @@ public final class LagBenchmark {
 
   /** Stores every partition's end offset as processed, as a job that caught up would. */
   private static void catchUp(Admin admin, OffsetStore store, List<String> names) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = partitions(names).stream()
-        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+    Map<TopicPartition, OffsetSpec> latest =
+        partitions(names).stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
     var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
     for (String n : names) {
       List<PartitionOffset> offsets = new ArrayList<>();
       for (int p = 0; p < PARTITIONS; p++) {
-        offsets.add(new PartitionOffset(n + "-in", p, ends.get(new TopicPartition(n + "-in", p)).offset()));
+        offsets.add(
+            new PartitionOffset(n + "-in", p, ends.get(new TopicPartition(n + "-in", p)).offset()));
       }
       store.write(new PipelineKey(NS, n), offsets);
     }
   }
 
-  /** The baseline: the same offsets read with one listOffsets, group-offsets call and store read per pipeline. */
-  private static long perPipelineReads(Admin admin, OffsetStore store, List<String> names) throws Exception {
+  /**
+   * The baseline: the same offsets read with one listOffsets, group-offsets call and store read per
+   * pipeline.
+   */
+  private static long perPipelineReads(Admin admin, OffsetStore store, List<String> names)
+      throws Exception {
     long t0 = System.nanoTime();
     for (String n : names) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -290,16 +358,26 @@ public final class LagBenchmark {
         latest.put(new TopicPartition(n + "-in", p), OffsetSpec.latest());
       }
       admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      admin.listConsumerGroupOffsets(Map.of(NS + "." + n, new ListConsumerGroupOffsetsSpec()))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .listConsumerGroupOffsets(Map.of(NS + "." + n, new ListConsumerGroupOffsetsSpec()))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       store.read(new PipelineKey(NS, n));
     }
     return millis(t0);
   }
 
   private static Map<String, String> versions(TestKubernetes k8s) {
-    return k8s.client().resources(StreamingPipeline.class).inNamespace(NS).list().getItems().stream()
-        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getResourceVersion()));
+    return k8s
+        .client()
+        .resources(StreamingPipeline.class)
+        .inNamespace(NS)
+        .list()
+        .getItems()
+        .stream()
+        .collect(
+            Collectors.toMap(
+                p -> p.getMetadata().getName(), p -> p.getMetadata().getResourceVersion()));
   }
 
   private static long median(List<Long> values) {
@@ -311,6 +389,5 @@ public final class LagBenchmark {
     return (System.nanoTime() - since) / 1_000_000;
   }
 
-  private LagBenchmark() {
-  }
+  private LagBenchmark() {}
 }
