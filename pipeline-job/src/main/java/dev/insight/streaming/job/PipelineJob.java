@@ -1,12 +1,13 @@
 package dev.insight.streaming.job;
 
-import dev.insight.streaming.job.config.CassandraSinkConfig;
-import dev.insight.streaming.job.config.JobConfig;
 import dev.insight.streaming.job.sink.PartitionWriter;
 import dev.insight.streaming.job.sink.SinkSet;
 import dev.insight.streaming.job.stream.AssignedPartitions;
 import dev.insight.streaming.job.stream.KafkaProbe;
 import dev.insight.streaming.job.stream.StartingPositions;
+import dev.insight.streaming.jobconfig.CassandraSinkConfig;
+import dev.insight.streaming.jobconfig.JobConfig;
+import dev.insight.streaming.jobconfig.JobContract;
 import dev.insight.streaming.sinks.OffsetStore;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.PipelineKey;
@@ -49,9 +50,6 @@ import sun.misc.Signal;
  */
 public final class PipelineJob {
 
-  /** Environment variable naming the JobConfig file when no argument is given. */
-  public static final String CONFIG_ENV = "PIPELINE_JOB_CONFIG";
-
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
   private static final Duration LAG_PROBE_WAIT = Duration.ofSeconds(2);
 
@@ -74,9 +72,10 @@ public final class PipelineJob {
    * failure (exit 1).
    */
   public static void main(String[] args) {
-    String path = args.length > 0 ? args[0] : System.getenv(CONFIG_ENV);
+    String path = args.length > 0 ? args[0] : System.getenv(JobContract.CONFIG_ENV);
     if (path == null) {
-      System.err.println("usage: PipelineJob <jobconfig.json> (or set " + CONFIG_ENV + ")");
+      System.err.println(
+          "usage: PipelineJob <jobconfig.json> (or set " + JobContract.CONFIG_ENV + ")");
       System.exit(2);
     }
     PipelineJob job =

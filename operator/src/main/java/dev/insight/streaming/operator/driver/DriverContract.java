@@ -12,9 +12,6 @@ public final class DriverContract {
   /** The job's jar inside the image (see docker/pipeline-job/Dockerfile). */
   public static final String JOB_JAR = "local:///opt/pipeline/pipeline-job.jar";
 
-  /** The job's main class; its one argument is the JobConfig file. */
-  public static final String MAIN_CLASS = "dev.insight.streaming.job.PipelineJob";
-
   /** The Spark image's entrypoint argument that runs spark-submit in client mode inside the pod. */
   public static final String ENTRYPOINT_DRIVER = "driver";
 
@@ -62,12 +59,6 @@ public final class DriverContract {
    */
   public static final String SECRET_VERSIONS_ANNOTATION =
       StreamingPipeline.GROUP + "/driver-secret-versions";
-
-  /**
-   * Environment variable of the job naming its JobConfig file (the job also takes it as its
-   * argument).
-   */
-  public static final String JOB_CONFIG_ENV = "PIPELINE_JOB_CONFIG";
 
   /** Environment variable the Spark image's entrypoint binds the driver to (the pod's IP). */
   public static final String BIND_ADDRESS_ENV = "SPARK_DRIVER_BIND_ADDRESS";

@@ -1,5 +1,6 @@
 package dev.insight.streaming.operator.driver;
 
+import dev.insight.streaming.jobconfig.JobContract;
 import dev.insight.streaming.operator.api.Durations;
 import dev.insight.streaming.operator.api.MemorySizes;
 import dev.insight.streaming.operator.api.StreamingPipeline;
@@ -114,7 +115,7 @@ public final class DriverPodFactory {
         "--properties-file",
         DriverContract.configPath(DriverContract.SPARK_PROPERTIES_KEY),
         "--class",
-        DriverContract.MAIN_CLASS,
+        JobContract.MAIN_CLASS,
         DriverContract.JOB_JAR,
         DriverContract.configPath(DriverContract.JOB_CONFIG_KEY));
   }
@@ -181,7 +182,7 @@ public final class DriverPodFactory {
             .build());
     env.add(
         new EnvVarBuilder()
-            .withName(DriverContract.JOB_CONFIG_ENV)
+            .withName(JobContract.CONFIG_ENV)
             .withValue(DriverContract.configPath(DriverContract.JOB_CONFIG_KEY))
             .build());
     for (SecretEnv.Variable v : secrets.variables()) {

@@ -3,7 +3,7 @@ package dev.insight.streaming.operator.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.insight.streaming.job.config.JobConfig;
+import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.operator.api.CrdFiles;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -18,13 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The JobConfig the operator renders for each example is accepted by the job's own parser: the
- * pipeline-job module's {@link JobConfig}, on the test classpath without any of the job's
- * dependencies (no Spark).
+ * The JobConfig the operator renders for each example parses back into the same records (the {@code
+ * job-contract} module the job reads it with) and equals the module's sample for that example,
+ * which the job-side tests read.
  */
 class JobConfigContractTest {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /** The JobConfig samples the job-contract module's own tests read, one per example. */
+  private static final Path SAMPLES = Path.of("../job-contract/src/test/resources/jobconfig");
 
   static Stream<Path> examples() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("../examples"))) {
@@ -60,6 +63,13 @@ class JobConfigContractTest {
       String json = JobConfigRenderer.render(pipeline, secrets);
 
       JobConfig parsed = JobConfig.parse(json);
+      assertThat(parsed)
+          .as("the parsed JobConfig is the rendered one")
+          .isEqualTo(JobConfigRenderer.config(pipeline, secrets));
+      Path sample = SAMPLES.resolve(file.getFileName().toString().replace(".yaml", ".json"));
+      assertThat(JobConfig.read(sample))
+          .as("the job-contract sample %s is what the operator renders", sample)
+          .isEqualTo(parsed);
 
       assertThat(parsed.pipeline().name()).isEqualTo(pipeline.getMetadata().getName());
       assertThat(parsed.kafka().consumerGroup()).isEqualTo(pipeline.effectiveConsumerGroup());

@@ -1,10 +1,10 @@
 package dev.insight.streaming.job.sink;
 
-import dev.insight.streaming.job.config.TransformConfig;
 import dev.insight.streaming.job.transform.MalformedRecordException;
 import dev.insight.streaming.job.transform.SinkRow;
 import dev.insight.streaming.job.transform.SourceRecord;
 import dev.insight.streaming.job.transform.Transformation;
+import dev.insight.streaming.jobconfig.TransformConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

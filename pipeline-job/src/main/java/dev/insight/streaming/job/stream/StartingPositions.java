@@ -1,6 +1,6 @@
 package dev.insight.streaming.job.stream;
 
-import dev.insight.streaming.job.config.KafkaConfig.StartingOffsets;
+import dev.insight.streaming.jobconfig.KafkaConfig.StartingOffsets;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.RetentionGap;
 import java.time.Instant;

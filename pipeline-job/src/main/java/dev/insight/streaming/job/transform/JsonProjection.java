@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.insight.streaming.job.config.FieldConfig;
+import dev.insight.streaming.jobconfig.FieldConfig;
 import dev.insight.streaming.sinks.FieldType;
 import java.io.IOException;
 import java.time.Instant;

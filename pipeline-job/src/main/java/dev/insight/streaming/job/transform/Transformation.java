@@ -1,6 +1,6 @@
 package dev.insight.streaming.job.transform;
 
-import dev.insight.streaming.job.config.TransformConfig;
+import dev.insight.streaming.jobconfig.TransformConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;

@@ -12,7 +12,7 @@ import com.mongodb.client.MongoClients;
 import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.EmbeddedKafka;
 import dev.insight.streaming.embedded.EmbeddedMongo;
-import dev.insight.streaming.job.config.JobConfig;
+import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.PipelineKey;
 import dev.insight.streaming.sinks.RetentionGap;

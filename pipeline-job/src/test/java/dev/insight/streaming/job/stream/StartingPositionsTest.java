@@ -2,7 +2,7 @@ package dev.insight.streaming.job.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.insight.streaming.job.config.KafkaConfig.StartingOffsets;
+import dev.insight.streaming.jobconfig.KafkaConfig.StartingOffsets;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.RetentionGap;
 import java.time.Instant;

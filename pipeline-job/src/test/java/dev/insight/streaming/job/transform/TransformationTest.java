@@ -3,8 +3,8 @@ package dev.insight.streaming.job.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.insight.streaming.job.config.FieldConfig;
-import dev.insight.streaming.job.config.TransformConfig;
+import dev.insight.streaming.jobconfig.FieldConfig;
+import dev.insight.streaming.jobconfig.TransformConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
 import java.util.ArrayList;
 import java.util.Collection;

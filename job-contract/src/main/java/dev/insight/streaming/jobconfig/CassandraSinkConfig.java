@@ -1,4 +1,4 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
 import dev.insight.streaming.sinks.cassandra.CassandraOffsetStore;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.insight.streaming.sinks.cassandra.Replication;

@@ -1,4 +1,4 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
 import java.io.Serializable;
 import java.util.HashMap;

@@ -1,9 +1,11 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.Serializable;
@@ -31,6 +33,8 @@ public record JobConfig(
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
           .build();
 
   public JobConfig {
@@ -77,10 +81,15 @@ public record JobConfig(
     }
   }
 
-  /** This config as JSON (as parse accepts it). */
+  /**
+   * This config as JSON (as parse accepts it), after the same validation parse applies.
+   *
+   * @throws InvalidJobConfigException listing every problem
+   */
   public String toJson() {
+    validate();
     try {
-      return MAPPER.writeValueAsString(this);
+      return MAPPER.writeValueAsString(this) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

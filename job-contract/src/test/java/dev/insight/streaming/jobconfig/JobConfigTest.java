@@ -1,4 +1,4 @@
-package dev.insight.streaming.job.config;
+package dev.insight.streaming.jobconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
