@@ -74,10 +74,13 @@ public final class PipelineOperator implements AutoCloseable {
             events,
             new PhaseRule(steps.stream().map(PipelineStep::condition).toList()),
             clock);
+    StreamingPipelineReconciler reconciler =
+        new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock);
+    // the lag monitor reads the reconciler's primary cache: one watch of the pipelines, not two
     this.lagMonitor =
         new LagMonitor(
-            client,
-            settings.namespaces(),
+            client.getKubernetesSerialization(),
+            reconciler::cachedPipelines,
             kafkaClusters,
             sinkConnections,
             statusWriter,
@@ -120,9 +123,7 @@ public final class PipelineOperator implements AutoCloseable {
                         false));
               }
             });
-    operator.register(
-        new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock),
-        this::configureController);
+    operator.register(reconciler, this::configureController);
   }
 
   /**

@@ -17,8 +17,6 @@ import dev.insight.streaming.operator.lag.StatusBudget.Written;
 import dev.insight.streaming.operator.sinks.SinkConnections;
 import dev.insight.streaming.operator.status.StatusWriter;
 import dev.insight.streaming.sinks.PipelineKey;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -60,8 +60,7 @@ public final class LagMonitor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LagMonitor.class);
 
-  private final KubernetesClient client;
-  private final Set<String> namespaces;
+  private final Supplier<? extends Collection<StreamingPipeline>> pipelines;
   private final KafkaClusters kafka;
   private final SinkConnections sinks;
   private final StatusWriter statusWriter;
@@ -76,7 +75,6 @@ public final class LagMonitor implements AutoCloseable {
   private final Counter statusWrites;
   private final KubernetesSerialization serialization;
   private final Map<PipelineKey, Tracked> tracked = new HashMap<>();
-  private final List<SharedIndexInformer<StreamingPipeline>> informers = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private final java.util.concurrent.ExecutorService writers;
 
@@ -87,27 +85,27 @@ public final class LagMonitor implements AutoCloseable {
   static final int WRITERS = 4;
 
   /**
-   * @param namespaces the namespaces whose pipelines are watched; empty means all
+   * @param pipelines the pipelines to measure, as the operator's primary cache holds them (read
+   *     only: these objects are the cache's own)
    * @param tick how often the monitor wakes up (the operator's lag interval); a pipeline is sampled
    *     on the first tick at which its own {@code spec.lag.interval} has passed
    */
   public LagMonitor(
-      KubernetesClient client,
-      Set<String> namespaces,
+      KubernetesSerialization serialization,
+      Supplier<? extends Collection<StreamingPipeline>> pipelines,
       KafkaClusters kafka,
       SinkConnections sinks,
       StatusWriter statusWriter,
       MeterRegistry registry,
       Duration tick,
       Clock clock) {
-    this.client = client;
-    this.namespaces = Set.copyOf(namespaces);
+    this.pipelines = pipelines;
     this.kafka = kafka;
     this.sinks = sinks;
     this.statusWriter = statusWriter;
     this.tick = tick;
     this.clock = clock;
-    this.serialization = client.getKubernetesSerialization();
+    this.serialization = serialization;
     this.requests = new LagRequests().register(registry);
     this.reader = new OffsetReader(kafka, sinks, requests, clock);
     this.metrics = new LagMetrics(registry);
@@ -129,12 +127,11 @@ public final class LagMonitor implements AutoCloseable {
             .register(registry);
   }
 
-  /** Starts the informers (waiting for their first list) and the periodic cycle. */
+  /** Starts the periodic cycle. */
   public synchronized LagMonitor start() {
     if (scheduler != null) {
       return this;
     }
-    startInformers();
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -144,20 +141,6 @@ public final class LagMonitor implements AutoCloseable {
             });
     scheduler.scheduleWithFixedDelay(this::safeCycle, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("lag monitor started: tick {}", DurationText.format(tick));
-    return this;
-  }
-
-  /** Starts only the informers, for a caller that runs {@link #runCycle()} itself. */
-  public synchronized LagMonitor startInformers() {
-    if (informers.isEmpty()) {
-      if (namespaces.isEmpty()) {
-        informers.add(client.resources(StreamingPipeline.class).inAnyNamespace().inform());
-      } else {
-        namespaces.forEach(
-            ns ->
-                informers.add(client.resources(StreamingPipeline.class).inNamespace(ns).inform()));
-      }
-    }
     return this;
   }
 
@@ -178,8 +161,6 @@ public final class LagMonitor implements AutoCloseable {
       scheduler = null;
     }
     writers.shutdownNow();
-    informers.forEach(SharedIndexInformer::close);
-    informers.clear();
   }
 
   private void safeCycle() {
@@ -206,8 +187,7 @@ public final class LagMonitor implements AutoCloseable {
   public synchronized CycleReport runCycle() {
     long started = System.nanoTime();
     Instant now = clock.instant();
-    List<StreamingPipeline> pipelines = new ArrayList<>();
-    informers.forEach(i -> pipelines.addAll(i.getStore().list()));
+    List<StreamingPipeline> pipelines = List.copyOf(this.pipelines.get());
     Set<PipelineKey> present = new HashSet<>();
     List<Tracked> due = new ArrayList<>();
     for (StreamingPipeline p : pipelines) {

@@ -15,9 +15,11 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +48,7 @@ public final class StreamingPipelineReconciler
   private final List<PipelineStep> steps;
   private final StatusWriter statusWriter;
   private final Clock clock;
+  private volatile IndexerResourceCache<StreamingPipeline> primaryCache;
 
   /**
    * @param specProblems the reconcile-time spec checks: every problem, each naming its field path
@@ -161,9 +164,20 @@ public final class StreamingPipelineReconciler
         : e.getMessage();
   }
 
+  /**
+   * Every pipeline in the controller's primary cache (the informer JOSDK reconciles from), for
+   * readers beside the reconcile loop such as the lag monitor; empty until the controller is
+   * registered. The objects are the cache's own: read them, never change them.
+   */
+  public Collection<StreamingPipeline> cachedPipelines() {
+    IndexerResourceCache<StreamingPipeline> cache = primaryCache;
+    return cache == null ? List.of() : cache.list().toList();
+  }
+
   @Override
   public List<EventSource<?, StreamingPipeline>> prepareEventSources(
       EventSourceContext<StreamingPipeline> context) {
+    primaryCache = context.getPrimaryCache();
     List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
     sources.add(SecretWatch.events(context));
     steps.forEach(step -> sources.addAll(step.eventSources(context)));

@@ -46,7 +46,6 @@ class LagMonitorStoriesTest {
   @BeforeAll
   static void start() {
     world = new LagWorld(Clock.systemUTC(), Duration.ofMillis(250));
-    world.monitor.startInformers();
   }
 
   @AfterAll

@@ -23,6 +23,7 @@ import dev.insight.streaming.sinks.OffsetStore;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.PipelineKey;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -32,7 +33,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -63,6 +63,7 @@ final class LagWorld implements AutoCloseable {
   final SinkConnections sinks;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final LagMonitor monitor;
+  private final SharedIndexInformer<StreamingPipeline> pipelines;
   private final KafkaProducer<String, String> producer;
 
   LagWorld(Clock clock, Duration tick) {
@@ -71,9 +72,18 @@ final class LagWorld implements AutoCloseable {
     StatusWriter writer =
         new StatusWriter(
             k8s.client(), new EventRecorder(k8s.client(), clock), new PhaseRule(READINESS), clock);
+    // the operator hands the monitor its reconciler's primary cache; here an informer stands in
+    pipelines = k8s.client().resources(StreamingPipeline.class).inNamespace(NS).inform();
     monitor =
         new LagMonitor(
-            k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry, tick, clock);
+            k8s.client().getKubernetesSerialization(),
+            () -> pipelines.getStore().list(),
+            kafkaClusters,
+            sinks,
+            writer,
+            registry,
+            tick,
+            clock);
     producer =
         new KafkaProducer<>(
             Map.of(
@@ -206,6 +216,7 @@ final class LagWorld implements AutoCloseable {
   @Override
   public void close() {
     monitor.close();
+    pipelines.close();
     producer.close(Duration.ofSeconds(2));
     kafkaClusters.close();
     sinks.close();

@@ -26,6 +26,7 @@ import dev.insight.streaming.operator.testing.TestPipelines;
 import dev.insight.streaming.sinks.OffsetStore;
 import dev.insight.streaming.sinks.PartitionOffset;
 import dev.insight.streaming.sinks.PipelineKey;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -116,10 +116,19 @@ public final class LagBenchmark {
                   List.of(
                       Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING)),
               clock);
-      try (LagMonitor monitor =
-          new LagMonitor(
-                  k8s.client(), Set.of(NS), kafkaClusters, sinks, writer, registry, TICK, clock)
-              .startInformers()) {
+      // as the operator's primary cache would, an informer holds the pipelines the monitor reads
+      try (SharedIndexInformer<StreamingPipeline> informer =
+              k8s.client().resources(StreamingPipeline.class).inNamespace(NS).inform();
+          LagMonitor monitor =
+              new LagMonitor(
+                  k8s.client().getKubernetesSerialization(),
+                  () -> informer.getStore().list(),
+                  kafkaClusters,
+                  sinks,
+                  writer,
+                  registry,
+                  TICK,
+                  clock)) {
         while (monitor.runCycle().pipelines() < pipelines) {
           Thread.sleep(200);
         }
