@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,16 +130,29 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
     return new DemoManifest(pipeline, List.copyOf(secrets.values()));
   }
 
-  /** Creates (or replaces) the Secrets, then the pipeline. */
+  /**
+   * Creates (or replaces) the Secrets, then the pipeline.
+   *
+   * @throws LocalClusterException with the API server's reason when it refuses one (the CRD's
+   *     schema and CEL rules check the pipeline)
+   */
   public StreamingPipeline apply(KubernetesClient client) {
-    for (Secret secret : secrets) {
-      client
-          .secrets()
-          .inNamespace(secret.getMetadata().getNamespace())
-          .resource(secret)
-          .createOr(r -> r.update());
+    try {
+      for (Secret secret : secrets) {
+        client
+            .secrets()
+            .inNamespace(secret.getMetadata().getNamespace())
+            .resource(secret)
+            .createOr(r -> r.update());
+      }
+      return client.resource(pipeline).createOr(r -> r.update());
+    } catch (KubernetesClientException e) {
+      String reason =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage();
+      throw new LocalClusterException("the API server refused the manifest: " + reason, e);
     }
-    return client.resource(pipeline).createOr(r -> r.update());
   }
 
   /**
@@ -183,7 +197,13 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
       ServerAddresses servers,
       Map<String, Secret> secrets,
       String namespace) {
-    spec.getKafka().setBootstrapServers(servers.bootstrapServers());
+    // what the schema requires but is missing is left for the API server to refuse, by name
+    if (spec.getKafka() != null) {
+      spec.getKafka().setBootstrapServers(servers.bootstrapServers());
+    }
+    if (spec.getSinks() == null) {
+      return;
+    }
     var cassandra = spec.getSinks().getCassandra();
     if (cassandra != null) {
       cassandra.setContactPoints(new ArrayList<>(List.of(servers.cassandraContactPoint())));

@@ -7,9 +7,15 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A Secret and the keys in it that hold the Cassandra username and password. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.usernameKey) || !has(self.passwordKey) || self.usernameKey != self.passwordKey",
+    message =
+        "sinks.cassandra.credentialsSecret: usernameKey and passwordKey must name two different keys")
 public class CassandraCredentials {
 
   @Required

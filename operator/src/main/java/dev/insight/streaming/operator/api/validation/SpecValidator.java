@@ -1,28 +1,20 @@
 package dev.insight.streaming.operator.api.validation;
 
-import dev.insight.streaming.operator.api.Durations;
 import dev.insight.streaming.operator.api.Formats;
 import dev.insight.streaming.operator.api.MemorySizes;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineSpec;
-import dev.insight.streaming.operator.api.spec.BackoffSpec;
-import dev.insight.streaming.operator.api.spec.CassandraCredentials;
-import dev.insight.streaming.operator.api.spec.FieldSpec;
 import dev.insight.streaming.operator.api.spec.JobSpec;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
-import dev.insight.streaming.operator.api.spec.TransformSpec;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reconcile-time checks of a spec, in plain Java: what the CRD's schema and CEL rules cannot say
- * (operator-owned settings, names derived from metadata, the state of Kafka), plus the CEL rules
- * the reconciler relies on, because a cluster without CEL (older API servers, the mock server) lets
- * them through. Returns every problem at once.
+ * Reconcile-time checks of a spec, in plain Java: only what the CRD's schema and CEL rules, which
+ * the API server applies first, cannot say. Each check says why it is not CEL. Returns every
+ * problem at once.
  */
 public final class SpecValidator {
 
@@ -39,13 +31,10 @@ public final class SpecValidator {
     List<SpecProblem> problems = new ArrayList<>();
     StreamingPipelineSpec spec = resource.getSpec();
     if (spec == null) {
-      problems.add(new SpecProblem("spec", "is missing"));
-      return problems;
+      return problems; // required by the schema
     }
     checkKafka(resource, spec.getKafka(), problems);
     checkJob(spec.getJob(), problems);
-    checkTransform(spec.getTransform(), problems);
-    checkSinks(spec, problems);
     checkDeadLetter(resource, problems);
     return problems;
   }
@@ -58,23 +47,9 @@ public final class SpecValidator {
   private static void checkKafka(
       StreamingPipeline resource, KafkaSpec kafka, List<SpecProblem> problems) {
     if (kafka == null) {
-      problems.add(new SpecProblem("spec.kafka", "is missing"));
-      return;
+      return; // required by the schema
     }
-    if (kafka.getTopics() == null || kafka.getTopics().isEmpty()) {
-      problems.add(new SpecProblem("spec.kafka.topics", "name at least one input topic"));
-    } else {
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < kafka.getTopics().size(); i++) {
-        String name = kafka.getTopics().get(i).getName();
-        if (!seen.add(name)) {
-          problems.add(
-              new SpecProblem(
-                  "spec.kafka.topics[" + i + "].name",
-                  "topic " + name + " is listed twice; remove the duplicate"));
-        }
-      }
-    }
+    // not CEL: the default group is derived from metadata, which a spec rule cannot see
     if (kafka.getConsumerGroup() == null) {
       String derived = resource.effectiveConsumerGroup();
       if (!derived.matches(Formats.CONSUMER_GROUP)) {
@@ -86,6 +61,7 @@ public final class SpecValidator {
                     + " (<namespace>.<name>) is not a valid group id; set kafka.consumerGroup"));
       }
     }
+    // not CEL: the list of operator-owned client settings is the operator's, and grows with it
     if (kafka.getClientConfig() != null) {
       kafka.getClientConfig().keySet().stream()
           .sorted()
@@ -101,9 +77,11 @@ public final class SpecValidator {
 
   private static void checkJob(JobSpec job, List<SpecProblem> problems) {
     if (job == null) {
-      problems.add(new SpecProblem("spec.job", "is missing"));
-      return;
+      return; // required by the schema
     }
+    // not CEL: the operator-owned Spark settings are the operator's list; the overhead values
+    // follow
+    // Spark's own size grammar (512m is MiB there, millibytes to a Kubernetes quantity)
     if (job.getSparkConf() != null) {
       job.getSparkConf().keySet().stream()
           .sorted()
@@ -116,26 +94,12 @@ public final class SpecValidator {
                                   new SpecProblem("spec.job.sparkConf[" + key + "]", why))));
       checkDriverOverhead(job.getSparkConf(), problems);
     }
+    // not CEL: Spark's size grammar again (the schema checks the form, this the amount)
     if (job.getDriver() != null) {
       checkSparkMemory("spec.job.driver.memory", job.getDriver().getMemory(), problems);
     }
     if (job.getExecutor() != null) {
       checkSparkMemory("spec.job.executor.memory", job.getExecutor().getMemory(), problems);
-    }
-    BackoffSpec backoff =
-        job.getRestartPolicy() == null ? null : job.getRestartPolicy().getBackoff();
-    if (backoff != null
-        && backoff.getInitialDelay() != null
-        && backoff.getMaxDelay() != null
-        && isDuration(backoff.getInitialDelay())
-        && isDuration(backoff.getMaxDelay())
-        && Durations.parse(backoff.getInitialDelay())
-                .compareTo(Durations.parse(backoff.getMaxDelay()))
-            > 0) {
-      problems.add(
-          new SpecProblem(
-              "spec.job.restartPolicy.backoff.initialDelay",
-              backoff.getInitialDelay() + " exceeds maxDelay " + backoff.getMaxDelay()));
     }
   }
 
@@ -187,63 +151,18 @@ public final class SpecValidator {
     }
   }
 
-  private static void checkTransform(TransformSpec transform, List<SpecProblem> problems) {
-    if (transform == null) {
-      return;
-    }
-    List<FieldSpec> fields = transform.getFields() == null ? List.of() : transform.getFields();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < fields.size(); i++) {
-      if (!names.add(fields.get(i).getName())) {
-        problems.add(
-            new SpecProblem(
-                "spec.transform.fields[" + i + "].name",
-                "field " + fields.get(i).getName() + " is projected twice; rename or remove one"));
-      }
-    }
-    List<String> keys = transform.getKeyFields() == null ? List.of() : transform.getKeyFields();
-    for (int i = 0; i < keys.size(); i++) {
-      String key = keys.get(i);
-      if (key == null || key.isBlank()) {
-        problems.add(
-            new SpecProblem("spec.transform.keyFields[" + i + "]", "is empty; name a field"));
-      } else if (!fields.isEmpty() && !names.contains(key)) {
-        problems.add(
-            new SpecProblem(
-                "spec.transform.keyFields[" + i + "]",
-                key
-                    + " is not among transform.fields ("
-                    + String.join(", ", names.stream().sorted().toList())
-                    + "); add it there or pick one of them"));
-      }
-    }
-  }
-
-  private static void checkSinks(StreamingPipelineSpec spec, List<SpecProblem> problems) {
-    var sinks = spec.getSinks();
-    if (sinks == null || (sinks.getCassandra() == null && sinks.getMongodb() == null)) {
-      problems.add(new SpecProblem("spec.sinks", "configure at least one of cassandra or mongodb"));
-      return;
-    }
-    CassandraCredentials credentials =
-        sinks.getCassandra() == null ? null : sinks.getCassandra().getCredentialsSecret();
-    if (credentials != null
-        && credentials.getUsernameKey() != null
-        && credentials.getUsernameKey().equals(credentials.getPasswordKey())) {
-      problems.add(
-          new SpecProblem(
-              "spec.sinks.cassandra.credentialsSecret.passwordKey",
-              "is the same key as usernameKey ("
-                  + credentials.getUsernameKey()
-                  + "); name two keys"));
-    }
-  }
-
+  /**
+   * Not CEL: the default dead-letter topic is derived from metadata.name (an explicit one is
+   * checked by the schema and a CEL rule).
+   */
   private static void checkDeadLetter(StreamingPipeline resource, List<SpecProblem> problems) {
-    String topic = resource.effectiveDeadLetterTopic();
     boolean derived =
         resource.getSpec().getDeadLetter() == null
             || resource.getSpec().getDeadLetter().getTopic() == null;
+    if (!derived) {
+      return;
+    }
+    String topic = resource.effectiveDeadLetterTopic();
     String path = "spec.deadLetter.topic";
     if (!topic.matches(Formats.TOPIC)) {
       problems.add(
@@ -260,15 +179,11 @@ public final class SpecValidator {
       problems.add(
           new SpecProblem(
               path,
-              (derived ? "the default dead-letter topic " : "dead-letter topic ")
+              "the default dead-letter topic "
                   + topic
-                  + " is also an input topic, so rejected records would be read again; "
-                  + (derived ? "set deadLetter.topic to another name" : "pick another name")));
+                  + " is also an input topic, so rejected records would be read again; set"
+                  + " deadLetter.topic to another name"));
     }
-  }
-
-  private static boolean isDuration(String text) {
-    return text.matches(Formats.DURATION);
   }
 
   private static String abbreviate(String text) {
