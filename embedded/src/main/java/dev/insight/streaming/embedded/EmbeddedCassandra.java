@@ -147,7 +147,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
   /** Options for a node; every one has a working default. */
   public static final class Builder {
     private int port;
-    private int storagePort;
     private Path dataDir;
     private Duration startTimeout = StartOptions.DEFAULT_START_TIMEOUT;
     private Path javaCommand = StartOptions.currentJava();
@@ -160,12 +159,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
     /** Native transport (CQL) port; 0 (default) picks a free one. */
     public Builder port(int port) {
       this.port = port;
-      return this;
-    }
-
-    /** Internode (storage) port; 0 (default) picks a free one. */
-    public Builder storagePort(int storagePort) {
-      this.storagePort = storagePort;
       return this;
     }
 
@@ -213,14 +206,13 @@ public final class EmbeddedCassandra implements AutoCloseable {
       List<Path> classpath = ServerRuntime.classpath(SERVER, "cassandra-node");
       for (int attempt = 1; ; attempt++) {
         int nativePort = port != 0 ? port : LoopbackPorts.free();
-        int internodePort = storagePort != 0 ? storagePort : LoopbackPorts.free();
+        int internodePort = LoopbackPorts.free();
         PortCheck.requireFree(SERVER, "native transport", nativePort);
         PortCheck.requireFree(SERVER, "storage", internodePort);
         try {
           return startOnce(classpath, nativePort, internodePort);
         } catch (EmbeddedServerException e) {
-          boolean raceLost =
-              port == 0 && storagePort == 0 && e.getMessage().contains("Address already in use");
+          boolean raceLost = port == 0 && e.getMessage().contains("Address already in use");
           if (!raceLost || attempt >= BIND_RETRIES) {
             throw e;
           }

@@ -180,7 +180,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Options for a broker; every one has a working default. */
   public static final class Builder {
     private int port;
-    private int controllerPort;
     private Path dataDir;
     private Duration startTimeout = StartOptions.DEFAULT_START_TIMEOUT;
     private Path javaCommand = StartOptions.currentJava();
@@ -193,12 +192,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Client port; 0 (default) picks a free one. */
     public Builder port(int port) {
       this.port = port;
-      return this;
-    }
-
-    /** KRaft controller port; 0 (default) picks a free one. */
-    public Builder controllerPort(int controllerPort) {
-      this.controllerPort = controllerPort;
       return this;
     }
 
@@ -244,7 +237,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       List<Path> classpath = ServerRuntime.classpath(SERVER, "kafka-broker");
       for (int attempt = 1; ; attempt++) {
         int clientPort = port != 0 ? port : LoopbackPorts.free();
-        int quorumPort = controllerPort != 0 ? controllerPort : LoopbackPorts.free();
+        int quorumPort = LoopbackPorts.free();
         PortCheck.requireFree(SERVER, "client", clientPort);
         PortCheck.requireFree(SERVER, "controller", quorumPort);
         try {
@@ -284,7 +277,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                   "-XX:+ExitOnOutOfMemoryError",
                   "-Djava.awt.headless=true",
                   "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                  // the broker logs through slf4j-simple (see runtimes/kafka-broker), to stderr,
+                  // the broker logs through slf4j-simple (see classpaths/kafka-broker), to stderr,
                   // into kafka.log
                   "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                   "-Dorg.slf4j.simpleLogger.showDateTime=true",
@@ -331,8 +324,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         jvm.awaitReady(startTimeout, kafka::roundTrip);
       } catch (EmbeddedServerException e) {
         // the folder of a failed start is kept: its log explains the failure
-        boolean raceLost =
-            port == 0 && controllerPort == 0 && e.getMessage().contains("Address already in use");
+        boolean raceLost = port == 0 && e.getMessage().contains("Address already in use");
         if (raceLost && temporary) {
           DataDirectory.delete(
               dir); // the retry starts in a fresh folder; this one explains nothing

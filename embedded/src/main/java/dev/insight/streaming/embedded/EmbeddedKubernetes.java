@@ -16,12 +16,12 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A real Kubernetes control plane: etcd, kube-apiserver and kube-controller-manager (built from
- * source by {@code runtimes/kubernetes}), each a child process on free loopback ports in one
- * temporary folder, with fresh certificates. The API server authenticates clients by certificate
- * and ServiceAccount token, authorizes nodes with the Node authorizer and everyone with RBAC, runs
- * the default admission plugins plus NodeRestriction and OwnerReferencesPermissionEnforcement,
- * signs ServiceAccount tokens and proxies pod logs to the kubelet endpoint a Node reports (see
- * {@link #kubeletServerTls}); the controller manager runs the garbage collector, the namespace,
+ * source by {@code control-plane}), each a child process on free loopback ports in one temporary
+ * folder, with fresh certificates. The API server authenticates clients by certificate and
+ * ServiceAccount token, authorizes nodes with the Node authorizer and everyone with RBAC, runs the
+ * default admission plugins plus NodeRestriction and OwnerReferencesPermissionEnforcement, signs
+ * ServiceAccount tokens and proxies pod logs to the kubelet endpoint a Node reports (see {@link
+ * #kubeletServerTls}); the controller manager runs the garbage collector, the namespace,
  * ServiceAccount, token, root-CA and resource-quota controllers. There is no kubelet, scheduler or
  * container runtime: pods stay Pending until something else binds and runs them.
  */

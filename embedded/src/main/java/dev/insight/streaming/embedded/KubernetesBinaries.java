@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The folder holding etcd, kube-apiserver, kube-controller-manager and kubectl: {@code
- * KUBEBUILDER_ASSETS} when set (envtest's convention), else the folder {@code runtimes/kubernetes}
- * built them into, as recorded at build time.
+ * KUBEBUILDER_ASSETS} when set (envtest's convention), else the folder {@code control-plane} built
+ * them into, as recorded at build time.
  */
 public record KubernetesBinaries(Path folder) {
 
@@ -29,7 +29,7 @@ public record KubernetesBinaries(Path folder) {
       origin = ENV + "=" + assets;
     } else {
       folder = Path.of(recorded());
-      origin = "the folder runtimes/kubernetes recorded (" + folder + ")";
+      origin = "the folder control-plane recorded (" + folder + ")";
     }
     for (String program : PROGRAMS) {
       Path file = folder.resolve(program);
@@ -40,7 +40,7 @@ public record KubernetesBinaries(Path folder) {
                 + origin
                 + " has no executable "
                 + program
-                + "; rebuild it with ./mvnw install -pl runtimes/kubernetes, or set "
+                + "; rebuild it with ./mvnw install -pl control-plane, or set "
                 + ENV
                 + " to a folder holding "
                 + String.join(", ", PROGRAMS));
@@ -74,8 +74,8 @@ public record KubernetesBinaries(Path folder) {
                 + ": resource "
                 + RECORD
                 + " is not on"
-                + " the classpath; add the dependency dev.insight.streaming:kubernetes-runtime and build"
-                + " runtimes/kubernetes, or set "
+                + " the classpath; add the dependency dev.insight.streaming:control-plane and build"
+                + " control-plane, or set "
                 + ENV);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The jars of one server, as recorded at build time by its {@code runtimes/*} module. */
+/** The jars of one server, as recorded at build time by its {@code classpaths/*} module. */
 final class ServerRuntime {
 
   private static final String RESOURCE_FOLDER = "META-INF/streaming-pipeline/";
@@ -20,7 +20,7 @@ final class ServerRuntime {
    * names exists.
    *
    * @param server the server's name for error messages
-   * @param runtime the resource's base name, which is also the module under {@code runtimes/}
+   * @param runtime the resource's base name, which is also the module under {@code classpaths/}
    */
   static List<Path> classpath(String server, String runtime) {
     String resource = RESOURCE_FOLDER + runtime + ".classpath";
@@ -35,7 +35,7 @@ final class ServerRuntime {
                 + " add the dependency dev.insight.streaming:"
                 + runtime
                 + "-runtime (with all its own"
-                + " dependencies excluded) and build runtimes/"
+                + " dependencies excluded) and build classpaths/"
                 + runtime);
       }
       recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -56,7 +56,7 @@ final class ServerRuntime {
     }
     if (jars.isEmpty()) {
       throw new EmbeddedServerException(
-          server + ": " + resource + " is empty; rebuild runtimes/" + runtime);
+          server + ": " + resource + " is empty; rebuild classpaths/" + runtime);
     }
     if (!missing.isEmpty()) {
       throw new EmbeddedServerException(
@@ -68,10 +68,10 @@ final class ServerRuntime {
               + " do not exist (first: "
               + missing.get(0)
               + "); the local Maven repository changed since"
-              + " runtimes/"
+              + " classpaths/"
               + runtime
               + " was built: rebuild it with"
-              + " ./mvnw install -pl runtimes/"
+              + " ./mvnw install -pl classpaths/"
               + runtime);
     }
     return jars;

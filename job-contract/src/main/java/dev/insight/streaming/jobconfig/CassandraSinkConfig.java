@@ -1,6 +1,6 @@
 package dev.insight.streaming.jobconfig;
 
-import dev.insight.streaming.sinks.cassandra.CassandraOffsetStore;
+import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
 import java.io.Serializable;
 import java.util.List;
 

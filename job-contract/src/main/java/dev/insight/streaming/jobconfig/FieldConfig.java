@@ -1,6 +1,6 @@
 package dev.insight.streaming.jobconfig;
 
-import dev.insight.streaming.sinks.FieldType;
+import dev.insight.streaming.sinkstores.FieldType;
 import java.io.Serializable;
 
 /**

@@ -1,6 +1,6 @@
 package dev.insight.streaming.jobconfig;
 
-import dev.insight.streaming.sinks.mongodb.MongoOffsetStore;
+import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
 import java.io.Serializable;
 import java.util.function.Function;
 

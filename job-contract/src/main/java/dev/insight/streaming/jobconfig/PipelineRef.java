@@ -1,6 +1,6 @@
 package dev.insight.streaming.jobconfig;
 
-import dev.insight.streaming.sinks.PipelineKey;
+import dev.insight.streaming.sinkstores.PipelineKey;
 import java.io.Serializable;
 
 /** The StreamingPipeline resource this job runs for. */

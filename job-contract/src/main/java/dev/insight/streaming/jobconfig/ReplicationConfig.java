@@ -1,7 +1,7 @@
 package dev.insight.streaming.jobconfig;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.insight.streaming.sinks.cassandra.Replication;
+import dev.insight.streaming.sinkstores.cassandra.Replication;
 import java.io.Serializable;
 import java.util.Map;
 

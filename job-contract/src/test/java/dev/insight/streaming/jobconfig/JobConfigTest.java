@@ -3,9 +3,9 @@ package dev.insight.streaming.jobconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.insight.streaming.sinks.FieldType;
-import dev.insight.streaming.sinks.PipelineKey;
-import dev.insight.streaming.sinks.cassandra.Replication;
+import dev.insight.streaming.sinkstores.FieldType;
+import dev.insight.streaming.sinkstores.PipelineKey;
+import dev.insight.streaming.sinkstores.cassandra.Replication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,8 +11,8 @@ import dev.insight.streaming.operator.lag.LagMonitor;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.StreamingPipelineReconciler;
 import dev.insight.streaming.operator.secrets.SecretResolver;
-import dev.insight.streaming.operator.sinks.SinkConnections;
-import dev.insight.streaming.operator.sinks.SinkStep;
+import dev.insight.streaming.operator.sinksetup.SinkConnections;
+import dev.insight.streaming.operator.sinksetup.SinkStep;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
@@ -175,53 +175,9 @@ public final class PipelineOperator implements AutoCloseable {
     return this;
   }
 
-  public Operator operator() {
-    return operator;
-  }
-
-  public KubernetesClient client() {
-    return client;
-  }
-
-  public OperatorSettings settings() {
-    return settings;
-  }
-
+  /** The operator's meters (also served on /metrics). */
   public PrometheusMeterRegistry metrics() {
     return registry;
-  }
-
-  /**
-   * The shared Kafka Admin clients, one per cluster (the lag monitor reads end offsets through
-   * them).
-   */
-  public KafkaClusters kafkaClusters() {
-    return kafkaClusters;
-  }
-
-  /**
-   * The shared Cassandra sessions and MongoDB clients (the lag monitor reads stored offsets through
-   * them).
-   */
-  public SinkConnections sinkConnections() {
-    return sinkConnections;
-  }
-
-  /** The one writer of pipeline status. */
-  public StatusWriter statusWriter() {
-    return statusWriter;
-  }
-
-  public SecretResolver secrets() {
-    return secrets;
-  }
-
-  public EventRecorder events() {
-    return events;
-  }
-
-  public Clock clock() {
-    return clock;
   }
 
   /** The port of /healthz, /readyz and /metrics once started. */

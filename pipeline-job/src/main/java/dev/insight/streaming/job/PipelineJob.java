@@ -1,17 +1,17 @@
 package dev.insight.streaming.job;
 
-import dev.insight.streaming.job.sink.PartitionWriter;
-import dev.insight.streaming.job.sink.SinkSet;
 import dev.insight.streaming.job.stream.AssignedPartitions;
 import dev.insight.streaming.job.stream.KafkaProbe;
 import dev.insight.streaming.job.stream.StartingPositions;
+import dev.insight.streaming.job.write.PartitionWriter;
+import dev.insight.streaming.job.write.SinkSet;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
 import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.jobconfig.JobContract;
-import dev.insight.streaming.sinks.OffsetStore;
-import dev.insight.streaming.sinks.PartitionOffset;
-import dev.insight.streaming.sinks.PipelineKey;
-import dev.insight.streaming.sinks.RetentionGap;
+import dev.insight.streaming.sinkstores.OffsetStore;
+import dev.insight.streaming.sinkstores.PartitionOffset;
+import dev.insight.streaming.sinkstores.PipelineKey;
+import dev.insight.streaming.sinkstores.RetentionGap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

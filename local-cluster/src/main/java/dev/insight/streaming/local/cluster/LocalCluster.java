@@ -71,10 +71,6 @@ public final class LocalCluster implements AutoCloseable {
           workDir, OperatorSettings.defaults().withLagInterval(Duration.ofSeconds(2)), true);
     }
 
-    public Options withOperatorSettings(OperatorSettings settings) {
-      return new Options(workDir, settings, startOperator);
-    }
-
     public Options withoutOperator() {
       return new Options(workDir, operatorSettings, false);
     }

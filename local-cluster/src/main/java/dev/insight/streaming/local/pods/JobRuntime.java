@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * What the job image holds, on this machine: a Java executable and the pipeline job's runtime jars,
- * recorded at build time by {@code local-cluster/job-runtime} so that Spark never joins this JVM's
- * classpath.
+ * recorded at build time by {@code local-cluster/job-classpath} so that Spark never joins this
+ * JVM's classpath.
  *
  * @param java the Java executable child JVMs run on
  * @param classpath the job's jars, the pipeline-job jar among them
@@ -33,8 +33,8 @@ public record JobRuntime(Path java, List<Path> classpath) {
       if (in == null) {
         throw new LocalClusterException(
             RESOURCE
-                + " is not on the classpath: build local-cluster/job-runtime"
-                + " (./mvnw install -pl local-cluster/job-runtime)");
+                + " is not on the classpath: build local-cluster/job-classpath"
+                + " (./mvnw install -pl local-cluster/job-classpath)");
       }
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
@@ -51,13 +51,13 @@ public record JobRuntime(Path java, List<Path> classpath) {
                   + " recorded in "
                   + RESOURCE
                   + " is gone; rebuild"
-                  + " with ./mvnw install -pl pipeline-job,local-cluster/job-runtime");
+                  + " with ./mvnw install -pl pipeline-job,local-cluster/job-classpath");
         }
         jars.add(jar);
       }
     }
     if (jars.isEmpty()) {
-      throw new LocalClusterException(RESOURCE + " is empty; rebuild local-cluster/job-runtime");
+      throw new LocalClusterException(RESOURCE + " is empty; rebuild local-cluster/job-classpath");
     }
     return new JobRuntime(Path.of(System.getProperty("java.home"), "bin", "java"), jars);
   }

@@ -1,7 +1,7 @@
 package dev.insight.streaming.operator.lag;
 
 import dev.insight.streaming.operator.api.status.LagEvaluation;
-import dev.insight.streaming.sinks.PipelineKey;
+import dev.insight.streaming.sinkstores.PipelineKey;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

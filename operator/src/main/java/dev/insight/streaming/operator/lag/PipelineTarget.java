@@ -1,7 +1,7 @@
 package dev.insight.streaming.operator.lag;
 
 import dev.insight.streaming.operator.kafka.KafkaCluster;
-import dev.insight.streaming.sinks.PipelineKey;
+import dev.insight.streaming.sinkstores.PipelineKey;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.insight.streaming.operator.lag;
 
-import dev.insight.streaming.operator.sinks.CassandraCluster;
-import dev.insight.streaming.operator.sinks.MongoCluster;
+import dev.insight.streaming.operator.sinksetup.CassandraCluster;
+import dev.insight.streaming.operator.sinksetup.MongoCluster;
 
 /** One sink cluster whose offset store holds processed offsets: exactly one of the two is set. */
 record StoreCluster(MongoCluster mongo, CassandraCluster cassandra) {

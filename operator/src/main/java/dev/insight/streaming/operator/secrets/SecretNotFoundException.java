@@ -9,13 +9,11 @@ import java.util.Optional;
 public final class SecretNotFoundException extends RuntimeException {
 
   private final String namespace;
-  private final String secretName;
   private final String key;
 
   SecretNotFoundException(String namespace, String secretName, String key, String message) {
     super(message);
     this.namespace = namespace;
-    this.secretName = secretName;
     this.key = key;
   }
 
@@ -56,10 +54,6 @@ public final class SecretNotFoundException extends RuntimeException {
 
   public String namespace() {
     return namespace;
-  }
-
-  public String secretName() {
-    return secretName;
   }
 
   /** The missing key; empty when the whole Secret is missing. */

@@ -30,10 +30,6 @@ public final class PhaseRule {
     this.readinessConditions = List.copyOf(readinessConditions);
   }
 
-  public List<String> readinessConditions() {
-    return readinessConditions;
-  }
-
   void apply(StreamingPipeline pipeline, StatusEditor editor) {
     StreamingPipelineStatus status = editor.status();
     Phase before = status.getPhase();

@@ -1,8 +1,8 @@
 package dev.insight.streaming.job.stream;
 
 import dev.insight.streaming.jobconfig.KafkaConfig.StartingOffsets;
-import dev.insight.streaming.sinks.PartitionOffset;
-import dev.insight.streaming.sinks.RetentionGap;
+import dev.insight.streaming.sinkstores.PartitionOffset;
+import dev.insight.streaming.sinkstores.RetentionGap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

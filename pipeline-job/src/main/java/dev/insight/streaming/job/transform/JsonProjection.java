@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.insight.streaming.jobconfig.FieldConfig;
-import dev.insight.streaming.sinks.FieldType;
+import dev.insight.streaming.sinkstores.FieldType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;

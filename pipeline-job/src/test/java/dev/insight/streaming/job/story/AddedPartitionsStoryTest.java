@@ -7,7 +7,7 @@ import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.EmbeddedKafka;
 import dev.insight.streaming.embedded.EmbeddedMongo;
 import dev.insight.streaming.embedded.SharedServersExtension;
-import dev.insight.streaming.sinks.PartitionOffset;
+import dev.insight.streaming.sinkstores.PartitionOffset;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewPartitions;

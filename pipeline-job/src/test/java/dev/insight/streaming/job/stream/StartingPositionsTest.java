@@ -3,8 +3,8 @@ package dev.insight.streaming.job.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.insight.streaming.jobconfig.KafkaConfig.StartingOffsets;
-import dev.insight.streaming.sinks.PartitionOffset;
-import dev.insight.streaming.sinks.RetentionGap;
+import dev.insight.streaming.sinkstores.PartitionOffset;
+import dev.insight.streaming.sinkstores.RetentionGap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

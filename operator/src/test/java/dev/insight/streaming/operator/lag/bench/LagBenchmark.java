@@ -16,16 +16,16 @@ import dev.insight.streaming.operator.lag.LagMonitor.CycleReport;
 import dev.insight.streaming.operator.lag.LagRequests;
 import dev.insight.streaming.operator.lag.LagRequests.Kind;
 import dev.insight.streaming.operator.secrets.SecretResolver;
-import dev.insight.streaming.operator.sinks.MongoCluster;
-import dev.insight.streaming.operator.sinks.SinkConnections;
+import dev.insight.streaming.operator.sinksetup.MongoCluster;
+import dev.insight.streaming.operator.sinksetup.SinkConnections;
 import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
 import dev.insight.streaming.operator.testing.TestKubernetes;
 import dev.insight.streaming.operator.testing.TestPipelines;
-import dev.insight.streaming.sinks.OffsetStore;
-import dev.insight.streaming.sinks.PartitionOffset;
-import dev.insight.streaming.sinks.PipelineKey;
+import dev.insight.streaming.sinkstores.OffsetStore;
+import dev.insight.streaming.sinkstores.PartitionOffset;
+import dev.insight.streaming.sinkstores.PipelineKey;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,8 +51,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The lag monitor at scale: 1,000 pipelines of 8 partitions each on one real broker, the
  * MongoDB-wire server as offset store, the real API server (etcd, kube-apiserver,
- * kube-controller-manager from runtimes/kubernetes); run in a JVM capped at 256 MB heap (see the
- * README, "Benchmarks"): {@code ./mvnw -o -B -pl operator -Dbuild.dirname=target-lag -Pbench-lag
+ * kube-controller-manager from control-plane); run in a JVM capped at 256 MB heap (see the README,
+ * "Benchmarks"): {@code ./mvnw -o -B -pl operator -Dbuild.dirname=target-lag -Pbench-lag
  * test-compile exec:exec}.
  */
 public final class LagBenchmark {

@@ -1,0 +1,68 @@
+package dev.insight.streaming.operator.sinksetup;
+
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.CassandraSinkSpec;
+import dev.insight.streaming.operator.api.spec.FieldSpec;
+import dev.insight.streaming.operator.api.spec.MongoSinkSpec;
+import dev.insight.streaming.operator.api.spec.ReplicationSpec;
+import dev.insight.streaming.operator.api.spec.ReplicationStrategy;
+import dev.insight.streaming.operator.api.spec.TransformSpec;
+import dev.insight.streaming.sinkstores.Column;
+import dev.insight.streaming.sinkstores.FieldType;
+import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
+import dev.insight.streaming.sinkstores.cassandra.Replication;
+import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sink schemas a spec asks for, in the {@code sinks} module's terms, so the operator creates
+ * exactly what the job writes into: the table has the row id plus one column per transform field (a
+ * field named {@code id} is the id itself), and the keyspace's replication applies to the offsets
+ * keyspace too when the operator creates it.
+ */
+public final class SinkSchemas {
+
+  private SinkSchemas() {}
+
+  /** The Cassandra table of the pipeline's Cassandra sink. */
+  public static CassandraSchema cassandra(StreamingPipeline pipeline) {
+    CassandraSinkSpec spec = pipeline.getSpec().getSinks().getCassandra();
+    TransformSpec transform = pipeline.getSpec().getTransform();
+    List<Column> columns = new ArrayList<>();
+    if (transform != null && transform.getFields() != null) {
+      for (FieldSpec field : transform.getFields()) {
+        if (!field.getName().equals(CassandraSchema.ID_COLUMN)) {
+          columns.add(
+              new Column(
+                  field.getName(),
+                  FieldType.fromName(field.getType() == null ? "string" : field.getType().name())));
+        }
+      }
+    }
+    return new CassandraSchema(spec.getKeyspace(), spec.getTable(), replication(spec), columns);
+  }
+
+  /**
+   * The keyspace replication of the pipeline's Cassandra sink: the factor applies to its local
+   * datacenter.
+   */
+  public static Replication replication(CassandraSinkSpec spec) {
+    ReplicationSpec replication = spec.getReplication();
+    int factor =
+        replication == null || replication.getFactor() == null ? 1 : replication.getFactor();
+    boolean topology =
+        replication != null
+            && replication.getStrategy() == ReplicationStrategy.NetworkTopologyStrategy;
+    return topology
+        ? Replication.networkTopology(Map.of(spec.getLocalDatacenter(), factor))
+        : Replication.simple(factor);
+  }
+
+  /** The MongoDB collection of the pipeline's MongoDB sink. */
+  public static MongoSchema mongo(StreamingPipeline pipeline) {
+    MongoSinkSpec spec = pipeline.getSpec().getSinks().getMongodb();
+    return new MongoSchema(spec.getDatabase(), spec.getCollection());
+  }
+}

@@ -1,0 +1,213 @@
+package dev.insight.streaming.operator.sinksetup;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import dev.insight.streaming.operator.api.Conditions;
+import dev.insight.streaming.operator.api.Conditions.Reason;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.reconciler.PipelineStep;
+import dev.insight.streaming.operator.reconciler.RetryBackoff;
+import dev.insight.streaming.operator.reconciler.StepOutcome;
+import dev.insight.streaming.operator.secrets.Redaction;
+import dev.insight.streaming.operator.secrets.SecretNotFoundException;
+import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
+import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
+import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
+import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sinks concern: connects to each configured sink with the credentials from its Secret, creates
+ * the table or collection and the shared offset store through the {@code sinks} module (the same
+ * code the job uses), and reports {@code SinksReady}. Sink data is never deleted, so there is no
+ * cleanup.
+ */
+public final class SinkStep implements PipelineStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SinkStep.class);
+
+  private final SinkConnections connections;
+  private final Clock clock;
+
+  public SinkStep(SinkConnections connections, Clock clock) {
+    this.connections = connections;
+    this.clock = clock;
+  }
+
+  @Override
+  public String condition() {
+    return Conditions.SINKS_READY;
+  }
+
+  @Override
+  public StepOutcome reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    List<Finding> findings = new ArrayList<>();
+    if (pipeline.getSpec().getSinks().getCassandra() != null) {
+      findings.add(cassandra(pipeline));
+    }
+    if (pipeline.getSpec().getSinks().getMongodb() != null) {
+      findings.add(mongo(pipeline));
+    }
+    Optional<Finding> failed = findings.stream().filter(f -> f.failure != null).findFirst();
+    String message = String.join("; ", findings.stream().map(f -> f.message).toList());
+    if (failed.isPresent()) {
+      LOG.warn(
+          "{}/{}: {}",
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
+          message);
+      return StepOutcome.notReady(
+          failed.get().failure, message, RetryBackoff.next(pipeline, condition(), clock));
+    }
+    return StepOutcome.ready(Reason.READY, message);
+  }
+
+  private Finding cassandra(StreamingPipeline pipeline) {
+    CassandraSchema schema = SinkSchemas.cassandra(pipeline);
+    String where = "cassandra " + schema.keyspace() + "." + schema.table();
+    CassandraCluster cluster;
+    try {
+      cluster = connections.cassandraOf(pipeline).orElseThrow();
+    } catch (SecretNotFoundException e) {
+      return Finding.failed(Reason.SECRET_NOT_FOUND, where + ": " + e.getMessage());
+    }
+    String at = where + " at " + String.join(",", cluster.contactPoints());
+    Reason stage = Reason.SINK_UNREACHABLE;
+    try {
+      CqlSession session = connections.session(cluster);
+      stage = Reason.SINK_SCHEMA_ERROR;
+      schema.createIfMissing(session);
+      new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication())
+          .createIfMissing();
+      return Finding.ok(
+          at
+              + " and offsets table "
+              + CassandraOffsetStore.DEFAULT_KEYSPACE
+              + "."
+              + CassandraOffsetStore.OFFSETS_TABLE
+              + " ready");
+    } catch (DriverException e) {
+      boolean unreachable =
+          stage == Reason.SINK_UNREACHABLE
+              || e instanceof AllNodesFailedException
+              || e instanceof DriverTimeoutException
+              || e instanceof NoNodeAvailableException;
+      String text = at + cassandraFailure(e, unreachable) + describe(e);
+      return Finding.failed(
+          unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
+          Redaction.scrub(text, Arrays.asList(cluster.username(), cluster.password())));
+    }
+  }
+
+  private Finding mongo(StreamingPipeline pipeline) {
+    MongoSchema schema = SinkSchemas.mongo(pipeline);
+    String where = "mongodb " + schema.database() + "." + schema.collection();
+    MongoCluster cluster;
+    try {
+      cluster = connections.mongoOf(pipeline).orElseThrow();
+    } catch (SecretNotFoundException e) {
+      return Finding.failed(Reason.SECRET_NOT_FOUND, where + ": " + e.getMessage());
+    }
+    String at = where + " at " + cluster.hosts();
+    try {
+      schema.createIfMissing(connections.client(cluster));
+      new MongoOffsetStore(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE)
+          .createIfMissing();
+      return Finding.ok(
+          at
+              + " and offsets collection "
+              + MongoOffsetStore.DEFAULT_DATABASE
+              + "."
+              + MongoOffsetStore.OFFSETS_COLLECTION
+              + " ready");
+    } catch (MongoException | IllegalArgumentException e) {
+      boolean unreachable =
+          e instanceof MongoTimeoutException
+              || e instanceof MongoSocketException
+              || e instanceof MongoSecurityException
+              || e instanceof IllegalArgumentException;
+      String text = at + mongoFailure(e, unreachable) + describe(e);
+      return Finding.failed(
+          unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
+          Redaction.scrub(text, secretsOf(cluster)));
+    }
+  }
+
+  /**
+   * How a Cassandra failure reads after the sink's address: credentials refused, unreachable, or a
+   * schema error.
+   */
+  static String cassandraFailure(RuntimeException e, boolean unreachable) {
+    boolean refused =
+        e instanceof AuthenticationException
+            || (e instanceof AllNodesFailedException all
+                && all.getAllErrors().values().stream()
+                    .flatMap(List::stream)
+                    .anyMatch(AuthenticationException.class::isInstance));
+    if (refused) {
+      return " refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ";
+    }
+    return unreachable ? " is unreachable: " : ": could not create the schema: ";
+  }
+
+  /** How a MongoDB failure reads after the sink's address. */
+  static String mongoFailure(RuntimeException e, boolean unreachable) {
+    if (e instanceof MongoSecurityException) {
+      return " refused the credentials; check the connection string in the Secret named by"
+          + " spec.sinks.mongodb.uriSecret: ";
+    }
+    if (e instanceof IllegalArgumentException) {
+      return " cannot be reached with the connection string in the Secret named by spec.sinks.mongodb.uriSecret: ";
+    }
+    return unreachable ? " is unreachable: " : ": could not create the collections: ";
+  }
+
+  /**
+   * The parts of a connection string that may be secret: the whole string, its user and its
+   * password.
+   */
+  private static List<String> secretsOf(MongoCluster cluster) {
+    List<String> values = new ArrayList<>();
+    values.add(cluster.uri());
+    try {
+      ConnectionString parsed = new ConnectionString(cluster.uri());
+      values.add(parsed.getUsername());
+      values.add(parsed.getPassword() == null ? null : new String(parsed.getPassword()));
+    } catch (IllegalArgumentException e) {
+      // an unparseable string has no parts to find; the whole string is masked already
+    }
+    return values.stream().filter(Objects::nonNull).toList();
+  }
+
+  private static String describe(Throwable error) {
+    return error.getClass().getSimpleName() + ": " + error.getMessage();
+  }
+
+  /** What one sink looked like: a reason when it failed, and a sentence either way. */
+  private record Finding(Reason failure, String message) {
+    static Finding ok(String message) {
+      return new Finding(null, message);
+    }
+
+    static Finding failed(Reason reason, String message) {
+      return new Finding(reason, message);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.insight.streaming.job.write;
+
+import com.datastax.spark.connector.cql.CassandraConnector;
+import com.datastax.spark.connector.japi.CassandraJavaUtil;
+import com.datastax.spark.connector.writer.SqlRowWriter;
+import com.datastax.spark.connector.writer.TableWriter;
+import com.datastax.spark.connector.writer.WriteConf;
+import dev.insight.streaming.job.transform.SinkRow;
+import dev.insight.streaming.sinkstores.Column;
+import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * Upserts rows into the pipeline's Cassandra table through the connector's writer (its batching and
+ * concurrency).
+ */
+final class CassandraRows implements Serializable {
+
+  private final TableWriter<Row> writer;
+  private final List<String> fieldNames;
+
+  CassandraRows(SparkConf conf, CassandraSchema schema) {
+    List<String> columns = new ArrayList<>();
+    columns.add(CassandraSchema.ID_COLUMN);
+    fieldNames = schema.columns().stream().map(Column::name).toList();
+    columns.addAll(fieldNames);
+    // built on the driver, like saveToCassandra does: it reads the table's metadata once and ships
+    // to the tasks
+    writer =
+        TableWriter.apply(
+            CassandraConnector.apply(conf),
+            schema.keyspace(),
+            schema.table(),
+            CassandraJavaUtil.someColumns(columns.toArray(String[]::new)),
+            WriteConf.fromSparkConf(conf),
+            false,
+            SqlRowWriter.Factory$.MODULE$);
+  }
+
+  /** Writes the rows and returns when Cassandra has acknowledged every one of them. */
+  void write(List<SinkRow> rows) {
+    Iterator<Row> values = rows.stream().map(this::toRow).iterator();
+    writer.write(TaskContext.get(), JavaConverters.asScalaIterator(values));
+  }
+
+  private Row toRow(SinkRow row) {
+    Object[] values = new Object[fieldNames.size() + 1];
+    values[0] = row.id();
+    for (int i = 0; i < fieldNames.size(); i++) {
+      values[i + 1] = row.fields().get(fieldNames.get(i));
+    }
+    return RowFactory.create(values);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.insight.streaming.job.write;
+
+import static com.mongodb.client.model.Filters.eq;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import dev.insight.streaming.job.transform.SinkRow;
+import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.Document;
+
+/**
+ * Upserts rows into the pipeline's MongoDB collection with unordered bulk writes, {@code _id} = row
+ * id.
+ */
+final class MongoRows implements Serializable {
+
+  // one client per executor JVM and connection string: clients pool connections and are meant to be
+  // shared
+  private static final Map<String, MongoClient> CLIENTS = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> CLIENTS.values().forEach(MongoClient::close), "mongo-clients-close"));
+  }
+
+  private final String uri;
+  private final String database;
+  private final String collection;
+  private final int bulkSize;
+
+  MongoRows(String uri, MongoSchema schema, int bulkSize) {
+    this.uri = uri;
+    this.database = schema.database();
+    this.collection = schema.collection();
+    this.bulkSize = bulkSize;
+  }
+
+  /** Writes the rows and returns when MongoDB has acknowledged every one of them. */
+  void write(List<SinkRow> rows) {
+    MongoCollection<Document> target =
+        CLIENTS
+            .computeIfAbsent(uri, MongoClients::create)
+            .getDatabase(database)
+            .getCollection(collection);
+    ReplaceOptions upsert = new ReplaceOptions().upsert(true);
+    List<WriteModel<Document>> bulk = new ArrayList<>(Math.min(bulkSize, rows.size()));
+    for (SinkRow row : rows) {
+      Document doc = new Document(MongoSchema.ID_FIELD, row.id());
+      doc.putAll(row.fields());
+      bulk.add(new ReplaceOneModel<>(eq(MongoSchema.ID_FIELD, row.id()), doc, upsert));
+      if (bulk.size() == bulkSize) {
+        target.bulkWrite(bulk, new BulkWriteOptions().ordered(false));
+        bulk = new ArrayList<>(bulkSize);
+      }
+    }
+    if (!bulk.isEmpty()) {
+      target.bulkWrite(bulk, new BulkWriteOptions().ordered(false));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.insight.streaming.job.write;
+
+import dev.insight.streaming.job.transform.MalformedRecordException;
+import dev.insight.streaming.job.transform.SinkRow;
+import dev.insight.streaming.job.transform.SourceRecord;
+import dev.insight.streaming.job.transform.Transformation;
+import dev.insight.streaming.jobconfig.TransformConfig;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * What one Spark task does with one Kafka partition's share of a batch: transform each record,
+ * upsert the rows into every sink, send malformed records to the dead-letter topic. Rows go out in
+ * chunks so a large batch never sits whole in memory, and every sink sees every chunk before the
+ * task ends.
+ */
+public final class PartitionWriter
+    implements VoidFunction<Iterator<ConsumerRecord<byte[], byte[]>>> {
+
+  private final TransformConfig transform;
+  private final CassandraRows cassandra;
+  private final MongoRows mongo;
+  private final DeadLetters deadLetters;
+  private final int chunkSize;
+  private final LongAccumulator written;
+  private final LongAccumulator rejected;
+
+  PartitionWriter(
+      TransformConfig transform,
+      CassandraRows cassandra,
+      MongoRows mongo,
+      DeadLetters deadLetters,
+      int chunkSize,
+      LongAccumulator written,
+      LongAccumulator rejected) {
+    this.transform = transform;
+    this.cassandra = cassandra;
+    this.mongo = mongo;
+    this.deadLetters = deadLetters;
+    this.chunkSize = chunkSize;
+    this.written = written;
+    this.rejected = rejected;
+  }
+
+  @Override
+  public void call(Iterator<ConsumerRecord<byte[], byte[]>> records) {
+    Transformation transformation = Transformation.of(transform);
+    List<SinkRow> rows = new ArrayList<>(chunkSize);
+    List<DeadLetters.Rejected> bad = new ArrayList<>();
+    while (records.hasNext()) {
+      ConsumerRecord<byte[], byte[]> r = records.next();
+      try {
+        rows.add(
+            transformation.apply(
+                new SourceRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.value())));
+      } catch (MalformedRecordException e) {
+        bad.add(new DeadLetters.Rejected(r, e.getMessage()));
+      }
+      if (rows.size() >= chunkSize) {
+        flush(rows);
+        rows = new ArrayList<>(chunkSize);
+      }
+    }
+    flush(rows);
+    deadLetters.send(bad);
+    rejected.add(bad.size());
+  }
+
+  private void flush(List<SinkRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    if (cassandra != null) {
+      cassandra.write(rows);
+    }
+    if (mongo != null) {
+      mongo.write(rows);
+    }
+    written.add(rows.size());
+  }
+}
