@@ -47,7 +47,10 @@ public class StreamingPipelineSpec {
       "Where malformed records go, with the reason. Omitted: topic <metadata.name>.dlq.")
   private DeadLetterSpec deadLetter;
 
-  @JsonPropertyDescription("How consumer lag is measured, evaluated and reported in status.")
+  @JsonPropertyDescription(
+      "How consumer lag is measured, evaluated and reported in status. Omitted: every field's"
+          + " default.")
+  @Default("{}")
   private LagSpec lag;
 
   @Default("false")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
+import dev.insight.streaming.operator.api.spec.LagSpec;
 import dev.insight.streaming.operator.api.spec.TopicSpec;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.LagSource;
@@ -292,10 +293,11 @@ public final class LagMonitor implements AutoCloseable {
           || !Objects.equals(generation, resolvedGeneration)
           || !now.isBefore(resolvedAt.plus(TARGET_REFRESH))) {
         rules = LagRules.of(p.getSpec().getLag());
+        // the API server defaults the section; a spec built in Java without one takes the model's
         interval =
-            p.getSpec().getLag() == null || p.getSpec().getLag().getInterval() == null
-                ? Duration.ofSeconds(10)
-                : DurationText.parse(p.getSpec().getLag().getInterval());
+            DurationText.parse(
+                (p.getSpec().getLag() == null ? new LagSpec() : p.getSpec().getLag())
+                    .getInterval());
         target = resolve(p);
         resolvedAt = now;
         resolvedGeneration = generation;

@@ -22,22 +22,17 @@ public record LagRules(
     int maxPartitions) {
 
   /**
-   * The rules the spec states. The API server defaults the fields of a {@code lag} section that
-   * exists, but a spec without one gets nothing from it (the CRD defaults fields, not absent
-   * objects): those take the same defaults here.
+   * The rules the spec states. The API server applies the defaults (the CRD defaults the whole
+   * {@code lag} section and each of its fields); a spec built in Java without the section gets the
+   * model's, which the CRD's are generated from.
    */
   public static LagRules of(LagSpec spec) {
     LagSpec s = spec == null ? new LagSpec() : spec;
-    LagSpec defaults = new LagSpec();
     return new LagRules(
-        DurationText.parse(orElse(s.getWindow(), defaults.getWindow())),
-        DurationText.parse(orElse(s.getStallThreshold(), defaults.getStallThreshold())),
-        orElse(s.getWarnThreshold(), defaults.getWarnThreshold()),
-        DurationText.parse(orElse(s.getStatusInterval(), defaults.getStatusInterval())),
-        orElse(s.getMaxPartitionsInStatus(), defaults.getMaxPartitionsInStatus()));
-  }
-
-  private static <T> T orElse(T value, T fallback) {
-    return value == null ? fallback : value;
+        DurationText.parse(s.getWindow()),
+        DurationText.parse(s.getStallThreshold()),
+        s.getWarnThreshold(),
+        DurationText.parse(s.getStatusInterval()),
+        s.getMaxPartitionsInStatus());
   }
 }
