@@ -3,10 +3,6 @@ package dev.insight.streaming.local.stories;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.insight.streaming.embedded.EmbeddedCassandra;
-import dev.insight.streaming.embedded.EmbeddedKafka;
-import dev.insight.streaming.embedded.EmbeddedMongo;
-import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.local.cluster.Kubectl;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.demo.DemoManifest;
@@ -52,15 +48,7 @@ class KubectlStoriesTest {
 
   @BeforeAll
   static void start() {
-    EmbeddedKafka kafka = SharedServers.kafka();
-    EmbeddedCassandra cassandra = SharedServers.cassandra();
-    EmbeddedMongo mongo = SharedServers.mongo();
-    servers =
-        new ServerAddresses(
-            kafka.bootstrapServers(),
-            cassandra.contactPoint(),
-            cassandra.localDatacenter(),
-            mongo.connectionString());
+    servers = LocalWorld.sharedServers();
     work = WorkDirs.forTest(KubectlStoriesTest.class);
     cluster = LocalCluster.start(LocalCluster.Options.defaults(work.resolve("cluster")));
     kubectl = Kubectl.of(cluster, work);

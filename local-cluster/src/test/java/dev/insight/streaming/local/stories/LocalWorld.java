@@ -1,5 +1,9 @@
 package dev.insight.streaming.local.stories;
 
+import dev.insight.streaming.embedded.EmbeddedCassandra;
+import dev.insight.streaming.embedded.EmbeddedKafka;
+import dev.insight.streaming.embedded.EmbeddedMongo;
+import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.local.demo.ServerAddresses;
 import dev.insight.streaming.local.demo.SinkCounter;
 import dev.insight.streaming.operator.api.StreamingPipeline;
@@ -20,6 +24,18 @@ final class LocalWorld implements PipelineWorld, AutoCloseable {
 
   private final ServerAddresses servers;
   private final Map<String, SinkCounter> counters = new java.util.HashMap<>();
+
+  /** The addresses of the test JVM's shared Kafka, Cassandra and MongoDB-wire servers. */
+  static ServerAddresses sharedServers() {
+    EmbeddedKafka kafka = SharedServers.kafka();
+    EmbeddedCassandra cassandra = SharedServers.cassandra();
+    EmbeddedMongo mongo = SharedServers.mongo();
+    return new ServerAddresses(
+        kafka.bootstrapServers(),
+        cassandra.contactPoint(),
+        cassandra.localDatacenter(),
+        mongo.connectionString());
+  }
 
   LocalWorld(ServerAddresses servers) {
     this.servers = servers;

@@ -3,10 +3,6 @@ package dev.insight.streaming.local.stories;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.insight.streaming.embedded.EmbeddedCassandra;
-import dev.insight.streaming.embedded.EmbeddedKafka;
-import dev.insight.streaming.embedded.EmbeddedMongo;
-import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.demo.DemoManifest;
 import dev.insight.streaming.local.demo.EventProducer;
@@ -16,7 +12,6 @@ import dev.insight.streaming.local.pods.WorkDirs;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DeletionPolicy;
 import dev.insight.streaming.operator.api.status.Condition;
-import dev.insight.streaming.operator.api.status.LagEvaluation;
 import dev.insight.streaming.operator.driver.DriverContract;
 import dev.insight.streaming.operator.driver.DriverNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -52,15 +47,7 @@ class PipelineStoriesTest {
 
   @BeforeAll
   static void start() {
-    EmbeddedKafka kafka = SharedServers.kafka();
-    EmbeddedCassandra cassandra = SharedServers.cassandra();
-    EmbeddedMongo mongo = SharedServers.mongo();
-    servers =
-        new ServerAddresses(
-            kafka.bootstrapServers(),
-            cassandra.contactPoint(),
-            cassandra.localDatacenter(),
-            mongo.connectionString());
+    servers = LocalWorld.sharedServers();
     cluster =
         LocalCluster.start(
             LocalCluster.Options.defaults(WorkDirs.forTest(PipelineStoriesTest.class)));
@@ -289,35 +276,12 @@ class PipelineStoriesTest {
         .atMost(DRAINED_WITHIN)
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
-            () -> {
-              assertThat(sinks.cassandraRows().orElse(-1))
-                  .as("Cassandra rows of %s", name)
-                  .isEqualTo(events);
-              assertThat(sinks.mongoDocuments().orElse(-1))
-                  .as("MongoDB documents of %s", name)
-                  .isEqualTo(events);
-              StreamingPipeline p = get(name);
-              var lag = p.getStatus().getLag();
-              assertThat(lag).as("lag in the status of %s", name).isNotNull();
-              assertThat(lag.getTotal()).as("total lag of %s", name).isZero();
-              assertThat(lag.getEvaluation())
-                  .as("lag evaluation of %s", name)
-                  .isEqualTo(LagEvaluation.OK);
-              int partitions =
-                  p.getSpec().getKafka().getTopics().stream()
-                      .mapToInt(t -> t.getPartitions() == null ? 1 : t.getPartitions())
-                      .sum();
-              assertThat(lag.getPartitionCount())
-                  .as("partitions evaluated for %s", name)
-                  .isEqualTo(partitions);
-              assertThat(lag.getPartitions())
-                  .as("records reached every partition of %s", name)
-                  .hasSize(partitions)
-                  .allSatisfy(part -> assertThat(part.getEnd()).isPositive());
-              assertThat(p.getStatus().getConditions())
-                  .as("conditions of %s", name)
-                  .anySatisfy(c -> assertReady(c));
-            });
+            () ->
+                PipelineScenario.assertDrained(
+                    get(name),
+                    sinks.cassandraRows().orElse(-1),
+                    sinks.mongoDocuments().orElse(-1),
+                    events));
   }
 
   static String annotation(String pod) {
