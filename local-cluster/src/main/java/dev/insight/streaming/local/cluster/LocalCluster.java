@@ -182,20 +182,9 @@ public final class LocalCluster implements AutoCloseable {
    */
   public Path writeKubeconfig(Path file) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.deleteIfExists(file);
-      Files.createFile(
-          file,
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, Files.readString(controlPlane.kubeconfig()));
-      return file;
+      return OwnerOnlyFile.write(file, Files.readString(controlPlane.kubeconfig()));
     } catch (IOException e) {
-      throw new LocalClusterException(
-          "cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+      throw new LocalClusterException("cannot read " + controlPlane.kubeconfig() + ": " + e, e);
     }
   }
 

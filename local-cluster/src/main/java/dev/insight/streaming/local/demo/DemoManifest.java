@@ -1,6 +1,7 @@
 package dev.insight.streaming.local.demo;
 
 import dev.insight.streaming.local.cluster.LocalClusterException;
+import dev.insight.streaming.local.cluster.OwnerOnlyFile;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineSpec;
 import dev.insight.streaming.operator.api.validation.SpecProblem;
@@ -174,17 +175,7 @@ public record DemoManifest(StreamingPipeline pipeline, List<Secret> secrets) {
    * @return the file
    */
   public Path write(Path file) {
-    try {
-      Files.deleteIfExists(file);
-      Files.createFile(
-          file,
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, yaml());
-      return file;
-    } catch (IOException e) {
-      throw new LocalClusterException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    return OwnerOnlyFile.write(file, yaml());
   }
 
   private static String document(HasMetadata item) {
