@@ -48,17 +48,27 @@ public record KafkaConfig(
         clientConfigFromEnv);
   }
 
+  /** The Kafka config provider that reads a JVM's own environment (kafka-clients 3.5 and later). */
+  public static final String ENV_CONFIG_PROVIDER =
+      "org.apache.kafka.common.config.provider.EnvVarConfigProvider";
+
   /**
-   * The client properties with secret ones read from the environment.
+   * The client properties, secret ones as references ({@code ${env:VARIABLE}}) that every Kafka
+   * client resolves from its own JVM's environment when it starts: the driver's consumer and admin
+   * client, and each executor's consumer and producer. So the values travel in no task, SparkConf
+   * or log line: an executor pod gets them from its own {@code secretKeyRef}.
    *
+   * @param environment this JVM's environment, to check up front that each variable is set
    * @throws IllegalStateException naming the variable (never its value) when one is unset
    */
   public Map<String, Object> clientProperties(Function<String, String> environment) {
     Map<String, Object> props = new HashMap<>(clientConfig);
+    if (clientConfigFromEnv.isEmpty()) {
+      return props;
+    }
     clientConfigFromEnv.forEach(
         (property, variable) -> {
-          String value = environment.apply(variable);
-          if (value == null) {
+          if (environment.apply(variable) == null) {
             throw new IllegalStateException(
                 "environment variable "
                     + variable
@@ -66,8 +76,10 @@ public record KafkaConfig(
                     + property
                     + ") is not set");
           }
-          props.put(property, value);
+          props.put(property, "${env:" + variable + "}");
         });
+    props.put("config.providers", "env");
+    props.put("config.providers.env.class", ENV_CONFIG_PROVIDER);
     return props;
   }
 

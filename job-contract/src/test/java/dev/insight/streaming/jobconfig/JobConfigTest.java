@@ -52,7 +52,9 @@ class JobConfigTest {
     JobConfig c = JobConfig.read(SAMPLES.resolve("full-pipeline.json"));
     assertThat(c.kafka().topics()).containsExactly("web.clicks", "mobile.clicks");
     assertThat(c.kafka().clientProperties(Map.of("KAFKA_SASL_JAAS_CONFIG", "jaas")::get))
-        .containsEntry("sasl.jaas.config", "jaas")
+        .containsEntry("sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}")
+        .containsEntry("config.providers", "env")
+        .doesNotContainValue("jaas")
         .containsEntry("security.protocol", "SASL_PLAINTEXT");
     assertThat(c.stream().maxRatePerPartition()).isEqualTo(5000L);
     assertThat(c.transform().fields().get(1).effectiveSource()).isEqualTo("user.id");

@@ -3,6 +3,7 @@ package dev.insight.streaming.job;
 import dev.insight.streaming.job.stream.AssignedPartitions;
 import dev.insight.streaming.job.stream.KafkaProbe;
 import dev.insight.streaming.job.stream.StartingPositions;
+import dev.insight.streaming.job.write.EnvironmentAuth;
 import dev.insight.streaming.job.write.PartitionWriter;
 import dev.insight.streaming.job.write.SinkSet;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -55,12 +55,16 @@ public final class PipelineJob {
 
   private final JobConfig config;
   private final SparkConf conf;
-  private final Function<String, String> environment;
+  private final Environment environment;
   private final PipelineKey pipeline;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private boolean offsetWrites = true;
 
-  public PipelineJob(JobConfig config, SparkConf conf, Function<String, String> environment) {
+  /**
+   * @param environment where this JVM's credentials come from: its own environment in production
+   *     ({@link Environment#system()}); executors resolve theirs from their own environment too
+   */
+  public PipelineJob(JobConfig config, SparkConf conf, Environment environment) {
     this.config = config;
     this.conf = conf;
     this.environment = environment;
@@ -79,7 +83,7 @@ public final class PipelineJob {
       System.exit(2);
     }
     PipelineJob job =
-        new PipelineJob(JobConfig.read(Path.of(path)), new SparkConf(), System::getenv);
+        new PipelineJob(JobConfig.read(Path.of(path)), new SparkConf(), Environment.system());
     // replaces the JVM's default TERM action (exit 143 via shutdown hooks) with a graceful stop and
     // exit 0
     Signal.handle(new Signal("TERM"), signal -> job.requestStop());
@@ -323,12 +327,10 @@ public final class PipelineJob {
       // measured here: 10.2k rows/s against 7.3k with the default of 5 (see runtime-facts)
       conf.setIfMissing("spark.cassandra.output.concurrent.writes", "128");
       if (c.usernameEnv() != null) {
-        conf.set(
-            "spark.cassandra.auth.username",
-            required(c.usernameEnv(), "sinks.cassandra.usernameEnv"));
-        conf.set(
-            "spark.cassandra.auth.password",
-            required(c.passwordEnv(), "sinks.cassandra.passwordEnv"));
+        // checked here, read by each JVM that connects: the SparkConf names the variables only
+        required(c.usernameEnv(), "sinks.cassandra.usernameEnv");
+        required(c.passwordEnv(), "sinks.cassandra.passwordEnv");
+        EnvironmentAuth.configure(conf, c.usernameEnv(), c.passwordEnv());
       }
     }
   }

@@ -112,7 +112,8 @@ public final class LocalCluster implements AutoCloseable {
               LocalCluster::established, CRD_ESTABLISHED.toSeconds(), TimeUnit.SECONDS);
       cluster.scheduler = new LocalScheduler(cluster.schedulerClient, PodRunner.NODE_NAME).start();
       cluster.podRunner =
-          new PodRunner(cluster.nodeClient, JobRuntime.recorded(), options.workDir());
+          new PodRunner(
+              cluster.nodeClient, JobRuntime.recorded(), options.workDir(), controlPlane.url());
       cluster.kubelet =
           KubeletEndpoint.start(
               controlPlane.kubeletServerTls(PodRunner.NODE_NAME),

@@ -30,23 +30,56 @@ public record DriverCommand(
     List<String> jvmOptions,
     String mainClass,
     List<String> appArgs,
-    Map<String, String> sparkProperties) {
+    Map<String, String> sparkProperties)
+    implements JvmCommand {
+
+  /** Properties naming files in the pod's volumes that the driver reads itself. */
+  static final List<String> MOUNTED_FILE_PROPERTIES =
+      List.of(
+          "spark.kubernetes.authenticate.oauthTokenFile",
+          "spark.kubernetes.authenticate.caCertFile",
+          "spark.kubernetes.executor.podTemplateFile");
+
+  static final String AUTH_SECRET_FILE = "spark.authenticate.secret.file";
+  static final String DRIVER_AUTH_SECRET_FILE = "spark.authenticate.secret.driver.file";
 
   /** Why each property differs from the pod's, in one place. */
   static final Map<String, String> LOCAL_OVERRIDES =
-      Map.of(
-          "spark.driver.host",
-              "the pod's Service name resolves in no DNS here; the driver is on this host",
-          "spark.driver.port",
-              "several drivers share this host, so the pod's fixed ports would collide",
-          "spark.driver.blockManager.port", "several drivers share this host",
-          "spark.blockManager.port", "several drivers share this host",
-          "spark.ui.enabled",
-              "several drivers share this host, and nobody can reach a pod's UI here",
-          "spark.master",
-              "there are no nodes for executor pods: a local master runs the tasks in the driver JVM",
-          "spark.local.dir",
-              "the pod's scratch space is its folder under the node agent's work dir");
+      Map.ofEntries(
+          Map.entry(
+              "spark.master",
+              "kubernetes.default.svc resolves in no DNS here: the same API server, by its local"
+                  + " address"),
+          Map.entry(
+              "spark.driver.host",
+              "the pod's Service name resolves in no DNS here; the driver is on this host"),
+          Map.entry(
+              "spark.driver.port",
+              "several drivers share this host, so the pod's fixed ports would collide"),
+          Map.entry(
+              "spark.driver.blockManager.port", "several drivers and executors share this host"),
+          Map.entry("spark.blockManager.port", "several drivers and executors share this host"),
+          Map.entry(
+              "spark.ui.enabled",
+              "several drivers share this host, and nobody can reach a pod's UI here"),
+          Map.entry(
+              "spark.local.dir",
+              "the pod's scratch space is its folder under the node agent's work dir"),
+          Map.entry(
+              "spark.kubernetes.authenticate.oauthTokenFile",
+              "the pod's volumes are folders of the node agent here, not mounts"),
+          Map.entry(
+              "spark.kubernetes.authenticate.caCertFile",
+              "the pod's volumes are folders of the node agent here, not mounts"),
+          Map.entry(
+              "spark.kubernetes.executor.podTemplateFile",
+              "the pod's volumes are folders of the node agent here, not mounts"),
+          Map.entry(
+              DRIVER_AUTH_SECRET_FILE,
+              "the driver reads its own copy of the mounted key; "
+                  + AUTH_SECRET_FILE
+                  + " keeps the in-pod path, which each executor's node agent maps to that pod's"
+                  + " copy"));
 
   /** A pod that cannot be run as a local JVM; the message is the container's waiting reason. */
   public static final class UnsupportedPodException extends RuntimeException {
@@ -62,14 +95,15 @@ public record DriverCommand(
    * @param inPodPath maps a path inside the pod to the local file a volume mount put there
    * @param bindAddress the value of the pod's {@code SPARK_DRIVER_BIND_ADDRESS}, as the entrypoint
    *     passes it on
-   * @param master the local Spark master, e.g. {@code local[2]}
+   * @param apiServer the API server's local URL, which the pod would reach as {@code
+   *     kubernetes.default.svc}
    * @param scratch the pod's scratch folder
    */
   public static DriverCommand of(
       List<String> args,
       Function<String, Path> inPodPath,
       String bindAddress,
-      String master,
+      String apiServer,
       Path scratch) {
     if (args.isEmpty() || !DriverContract.ENTRYPOINT_DRIVER.equals(args.get(0))) {
       throw new UnsupportedPodException(
@@ -138,7 +172,14 @@ public record DriverCommand(
       properties.put("spark.driver.bindAddress", bindAddress);
     }
     properties.put("spark.submit.deployMode", "client");
-    properties.put("spark.master", master);
+    properties.put("spark.master", "k8s://" + apiServer);
+    for (String key : MOUNTED_FILE_PROPERTIES) {
+      properties.computeIfPresent(key, (k, path) -> inPodPath.apply(path).toString());
+    }
+    String authSecret = properties.get(AUTH_SECRET_FILE);
+    if (authSecret != null) {
+      properties.put(DRIVER_AUTH_SECRET_FILE, inPodPath.apply(authSecret).toString());
+    }
     properties.put("spark.driver.host", "127.0.0.1");
     properties.put("spark.driver.port", "0");
     properties.put("spark.driver.blockManager.port", "0");
@@ -158,6 +199,16 @@ public record DriverCommand(
     jvm.add("-Djava.io.tmpdir=" + scratch);
     properties.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
     return new DriverCommand(jvm, mainClass, appArgs, properties);
+  }
+
+  @Override
+  public List<Path> classpathHead() {
+    return List.of();
+  }
+
+  @Override
+  public List<String> args() {
+    return appArgs;
   }
 
   private static String mapPath(String arg, Function<String, Path> inPodPath) {

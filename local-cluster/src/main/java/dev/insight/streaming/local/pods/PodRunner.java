@@ -35,22 +35,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local cluster's node agent, doing a kubelet's part for the pods bound to its Node: runs each
- * as a child JVM (the pipeline job on a local Spark master, the JobConfig from the pod's ConfigMap
- * volume, Secret values as the environment the pod declares, a ServiceAccount token bound to the
- * pod), reports the pod's phase and container state through the status subresource, and honours
- * graceful deletion as a kubelet does: a deleted pod keeps its deletionTimestamp while the agent
- * sends SIGTERM, waits the pod's grace period, then SIGKILL, and only then the agent removes the
- * pod with grace period 0. It acts as {@code system:node:local}, so the API server's Node
- * authorizer lets it see only what its own pods need. Each pod's output goes to its own log file,
- * which {@link KubeletEndpoint} serves to the API server for {@code kubectl logs}.
+ * Spark container as a child JVM, the way the Spark image's entrypoint would (a driver runs the
+ * pipeline job against the real API server, where Spark's Kubernetes backend asks for executor
+ * pods; an executor runs Spark's executor backend), with the pod's volumes as local folders (the
+ * JobConfig from its ConfigMap, a ServiceAccount token bound to the pod, the Spark authentication
+ * key), Secret values as the environment the pod declares, and reports the pod's phase and
+ * container state through the status subresource, and honours graceful deletion as a kubelet does:
+ * a deleted pod keeps its deletionTimestamp while the agent sends SIGTERM, waits the pod's grace
+ * period, then SIGKILL, and only then the agent removes the pod with grace period 0. It acts as
+ * {@code system:node:local}, so the API server's Node authorizer lets it see only what its own pods
+ * need. Each pod's output goes to its own log file, which {@link KubeletEndpoint} serves to the API
+ * server for {@code kubectl logs}.
  */
 public final class PodRunner implements AutoCloseable {
 
   /** The one node of the local cluster. */
   public static final String NODE_NAME = "local";
-
-  /** Spark's master for driver JVMs: two task threads, as many as this machine has cores. */
-  public static final String DEFAULT_MASTER = "local[2]";
 
   private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
   private static final Duration CONFIG_RETRY = Duration.ofSeconds(2);
@@ -61,7 +61,7 @@ public final class PodRunner implements AutoCloseable {
   private final JobRuntime runtime;
   private final Path workDir;
   private final PodSetup setup;
-  private final String master;
+  private final String apiServer;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   private final Map<String, RunningPod> latest = new ConcurrentHashMap<>();
   private final Set<String> confirming = ConcurrentHashMap.newKeySet();
@@ -73,17 +73,15 @@ public final class PodRunner implements AutoCloseable {
   /**
    * @param client a client acting as this node ({@code system:node:local} in group {@code
    *     system:nodes})
+   * @param apiServer the API server's URL, which pods here reach it by (for {@code
+   *     kubernetes.default.svc})
    */
-  public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir) {
-    this(client, runtime, workDir, DEFAULT_MASTER);
-  }
-
-  public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir, String master) {
+  public PodRunner(KubernetesClient client, JobRuntime runtime, Path workDir, String apiServer) {
     this.client = client;
     this.runtime = runtime;
     this.workDir = workDir.toAbsolutePath();
     this.setup = new PodSetup(client);
-    this.master = master;
+    this.apiServer = apiServer;
   }
 
   /** Registers this agent's Node, Ready, with the port of its kubelet endpoint. */
@@ -176,7 +174,7 @@ public final class PodRunner implements AutoCloseable {
         .findFirst();
   }
 
-  /** Every driver JVM still alive. */
+  /** Every container JVM still alive, drivers and executors. */
   public List<ProcessHandle> processes() {
     return pods.values().stream()
         .map(p -> p.process)
@@ -318,15 +316,17 @@ public final class PodRunner implements AutoCloseable {
     void run() {
       try {
         Container container = pod.getSpec().getContainers().get(0);
-        if (pod.getSpec().getContainers().size() > 1 || !isDriver(container)) {
+        if (pod.getSpec().getContainers().size() > 1 || entrypoint(container) == null) {
           writeStatus(
               PodStatuses.waiting(
                   pod,
                   startTime,
                   "CreateContainerError",
                   "the local node agent runs only"
-                      + " Spark driver pods (one container, the image's '"
+                      + " Spark pods (one container, the image's '"
                       + DriverContract.ENTRYPOINT_DRIVER
+                      + "' or '"
+                      + ExecutorCommand.ENTRYPOINT_EXECUTOR
                       + "' entrypoint)"));
           return;
         }
@@ -344,12 +344,12 @@ public final class PodRunner implements AutoCloseable {
           int exit = process.waitFor();
           Instant finishedAt = Instant.now();
           if (isDeleted()) {
-            LOG.info("pod {}: driver JVM exited with code {} after deletion", this, exit);
+            LOG.info("pod {}: container JVM exited with code {} after deletion", this, exit);
             return;
           }
           String reason = exit == 0 ? "Completed" : "Error";
           String message = exit == 0 ? null : logTail();
-          LOG.info("pod {}: driver JVM exited with code {} ({})", this, exit, reason);
+          LOG.info("pod {}: container JVM exited with code {} ({})", this, exit, reason);
           String policy = pod.getSpec().getRestartPolicy();
           boolean restart = "Always".equals(policy) || "OnFailure".equals(policy) && exit != 0;
           if (!restart) {
@@ -389,21 +389,28 @@ public final class PodRunner implements AutoCloseable {
           Map<String, Path> mounts = setup.mountVolumes(pod, container, dir.resolve("volumes"));
           Map<String, String> env = setup.environment(pod, container);
           Path scratch = Files.createDirectories(dir.resolve("scratch"));
-          DriverCommand command =
-              DriverCommand.of(
-                  container.getArgs(),
-                  p -> PodSetup.inPodPath(mounts, p),
-                  env.get(DriverContract.BIND_ADDRESS_ENV),
-                  master,
-                  scratch);
           Map<String, String> jvmEnv = new java.util.HashMap<>(env);
-          // paths the pod's variables name inside the container (the JobConfig) are where its
-          // volumes are here
+          // paths the pod's variables name inside the container (the JobConfig, Spark's conf and
+          // local dirs) are where its volumes are here
           jvmEnv.replaceAll(
               (k, v) ->
-                  v.startsWith("/") && mounts.keySet().stream().anyMatch(v::startsWith)
-                      ? PodSetup.inPodPath(mounts, v).toString()
-                      : v);
+                  PodSetup.isMounted(mounts, v) ? PodSetup.inPodPath(mounts, v).toString() : v);
+          // a container has its own home: the user's kubeconfig is not in the pod
+          jvmEnv.put("HOME", dir.toString());
+          JvmCommand command =
+              ExecutorCommand.ENTRYPOINT_EXECUTOR.equals(entrypoint(container))
+                  ? ExecutorCommand.of(
+                      container.getArgs(),
+                      jvmEnv,
+                      p -> PodSetup.isMounted(mounts, p),
+                      p -> PodSetup.inPodPath(mounts, p),
+                      scratch)
+                  : DriverCommand.of(
+                      container.getArgs(),
+                      p -> PodSetup.inPodPath(mounts, p),
+                      env.get(DriverContract.BIND_ADDRESS_ENV),
+                      apiServer,
+                      scratch);
           return Optional.of(launch(command, jvmEnv));
         } catch (ContainerConfigException e) {
           writeStatus(
@@ -431,22 +438,22 @@ public final class PodRunner implements AutoCloseable {
       }
     }
 
-    private Process launch(DriverCommand command, Map<String, String> env) throws IOException {
+    private Process launch(JvmCommand command, Map<String, String> env) throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(runtime.java().toString());
       cmd.addAll(command.jvmOptions());
       cmd.add("-D" + ParentWatchdog.PARENT_PID + "=" + ProcessHandle.current().pid());
       cmd.add("-cp");
+      List<Path> classpath = new ArrayList<>();
+      classpath.add(installWatchdog(dir));
+      classpath.addAll(command.classpathHead());
+      classpath.addAll(runtime.classpath());
       cmd.add(
-          installWatchdog(dir)
-              + File.pathSeparator
-              + runtime.classpath().stream()
-                  .map(Path::toString)
-                  .collect(Collectors.joining(File.pathSeparator)));
+          classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
       // the watchdog halts the JVM when this one goes away, however it goes (see ParentWatchdog)
       cmd.add(ParentWatchdog.class.getName());
       cmd.add(command.mainClass());
-      cmd.addAll(command.appArgs());
+      cmd.addAll(command.args());
       ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .directory(dir.toFile())
@@ -454,16 +461,16 @@ public final class PodRunner implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       // a container sees only what its pod declares, plus what a JVM needs to find itself
       Map<String, String> environment = builder.environment();
-      environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "USER", "TZ"));
+      environment.keySet().retainAll(List.of("PATH", "LANG", "USER", "TZ"));
       environment.putAll(env);
       Process started = builder.start();
       LOG.info(
-          "pod {}: driver JVM pid {} started on {}, log {}, environment {}",
+          "pod {}: {} JVM pid {} started, log {}, environment {}",
           this,
+          command.mainClass(),
           started.pid(),
-          master,
           log,
-          env.keySet());
+          new java.util.TreeSet<>(env.keySet()));
       return started;
     }
 
@@ -482,7 +489,7 @@ public final class PodRunner implements AutoCloseable {
       Process p = process;
       if (p != null && p.isAlive()) {
         LOG.info(
-            "pod {}: SIGTERM to driver JVM pid {}, grace {} s",
+            "pod {}: SIGTERM to container JVM pid {}, grace {} s",
             this,
             p.pid(),
             gracePeriod.toSeconds());
@@ -492,7 +499,8 @@ public final class PodRunner implements AutoCloseable {
         p.toHandle().destroy();
         try {
           if (!p.waitFor(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("pod {}: driver JVM pid {} outlived its grace period, SIGKILL", this, p.pid());
+            LOG.warn(
+                "pod {}: container JVM pid {} outlived its grace period, SIGKILL", this, p.pid());
             kill();
           }
         } catch (InterruptedException e) {
@@ -569,10 +577,18 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  private static boolean isDriver(Container container) {
-    return container.getArgs() != null
-        && !container.getArgs().isEmpty()
-        && DriverContract.ENTRYPOINT_DRIVER.equals(container.getArgs().get(0));
+  /**
+   * The Spark image entrypoint the container asks for, or null when it is not one the agent runs.
+   */
+  private static String entrypoint(Container container) {
+    if (container.getArgs() == null || container.getArgs().isEmpty()) {
+      return null;
+    }
+    String first = container.getArgs().get(0);
+    return DriverContract.ENTRYPOINT_DRIVER.equals(first)
+            || ExecutorCommand.ENTRYPOINT_EXECUTOR.equals(first)
+        ? first
+        : null;
   }
 
   /**

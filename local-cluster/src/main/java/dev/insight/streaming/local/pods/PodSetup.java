@@ -226,6 +226,15 @@ final class PodSetup {
   }
 
   /** Maps an absolute path inside the container to the local file its volume mount put there. */
+  /** Whether {@code path} inside the pod lies in one of its volumes. */
+  static boolean isMounted(Map<String, Path> mounts, String path) {
+    if (!path.startsWith("/")) {
+      return false;
+    }
+    String wanted = trimSlash(path);
+    return mounts.keySet().stream().anyMatch(m -> wanted.equals(m) || wanted.startsWith(m + "/"));
+  }
+
   static Path inPodPath(Map<String, Path> mounts, String path) {
     String wanted = trimSlash(path);
     String best = null;

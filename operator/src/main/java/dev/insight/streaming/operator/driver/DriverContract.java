@@ -60,10 +60,39 @@ public final class DriverContract {
   public static final String SECRET_VERSIONS_ANNOTATION =
       StreamingPipeline.GROUP + "/driver-secret-versions";
 
+  /**
+   * Where the per-pipeline Spark authentication Secret is mounted in the driver; {@code
+   * spark.authenticate.secret.file} names the file, so the key never enters a SparkConf.
+   */
+  public static final String SPARK_AUTH_DIR = "/var/run/secrets/streaming-pipeline/spark-auth";
+
+  /**
+   * The key of the Spark authentication Secret holding the key's bytes, and the file name the
+   * driver reads them from.
+   */
+  public static final String SPARK_AUTH_KEY = "secret";
+
+  /**
+   * The key of the same Secret holding the key as Spark uses it (base64 of the bytes), for the
+   * executors' {@link #SPARK_AUTH_ENV}.
+   */
+  public static final String SPARK_AUTH_ENV_KEY = "secret.base64";
+
+  /** The variable a Spark executor reads the authentication key from. */
+  public static final String SPARK_AUTH_ENV = "_SPARK_AUTH_SECRET";
+
+  /** Where a pod's ServiceAccount token, CA and namespace are mounted. */
+  public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
   /** Environment variable the Spark image's entrypoint binds the driver to (the pod's IP). */
   public static final String BIND_ADDRESS_ENV = "SPARK_DRIVER_BIND_ADDRESS";
 
   private DriverContract() {}
+
+  /** The mounted path of the Spark authentication secret. */
+  public static String sparkAuthFile() {
+    return SPARK_AUTH_DIR + "/" + SPARK_AUTH_KEY;
+  }
 
   /** The mounted path of a ConfigMap key. */
   public static String configPath(String key) {

@@ -76,6 +76,14 @@ public record DriverNames(String namespace, String pipeline, String base) {
     return pod();
   }
 
+  /**
+   * The Secret holding the key the driver and its executors authenticate each other with ({@code
+   * spark.authenticate}); the operator creates it once and never shows its value.
+   */
+  public String sparkAuthSecret() {
+    return fit(base, "-spark-auth", DNS_LABEL);
+  }
+
   /** The prefix of executor pod names ({@code spark.kubernetes.executor.podNamePrefix}). */
   public String executorPodPrefix() {
     return fit(base, "", EXECUTOR_PREFIX);

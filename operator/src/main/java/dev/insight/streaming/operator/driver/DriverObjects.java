@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -16,6 +18,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +32,8 @@ import java.util.Map;
 public final class DriverObjects {
 
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
   private DriverObjects() {}
 
@@ -78,6 +84,22 @@ public final class DriverObjects {
         .withProtocol("TCP")
         .endPort()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * The key the driver and its executors authenticate each other with: 32 random bytes, made once
+   * per pipeline, read only by the pods that mount it.
+   */
+  public static Secret sparkAuthSecret(StreamingPipeline pipeline, DriverNames names) {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return new SecretBuilder()
+        .withMetadata(meta(pipeline, names.sparkAuthSecret(), names))
+        .withType("Opaque")
+        .addToData(DriverContract.SPARK_AUTH_KEY, BASE64.encodeToString(key))
+        // Spark's key is the base64 of the file's bytes: the executors' variable holds that text
+        .addToData(DriverContract.SPARK_AUTH_ENV_KEY, BASE64.encodeToString(BASE64.encode(key)))
         .build();
   }
 

@@ -21,6 +21,10 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,11 @@ import java.util.Map;
 public final class DriverPodFactory {
 
   static final String CONFIG_VOLUME = "pipeline-config";
+
+  static final String SPARK_AUTH_VOLUME = "spark-auth";
+
+  /** Owner and group (the Spark user, through fsGroup) may read the authentication key. */
+  static final int SPARK_AUTH_MODE = 0440;
 
   /** Spark's own default for the memory a JVM needs beyond its heap: 10%, at least 384 MiB. */
   static final long MIN_OVERHEAD_MIB = 384;
@@ -94,6 +103,7 @@ public final class DriverPodFactory {
         .withMountPath(DriverContract.CONFIG_DIR)
         .withReadOnly(true)
         .endVolumeMount()
+        .addToVolumeMounts(sparkAuthMount())
         // not FallbackToLogsOnError: log lines could carry a credential into
         // status.driver.lastFailure
         .withTerminationMessagePolicy("File")
@@ -104,6 +114,7 @@ public final class DriverPodFactory {
         .withName(names.configMap())
         .endConfigMap()
         .endVolume()
+        .addToVolumes(sparkAuthVolume(names))
         .endSpec()
         .build();
   }
@@ -137,6 +148,25 @@ public final class DriverPodFactory {
         .withSecurityContext(containerSecurity())
         .endContainer()
         .endSpec()
+        .build();
+  }
+
+  private static Volume sparkAuthVolume(DriverNames names) {
+    return new VolumeBuilder()
+        .withName(SPARK_AUTH_VOLUME)
+        .withNewSecret()
+        .withSecretName(names.sparkAuthSecret())
+        .withDefaultMode(SPARK_AUTH_MODE)
+        .withOptional(false)
+        .endSecret()
+        .build();
+  }
+
+  private static VolumeMount sparkAuthMount() {
+    return new VolumeMountBuilder()
+        .withName(SPARK_AUTH_VOLUME)
+        .withMountPath(DriverContract.SPARK_AUTH_DIR)
+        .withReadOnly(true)
         .build();
   }
 

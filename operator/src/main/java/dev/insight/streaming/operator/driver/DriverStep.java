@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -249,6 +250,17 @@ public final class DriverStep implements PipelineStep {
   }
 
   private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
+    // made once: a new key would lock the running driver out of its executors
+    Secret auth = DriverObjects.sparkAuthSecret(pipeline, names);
+    if (client.resource(auth).get() == null) {
+      try {
+        client.resource(auth).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+      }
+    }
     ensure(DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
     ensure(
         DriverObjects.role(pipeline, names),

@@ -44,6 +44,11 @@ public final class SparkProperties {
     props.put(
         "spark.kubernetes.executor.podTemplateContainerName", DriverContract.EXECUTOR_CONTAINER);
     props.put("spark.kubernetes.executor.deleteOnTermination", "true");
+    // the driver's Service is the operator's and no claims are used: Spark's stop deletes neither
+    // (so the driver's Role needs no rights on services or persistentvolumeclaims)
+    props.put("spark.kubernetes.driver.service.deleteOnTermination", "false");
+    props.put("spark.kubernetes.driver.ownPersistentVolumeClaim", "false");
+    props.put("spark.kubernetes.driver.reusePersistentVolumeClaim", "false");
     // executors write the sinks and read Kafka, so they need the same credentials, by reference
     // only
     secrets
@@ -53,6 +58,22 @@ public final class SparkProperties {
                 props.put(
                     "spark.kubernetes.executor.secretKeyRef." + v.name(),
                     v.secret() + ":" + v.key()));
+    // client mode reads no credentials by itself: the pod's own ServiceAccount token and CA
+    props.put(
+        "spark.kubernetes.authenticate.oauthTokenFile",
+        DriverContract.SERVICE_ACCOUNT_DIR + "/token");
+    props.put(
+        "spark.kubernetes.authenticate.caCertFile", DriverContract.SERVICE_ACCOUNT_DIR + "/ca.crt");
+    // driver and executors prove themselves to each other with the per-pipeline key and encrypt
+    // what they send. The driver reads the key from its mounted file; each executor from the
+    // variable Spark's executors read it from, filled by its own secretKeyRef (with a key file
+    // named, Spark puts no key value in the executor pods it creates)
+    props.put("spark.authenticate", "true");
+    props.put("spark.authenticate.secret.file", DriverContract.sparkAuthFile());
+    props.put(
+        "spark.kubernetes.executor.secretKeyRef." + DriverContract.SPARK_AUTH_ENV,
+        names.sparkAuthSecret() + ":" + DriverContract.SPARK_AUTH_ENV_KEY);
+    props.put("spark.network.crypto.enabled", "true");
     props.put("spark.driver.host", names.driverHost());
     props.put("spark.driver.port", Integer.toString(DriverContract.DRIVER_PORT));
     props.put(

@@ -14,25 +14,19 @@ public final class OperatorAccess {
   public static final String CORE = "";
 
   /*
-   * What each pipeline's driver pod may do in its own namespace. Spark's driver (client mode) creates
-   * its executor pods and their configuration map, watches them, patches labels on executors it
-   * decommissions, and removes them on stop with one delete-by-label call (deletecollection).
+   * What each pipeline's driver pod may do in its own namespace: exactly what Spark 3.5's Kubernetes
+   * backend does in client mode with the properties the operator renders (seen under this Role on a
+   * real API server, see ExecutorPodsStoryTest). It reads its own pod (to own its executors), creates
+   * executor pods, lists and watches them, deletes a failed one, and on stop removes the rest and
+   * the executors' configuration map with one delete-by-label call each (deletecollection). It
+   * creates no Service (the operator made the driver's) and no claims: SparkProperties turns off
+   * the deletion of both on stop, so the Role needs nothing on services or persistentvolumeclaims.
    */
   private static final List<AccessRule> DRIVER_ROLE =
       List.of(
           AccessRule.of(
-              CORE,
-              "pods",
-              "create",
-              "get",
-              "list",
-              "watch",
-              "patch",
-              "delete",
-              "deletecollection"),
-          AccessRule.of(CORE, "services", "create", "get", "list", "watch", "delete"),
-          AccessRule.of(
-              CORE, "configmaps", "create", "get", "list", "watch", "delete", "deletecollection"));
+              CORE, "pods", "create", "get", "list", "watch", "delete", "deletecollection"),
+          AccessRule.of(CORE, "configmaps", "create", "deletecollection"));
 
   private OperatorAccess() {}
 

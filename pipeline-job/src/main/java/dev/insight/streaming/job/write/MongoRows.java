@@ -9,7 +9,9 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
+import dev.insight.streaming.job.Environment;
 import dev.insight.streaming.job.transform.SinkRow;
+import dev.insight.streaming.jobconfig.MongoSinkConfig;
 import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,13 +36,19 @@ final class MongoRows implements Serializable {
             new Thread(() -> CLIENTS.values().forEach(MongoClient::close), "mongo-clients-close"));
   }
 
-  private final String uri;
+  private final MongoSinkConfig config;
+  private final Environment environment;
   private final String database;
   private final String collection;
   private final int bulkSize;
 
-  MongoRows(String uri, MongoSchema schema, int bulkSize) {
-    this.uri = uri;
+  /**
+   * @param config names the variable holding the connection string; each JVM that writes reads it
+   *     from {@code environment} there, so the string (it may carry credentials) is in no task
+   */
+  MongoRows(MongoSinkConfig config, Environment environment, MongoSchema schema, int bulkSize) {
+    this.config = config;
+    this.environment = environment;
     this.database = schema.database();
     this.collection = schema.collection();
     this.bulkSize = bulkSize;
@@ -50,7 +58,7 @@ final class MongoRows implements Serializable {
   void write(List<SinkRow> rows) {
     MongoCollection<Document> target =
         CLIENTS
-            .computeIfAbsent(uri, MongoClients::create)
+            .computeIfAbsent(config.uri(environment), MongoClients::create)
             .getDatabase(database)
             .getCollection(collection);
     ReplaceOptions upsert = new ReplaceOptions().upsert(true);

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import dev.insight.streaming.job.Environment;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
 import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.jobconfig.MongoSinkConfig;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.util.LongAccumulator;
 
@@ -56,8 +56,7 @@ public final class SinkSet implements AutoCloseable {
   }
 
   /** Connects to every sink and creates whatever is missing (table, collection, offset stores). */
-  public static SinkSet open(
-      JobConfig config, SparkConf conf, Function<String, String> environment) {
+  public static SinkSet open(JobConfig config, SparkConf conf, Environment environment) {
     Map<String, OffsetStore> stores = new LinkedHashMap<>();
     CqlSession session = null;
     MongoClient client = null;
@@ -87,7 +86,7 @@ public final class SinkSet implements AutoCloseable {
         MongoOffsetStore store = new MongoOffsetStore(client, m.offsetsDatabase());
         store.createIfMissing();
         stores.put("mongodb", store);
-        mongoRows = new MongoRows(uri, schema, conf.getInt(MONGO_BULK_SIZE_CONF, 1000));
+        mongoRows = new MongoRows(m, environment, schema, conf.getInt(MONGO_BULK_SIZE_CONF, 1000));
       }
     } catch (RuntimeException e) {
       closeQuietly(session, client);

@@ -47,7 +47,17 @@ public final class OperatorOwnedSettings {
 
   /** Spark key prefixes the operator owns entirely. */
   public static final List<String> SPARK_PREFIXES =
-      List.of("spark.kubernetes.", "spark.streaming.kafka.", "spark.dynamicAllocation.");
+      List.of(
+          "spark.kubernetes.",
+          "spark.streaming.kafka.",
+          "spark.dynamicAllocation.",
+          // the driver and executors authenticate with the per-pipeline Secret and encrypt their
+          // RPC
+          "spark.authenticate",
+          "spark.network.crypto.",
+          // Cassandra credentials come from sinks.cassandra.credentialsSecret, read from each JVM's
+          // environment: a value here would travel in every SparkConf
+          "spark.cassandra.auth.");
 
   /** Kafka consumer properties the job sets itself; the value says why. */
   public static final Map<String, String> KAFKA_CLIENT_KEYS =
@@ -57,7 +67,9 @@ public final class OperatorOwnedSettings {
           "auto.offset.reset", "set kafka.startingOffsets",
           "enable.auto.commit", "the job commits offsets itself after writing the sinks",
           "key.deserializer", "the job reads raw bytes",
-          "value.deserializer", "the job reads raw bytes");
+          "value.deserializer", "the job reads raw bytes",
+          "config.providers",
+              "the job reads kafka.clientSecret through its own config provider, on every JVM");
 
   private OperatorOwnedSettings() {}
 
