@@ -77,13 +77,14 @@ class ChartRbacTest {
   }
 
   @Test
-  void secretsAreOnlyReadAndLeasesOnlyInTheReleaseNamespace() {
+  void secretsAreReadOrCreatedNeverChangedAndLeasesOnlyInTheReleaseNamespace() {
     List<HasMetadata> rendered = OperatorChart.render(Map.of("watchNamespaces", List.of("team-a")));
     for (Role role : OperatorChart.ofKind(rendered, Role.class)) {
       Set<String> grants = grants(role.getRules());
       assertThat(grants)
           .filteredOn(g -> g.startsWith("/secrets:"))
-          .isSubsetOf("/secrets:get", "/secrets:list", "/secrets:watch");
+          .as("the operator creates each pipeline's Spark authentication Secret, and changes none")
+          .isSubsetOf("/secrets:get", "/secrets:list", "/secrets:watch", "/secrets:create");
       boolean releaseNamespace =
           role.getMetadata().getNamespace().equals(OperatorChart.RELEASE_NAMESPACE);
       assertThat(grants.stream().anyMatch(g -> g.startsWith("coordination.k8s.io/leases:")))

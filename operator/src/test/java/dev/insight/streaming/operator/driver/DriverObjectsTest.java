@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -131,12 +133,12 @@ class DriverObjectsTest {
     assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(spec.getSecurityContext().getRunAsUser()).isEqualTo(185L);
     assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(spec.getVolumes())
-        .singleElement()
-        .satisfies(
-            v -> {
-              assertThat(v.getConfigMap().getName()).isEqualTo("clickstream-driver");
-            });
+    assertThat(spec.getVolumes()).hasSize(2);
+    assertThat(spec.getVolumes().get(0).getConfigMap().getName()).isEqualTo("clickstream-driver");
+    assertThat(spec.getVolumes().get(1).getSecret().getSecretName())
+        .as("the Spark authentication key, readable by the Spark user's group only")
+        .isEqualTo("clickstream-spark-auth");
+    assertThat(spec.getVolumes().get(1).getSecret().getDefaultMode()).isEqualTo(0440);
 
     Container c = spec.getContainers().get(0);
     assertThat(spec.getContainers()).hasSize(1);
@@ -153,12 +155,11 @@ class DriverObjectsTest {
             "local:///opt/pipeline/pipeline-job.jar",
             "/etc/streaming-pipeline/jobconfig.json");
     assertThat(c.getVolumeMounts())
-        .singleElement()
-        .satisfies(
-            m -> {
-              assertThat(m.getMountPath()).isEqualTo("/etc/streaming-pipeline");
-              assertThat(m.getReadOnly()).isTrue();
-            });
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+        .extracting(m -> m.getName() + ":" + m.getMountPath())
+        .containsExactly(
+            "pipeline-config:/etc/streaming-pipeline",
+            "spark-auth:/var/run/secrets/streaming-pipeline/spark-auth");
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -244,7 +245,27 @@ class DriverObjectsTest {
             "spark.kubernetes.executor.secretKeyRef.KAFKA_SASL_JAAS_CONFIG",
             "clickstream-kafka:sasl.jaas.config")
         .containsEntry("spark.streaming.kafka.maxRatePerPartition", "5000")
-        .containsEntry("spark.sql.shuffle.partitions", "8");
+        .containsEntry("spark.sql.shuffle.partitions", "8")
+        // the pod's own ServiceAccount, named: client mode reads no in-cluster credentials itself
+        .containsEntry(
+            "spark.kubernetes.authenticate.oauthTokenFile",
+            "/var/run/secrets/kubernetes.io/serviceaccount/token")
+        .containsEntry(
+            "spark.kubernetes.authenticate.caCertFile",
+            "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+        // driver and executors authenticate with the pipeline's key, by file and by reference
+        .containsEntry("spark.authenticate", "true")
+        .containsEntry("spark.network.crypto.enabled", "true")
+        .containsEntry(
+            "spark.authenticate.secret.file",
+            "/var/run/secrets/streaming-pipeline/spark-auth/secret")
+        .containsEntry(
+            "spark.kubernetes.executor.secretKeyRef._SPARK_AUTH_SECRET",
+            "clickstream-spark-auth:secret.base64")
+        .doesNotContainKey("spark.authenticate.secret")
+        // what the driver's Role leaves out, Spark must not try on stop
+        .containsEntry("spark.kubernetes.driver.service.deleteOnTermination", "false")
+        .containsEntry("spark.kubernetes.driver.ownPersistentVolumeClaim", "false");
 
     Pod template =
         SERIALIZATION.unmarshal(cm.getData().get("executor-pod-template.yaml"), Pod.class);
@@ -261,6 +282,21 @@ class DriverObjectsTest {
                 .getCapabilities()
                 .getDrop())
         .containsExactly("ALL");
+  }
+
+  @Test
+  void theSparkAuthenticationSecretHoldsTheKeyAsTheDriverAndExecutorsReadIt() {
+    Secret secret = DriverObjects.sparkAuthSecret(pipeline, names);
+    assertThat(secret.getMetadata().getName()).isEqualTo("clickstream-spark-auth");
+    assertOwned(secret.getMetadata().getOwnerReferences());
+    byte[] key = Base64.getDecoder().decode(secret.getData().get("secret"));
+    assertThat(key).hasSize(32);
+    // Spark's key is the base64 of the file's bytes; executors get that text in their variable
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("secret.base64"))))
+        .isEqualTo(Base64.getEncoder().encodeToString(key));
+    assertThat(DriverObjects.sparkAuthSecret(pipeline, names).getData().get("secret"))
+        .as("a fresh key each time one is made")
+        .isNotEqualTo(secret.getData().get("secret"));
   }
 
   @Test

@@ -8,9 +8,13 @@ import dev.insight.streaming.jobconfig.TransformConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one Spark task does with one Kafka partition's share of a batch: transform each record,
@@ -20,6 +24,11 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class PartitionWriter
     implements VoidFunction<Iterator<ConsumerRecord<byte[], byte[]>>> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionWriter.class);
+
+  // one line per JVM: which executors take part (the driver's log has the batches)
+  private static final AtomicBoolean FIRST_TASK_DONE = new AtomicBoolean();
 
   private final TransformConfig transform;
   private final CassandraRows cassandra;
@@ -68,6 +77,11 @@ public final class PartitionWriter
     flush(rows);
     deadLetters.send(bad);
     rejected.add(bad.size());
+    if (FIRST_TASK_DONE.compareAndSet(false, true)) {
+      SparkEnv env = SparkEnv.get();
+      LOG.info(
+          "executor {} wrote its first partition of a batch", env == null ? "?" : env.executorId());
+    }
   }
 
   private void flush(List<SinkRow> rows) {

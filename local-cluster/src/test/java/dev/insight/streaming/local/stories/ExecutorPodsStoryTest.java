@@ -1,0 +1,380 @@
+package dev.insight.streaming.local.stories;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.insight.streaming.local.cluster.Kubectl;
+import dev.insight.streaming.local.cluster.LocalCluster;
+import dev.insight.streaming.local.demo.DemoManifest;
+import dev.insight.streaming.local.demo.EventProducer;
+import dev.insight.streaming.local.demo.ServerAddresses;
+import dev.insight.streaming.local.demo.SinkCounter;
+import dev.insight.streaming.local.pods.WorkDirs;
+import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.CassandraCredentials;
+import dev.insight.streaming.operator.api.spec.SecretRef;
+import dev.insight.streaming.operator.driver.DriverNames;
+import dev.insight.streaming.operator.driver.DriverObjects;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark runs distributed on the local cluster: the driver runs Spark's own Kubernetes backend
+ * against the real API server under the Role the operator renders, and asks it for executor pods,
+ * which the node agent runs as the Spark image's executor entrypoint would. A pipeline with two
+ * executors consumes through both, survives the SIGKILL of an executor JVM (Spark replaces the pod)
+ * and of the driver JVM (the garbage collector removes its executors, the operator restarts it, new
+ * executors come), and both sinks end with every record exactly once, stored offsets at the end
+ * offsets. No credential appears in a pod's log, a JVM's command line, a pod spec, a ConfigMap or
+ * the SparkConf the driver logs.
+ */
+class ExecutorPodsStoryTest {
+
+  static final Duration READY_WITHIN = Duration.ofSeconds(180);
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static ServerAddresses servers;
+  static Kubectl kubectl;
+  static Path workDir;
+
+  @BeforeAll
+  static void start() {
+    servers = LocalWorld.sharedServers();
+    workDir = WorkDirs.forTest(ExecutorPodsStoryTest.class);
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir));
+    client = cluster.client();
+    kubectl = Kubectl.of(cluster, workDir.resolve("kubectl"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void twoExecutorPodsConsumeSurviveExecutorAndDriverSigkillAndLandEveryRecordExactlyOnce()
+      throws Exception {
+    String marker = UUID.randomUUID().toString();
+    String jaas =
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pipeline\""
+            + " password=\"jaas-"
+            + marker
+            + "\";";
+    String cassandraPassword = "password-" + marker;
+    DemoManifest demo = DemoManifest.demo(client, servers);
+    StreamingPipeline spec = demo.pipeline();
+    spec.getMetadata().setName("spread");
+    spec.getSpec().getKafka().getTopics().get(0).setName("spread.events");
+    spec.getSpec().getSinks().getCassandra().setKeyspace("spread");
+    spec.getSpec().getSinks().getMongodb().setDatabase("spread");
+    spec.getSpec().getJob().getExecutor().setInstances(2);
+    // Spark's event log records the driver's whole SparkConf (and its system properties), where
+    // the search below looks for credentials; "scratch" is the pod's scratch folder, relative to
+    // the driver's working directory
+    spec.getSpec()
+        .getJob()
+        .setSparkConf(Map.of("spark.eventLog.enabled", "true", "spark.eventLog.dir", "scratch"));
+    SecretRef kafkaSecret = new SecretRef();
+    kafkaSecret.setName("spread-kafka");
+    spec.getSpec().getKafka().setClientSecret(kafkaSecret);
+    CassandraCredentials cassandraSecret = new CassandraCredentials();
+    cassandraSecret.setName("spread-cassandra");
+    spec.getSpec().getSinks().getCassandra().setCredentialsSecret(cassandraSecret);
+    List<Secret> secrets = new ArrayList<>(demo.secrets());
+    // the local Kafka listener is PLAINTEXT and the Cassandra node authenticates nobody: these
+    // values are carried to every client that would use them, and must show up nowhere else
+    secrets.add(secret("spread-kafka", Map.of("sasl.jaas.config", jaas)));
+    secrets.add(
+        secret(
+            "spread-cassandra",
+            Map.of("username", "user-" + marker, "password", cassandraPassword)));
+    StreamingPipeline pipeline = new DemoManifest(spec, secrets).apply(client);
+    DriverNames names = DriverNames.of(pipeline);
+
+    try (SinkCounter sinks = new SinkCounter(pipeline, servers)) {
+      // two executor pods, Running, listed by kubectl beside the driver
+      try (EventProducer first = produce(2000, "a-", 1000)) {
+        awaitReady();
+        List<Pod> executors = awaitRunningExecutors(names, 2, Optional.empty());
+        String listed = kubectl.ok("get", "pods", "-n", "default", "-o", "wide");
+        assertThat(listed.lines())
+            .as("kubectl get pods:\n%s", listed)
+            .anySatisfy(l -> assertThat(l).contains(names.pod()).contains("Running"))
+            .filteredOn(l -> l.contains("-exec-") && l.contains("Running"))
+            .hasSize(2);
+        for (Pod executor : executors) {
+          assertThat(cluster.podRunner().process("default", executor.getMetadata().getName()))
+              .as("a JVM runs executor pod %s", executor.getMetadata().getName())
+              .isPresent();
+        }
+        awaitDrained(sinks, 2000);
+      }
+      assertThat(taskLogLines())
+          .as("both executors ran tasks")
+          .allSatisfy((pod, tasks) -> assertThat(tasks).isPositive())
+          .hasSize(2);
+
+      // an executor JVM killed mid-stream: Spark sees its pod fail, asks for a new one, retries
+      Pod victim = runningExecutors(names).get(0);
+      String victimName = victim.getMetadata().getName();
+      try (EventProducer second = produce(3000, "b-", 500)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.sent() > 500);
+        cluster.podRunner().process("default", victimName).orElseThrow().destroyForcibly();
+        awaitRunningExecutors(names, 2, Optional.of(victimName));
+        awaitDrained(sinks, 5000);
+      }
+      assertThat(driverLog(names))
+          .as("the driver saw executor pod %s go", victimName)
+          .containsPattern("(Lost|Removed|removed) executor");
+
+      // the driver JVM killed: the garbage collector removes its executors, the operator starts a
+      // new driver, and it asks for new executors
+      Pod oldDriver = client.pods().inNamespace("default").withName(names.pod()).get();
+      String oldDriverUid = oldDriver.getMetadata().getUid();
+      cluster.podRunner().process("default", names.pod()).orElseThrow().destroyForcibly();
+      await()
+          .atMost(READY_WITHIN)
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(executorPods(names))
+                      .as("no executor of the killed driver is left")
+                      .noneMatch(p -> ownedBy(p, oldDriverUid)));
+      try (EventProducer third = produce(1000, "c-", 1000)) {
+        List<Pod> fresh = awaitRunningExecutors(names, 2, Optional.empty());
+        assertThat(fresh).allMatch(p -> !ownedBy(p, oldDriverUid));
+        awaitDrained(sinks, 6000);
+      }
+      assertThat(get().getStatus().getDriver().getRestarts()).isGreaterThanOrEqualTo(1);
+    }
+
+    // the driver ran under exactly the Role the operator renders, and met no refusal
+    Role role = client.rbac().roles().inNamespace("default").withName(names.role()).get();
+    assertThat(role.getRules()).isEqualTo(DriverObjects.role(pipeline, names).getRules());
+    List<Path> logs = podLogs();
+    assertThat(logs).hasSizeGreaterThanOrEqualTo(6);
+    for (Path log : logs) {
+      assertThat(Files.readString(log)).as("log %s", log).doesNotContainIgnoringCase("forbidden");
+    }
+    List<String> sparkConfs = environmentUpdates(names);
+    assertThat(sparkConfs)
+        .as("each driver's SparkConf, from its event log")
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(conf -> assertThat(conf).contains("\"spark.authenticate\":\"true\""));
+
+    // no credential anywhere it could leak
+    List<String> credentials =
+        List.of(jaas, "jaas-" + marker, cassandraPassword, servers.mongoUri());
+    for (Path log : logs) {
+      assertThat(Files.readString(log)).as("log %s", log).doesNotContain(credentials);
+    }
+    for (String conf : sparkConfs) {
+      assertThat(conf)
+          .as("a driver's SparkConf")
+          .doesNotContain(credentials)
+          .doesNotContain(marker);
+    }
+    for (ProcessHandle jvm : cluster.podRunner().processes()) {
+      assertThat(commandLine(jvm))
+          .as("command line of pid %s", jvm.pid())
+          .doesNotContain(credentials);
+    }
+    String podSpecs =
+        client.getKubernetesSerialization().asJson(client.pods().inNamespace("default").list());
+    assertThat(podSpecs).as("pod specs").doesNotContain(credentials).doesNotContain(marker);
+    String configMaps =
+        client
+            .getKubernetesSerialization()
+            .asJson(client.configMaps().inNamespace("default").list());
+    assertThat(configMaps).as("config maps").doesNotContain(credentials).doesNotContain(marker);
+
+    client.resource(pipeline).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get() == null);
+  }
+
+  // --- the story's vocabulary
+
+  static EventProducer produce(long events, String prefix, int rate) {
+    return new EventProducer(servers.bootstrapServers(), "spread.events", rate, events, prefix)
+        .start();
+  }
+
+  static Secret secret(String name, Map<String, String> values) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .endMetadata()
+        .withStringData(values)
+        .build();
+  }
+
+  static List<Pod> executorPods(DriverNames names) {
+    return client
+        .pods()
+        .inNamespace("default")
+        .withLabel(DriverNames.PIPELINE_LABEL, names.pipeline())
+        .withLabel(DriverNames.COMPONENT_LABEL, DriverNames.EXECUTOR)
+        .list()
+        .getItems();
+  }
+
+  static List<Pod> runningExecutors(DriverNames names) {
+    return executorPods(names).stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .toList();
+  }
+
+  /** Waits for {@code count} Running executor pods, none of them named {@code without}. */
+  static List<Pod> awaitRunningExecutors(DriverNames names, int count, Optional<String> without) {
+    return await()
+        .atMost(READY_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> runningExecutors(names),
+            pods ->
+                pods.size() == count
+                    && pods.stream()
+                        .noneMatch(p -> without.equals(Optional.of(p.getMetadata().getName()))));
+  }
+
+  static boolean ownedBy(Pod pod, String ownerUid) {
+    return pod.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> ownerUid.equals(o.getUid()));
+  }
+
+  /** Every log the node agent kept: each driver's and each executor's. */
+  static List<Path> podLogs() throws IOException {
+    try (Stream<Path> files = Files.walk(workDir.resolve("pods"))) {
+      return files.filter(f -> f.toString().endsWith(".log")).sorted().toList();
+    }
+  }
+
+  static String driverLog(DriverNames names) throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (Path log : podLogs()) {
+      if (log.getParent().getFileName().toString().startsWith("default_" + names.pod() + "_")) {
+        all.append(Files.readString(log));
+      }
+    }
+    return all.toString();
+  }
+
+  /** The environment each driver recorded in its event log: SparkConf and system properties. */
+  static List<String> environmentUpdates(DriverNames names) throws IOException {
+    List<String> updates = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(workDir.resolve("pods"))) {
+      for (Path file :
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> f.getParent().getFileName().toString().equals("scratch"))
+              // an event log is named after the application id: spark-<32 hex digits>
+              .filter(f -> f.getFileName().toString().matches("spark-[0-9a-f]{32}(\\.inprogress)?"))
+              .filter(
+                  f ->
+                      f.getParent()
+                          .getParent()
+                          .getFileName()
+                          .toString()
+                          .startsWith("default_" + names.pod() + "_"))
+              .toList()) {
+        read(file)
+            .lines()
+            .filter(l -> l.contains("SparkListenerEnvironmentUpdate"))
+            .forEach(updates::add);
+      }
+    }
+    return updates;
+  }
+
+  /** Per executor pod log: whether its JVM wrote a partition (1) or not (0). */
+  static Map<String, Long> taskLogLines() throws IOException {
+    return podLogs().stream()
+        .filter(l -> l.getFileName().toString().startsWith("spark-kubernetes-executor"))
+        .collect(
+            Collectors.toMap(
+                l -> l.getParent().getFileName().toString(),
+                l ->
+                    read(l)
+                        .lines()
+                        .filter(line -> line.contains("wrote its first partition"))
+                        .count()));
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String commandLine(ProcessHandle jvm) {
+    try {
+      return new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(jvm.pid()), "cmdline")),
+              StandardCharsets.UTF_8)
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // the JVM ended meanwhile
+    }
+  }
+
+  static StreamingPipeline get() {
+    return client
+        .resources(StreamingPipeline.class)
+        .inNamespace("default")
+        .withName("spread")
+        .get();
+  }
+
+  static void awaitReady() {
+    await()
+        .atMost(READY_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              StreamingPipeline p = get();
+              assertThat(p.getStatus()).isNotNull();
+              assertThat(p.getStatus().getConditions())
+                  .as("conditions: %s", p.getStatus().getConditions())
+                  .anySatisfy(c -> PipelineStoriesTest.assertReady(c));
+            });
+  }
+
+  static void awaitDrained(SinkCounter sinks, long records) {
+    await()
+        .atMost(READY_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                PipelineScenario.assertDrained(
+                    get(),
+                    sinks.cassandraRows().orElse(-1),
+                    sinks.mongoDocuments().orElse(-1),
+                    records));
+  }
+}
