@@ -210,6 +210,31 @@ class ExecutorPodsStoryTest {
             .asJson(client.configMaps().inNamespace("default").list());
     assertThat(configMaps).as("config maps").doesNotContain(credentials).doesNotContain(marker);
 
+    // executor.instances follows the job's rule: a new driver, which asks for one executor
+    String before =
+        client.pods().inNamespace("default").withName(names.pod()).get().getMetadata().getUid();
+    client
+        .resources(StreamingPipeline.class)
+        .inNamespace("default")
+        .withName("spread")
+        .edit(
+            p -> {
+              p.getSpec().getJob().getExecutor().setInstances(1);
+              return p;
+            });
+    await()
+        .atMost(READY_WITHIN)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Pod driver = client.pods().inNamespace("default").withName(names.pod()).get();
+              assertThat(driver).isNotNull();
+              assertThat(driver.getMetadata().getUid()).as("a new driver").isNotEqualTo(before);
+              assertThat(runningExecutors(names))
+                  .singleElement()
+                  .satisfies(p -> assertThat(ownedBy(p, driver.getMetadata().getUid())).isTrue());
+            });
+
     client.resource(pipeline).delete();
     await().atMost(Duration.ofSeconds(60)).until(() -> get() == null);
   }

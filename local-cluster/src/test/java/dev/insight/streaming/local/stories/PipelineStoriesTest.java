@@ -163,6 +163,7 @@ class PipelineStoriesTest {
     children.add(
         client.rbac().roleBindings().inNamespace("default").withName(names.roleBinding()).get());
     children.add(client.pods().inNamespace("default").withName(names.pod()).get());
+    children.add(client.secrets().inNamespace("default").withName(names.sparkAuthSecret()).get());
     assertThat(children)
         .allSatisfy(
             child -> {
