@@ -293,7 +293,8 @@ public final class PipelineJob {
     return positions.offsets();
   }
 
-  private Map<String, Object> kafkaParams(Map<String, Object> clientProperties) {
+  /** The Kafka parameters of the direct stream: the driver's consumer and, copied, each task's. */
+  Map<String, Object> kafkaParams(Map<String, Object> clientProperties) {
     Map<String, Object> params = new HashMap<>(clientProperties);
     params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     params.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().consumerGroup());
@@ -306,7 +307,8 @@ public final class PipelineJob {
     return params;
   }
 
-  private void configureSpark() {
+  /** Sets what the job derives from its JobConfig in the SparkConf, which every executor gets. */
+  void configureSpark() {
     conf.setIfMissing(
         "spark.app.name",
         "pipeline-" + config.pipeline().namespace() + "-" + config.pipeline().name());
