@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * The demo's screen, redrawn every second: the row {@code kubectl get sp} shows (the API server's
- * table), the per-partition lag, the evaluation, sink counts.
+ * The demo's screen, redrawn every second: the row {@code kubectl get sp} shows and the pipeline's
+ * driver and executor pods as {@code kubectl get pods} lists them (the API server's tables), the
+ * per-partition lag, the evaluation, sink counts.
  */
 final class ConsoleView {
 
@@ -26,6 +27,8 @@ final class ConsoleView {
   record Frame(
       StreamingPipeline pipeline,
       List<List<String>> table,
+      String podSelector,
+      List<List<String>> pods,
       EventProducer producer,
       OptionalLong cassandraRows,
       String cassandraTable,
@@ -48,6 +51,13 @@ final class ConsoleView {
       out.append("  (kubectl get sp shows no row yet)\n");
     } else {
       table(out, f.table());
+    }
+    out.append('\n');
+    out.append("kubectl get pods -l ").append(f.podSelector()).append('\n');
+    if (f.pods().size() < 2) {
+      out.append("  (no pod yet)\n");
+    } else {
+      table(out, f.pods());
     }
     out.append('\n');
 

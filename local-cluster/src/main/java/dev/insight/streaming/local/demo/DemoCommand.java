@@ -7,6 +7,7 @@ import dev.insight.streaming.embedded.EmbeddedServerException;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.cluster.LocalClusterException;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.driver.DriverNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -239,10 +240,14 @@ public final class DemoCommand implements Callable<Integer> {
               HasMetadata.getPlural(StreamingPipeline.class),
               namespace,
               name);
+      String podSelector = DriverNames.PIPELINE_LABEL + "=" + name;
+      List<List<String>> pods = ServerTable.pods(r.cluster.client(), namespace, podSelector);
       ConsoleView.Frame f =
           new ConsoleView.Frame(
               current,
               table,
+              podSelector,
+              pods,
               r.producer,
               cassandraRows,
               r.counter.cassandraTable(),

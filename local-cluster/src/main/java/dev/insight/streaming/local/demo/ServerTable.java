@@ -47,6 +47,24 @@ final class ServerTable {
             + plural
             + "?fieldSelector=metadata.name%3D"
             + name;
+    return fetch(client, url);
+  }
+
+  /**
+   * What {@code kubectl get pods -l <selector>} prints: the header and a row per pod, the columns
+   * kubectl shows without {@code -o wide}.
+   */
+  static List<List<String>> pods(KubernetesClient client, String namespace, String selector) {
+    String url =
+        client.getMasterUrl().toString().replaceAll("/$", "")
+            + "/api/v1/namespaces/"
+            + namespace
+            + "/pods?labelSelector="
+            + java.net.URLEncoder.encode(selector, java.nio.charset.StandardCharsets.UTF_8);
+    return fetch(client, url);
+  }
+
+  private static List<List<String>> fetch(KubernetesClient client, String url) {
     HttpRequest request =
         client
             .getHttpClient()
@@ -73,16 +91,25 @@ final class ServerTable {
   static List<List<String>> rows(JsonNode table) {
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>();
-    table
-        .path("columnDefinitions")
-        .forEach(c -> header.add(c.path("name").asText().toUpperCase(Locale.ROOT)));
+    // kubectl without -o wide prints the columns of priority 0 only
+    List<Integer> shown = new ArrayList<>();
+    JsonNode columns = table.path("columnDefinitions");
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).path("priority").asInt(0) == 0) {
+        shown.add(i);
+        header.add(columns.get(i).path("name").asText().toUpperCase(Locale.ROOT));
+      }
+    }
     rows.add(header);
     table
         .path("rows")
         .forEach(
             row -> {
               List<String> cells = new ArrayList<>();
-              row.path("cells").forEach(cell -> cells.add(cell.isNull() ? "" : cell.asText()));
+              for (int i : shown) {
+                JsonNode cell = row.path("cells").path(i);
+                cells.add(cell.isNull() || cell.isMissingNode() ? "" : cell.asText());
+              }
               rows.add(cells);
             });
     return rows;

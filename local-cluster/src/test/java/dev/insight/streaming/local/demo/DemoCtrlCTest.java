@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra, etcd, kube-apiserver,
- * kube-controller-manager and a driver JVM below it), gets SIGINT, and every process it started is
- * gone when it has exited.
+ * kube-controller-manager, a driver JVM and its executor JVM below it), gets SIGINT, and every
+ * process it started is gone when it has exited.
  */
 class DemoCtrlCTest {
 
@@ -49,7 +49,8 @@ class DemoCtrlCTest {
             .redirectOutput(out.toFile())
             .start();
 
-    // wait for the whole family: two servers, the control plane and the driver JVM running the job
+    // wait for the whole family: two servers, the control plane, the driver JVM running the job and
+    // the executor JVM Spark asked the API server for
     await()
         .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofSeconds(1))
@@ -62,7 +63,11 @@ class DemoCtrlCTest {
                   .anyMatch(c -> c.contains("/etcd "))
                   .anyMatch(c -> c.contains("/kube-apiserver "))
                   .anyMatch(c -> c.contains("/kube-controller-manager "))
-                  .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"));
+                  .anyMatch(c -> c.contains("dev.insight.streaming.job.PipelineJob"))
+                  .anyMatch(c -> c.contains("KubernetesExecutorBackend"));
+              // the view lists the executor pod the driver asked for, Running
+              assertThat(Files.readString(out).lines())
+                  .anyMatch(l -> l.contains("demo-exec-1") && l.contains("Running"));
             });
     List<ProcessHandle> family = demo.descendants().toList();
 
