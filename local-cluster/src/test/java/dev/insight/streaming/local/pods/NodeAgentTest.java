@@ -62,7 +62,7 @@ class NodeAgentTest {
   }
 
   @Test
-  void aPodThatIsNotASparkDriverIsBoundAndStaysPendingSayingWhy() {
+  void aPodThatIsNotASparkPodIsBoundAndStaysPendingSayingWhy() {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -92,7 +92,7 @@ class NodeAgentTest {
                         assertThat(c.getState().getWaiting().getReason())
                             .isEqualTo("CreateContainerError");
                         assertThat(c.getState().getWaiting().getMessage())
-                            .contains("only Spark driver pods");
+                            .contains("runs only Spark pods");
                       });
             });
     // deleting a bound pod waits for the node; the agent has nothing to stop and confirms at once

@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,17 +59,10 @@ class ExecutorPodsStoryTest {
   @BeforeAll
   static void start() {
     servers = LocalWorld.sharedServers();
-    workDir = WorkDirs.forTest(ExecutorPodsStoryTest.class);
-    cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir));
+    cluster = SharedCluster.get();
+    workDir = SharedCluster.workDir();
     client = cluster.client();
-    kubectl = Kubectl.of(cluster, workDir.resolve("kubectl"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    kubectl = Kubectl.of(cluster, WorkDirs.forTest(ExecutorPodsStoryTest.class));
   }
 
   @Test
@@ -155,6 +147,16 @@ class ExecutorPodsStoryTest {
       String oldDriverUid = oldDriver.getMetadata().getUid();
       cluster.podRunner().process("default", names.pod()).orElseThrow().destroyForcibly();
       await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                var driver = get().getStatus().getDriver();
+                assertThat(driver.getLastFailure()).as("the operator saw the pod fail").isNotNull();
+                assertThat(driver.getLastFailure().getMessage())
+                    .as("the Failed pod's exit code")
+                    .contains("exit code 137");
+              });
+      await()
           .atMost(READY_WITHIN)
           .pollInterval(Duration.ofSeconds(1))
           .untilAsserted(
@@ -197,6 +199,7 @@ class ExecutorPodsStoryTest {
           .doesNotContain(marker);
     }
     for (ProcessHandle jvm : cluster.podRunner().processes()) {
+      // the cluster is shared: other stories' JVMs carry none of these values either
       assertThat(commandLine(jvm))
           .as("command line of pid %s", jvm.pid())
           .doesNotContain(credentials);
@@ -291,10 +294,14 @@ class ExecutorPodsStoryTest {
         .anyMatch(o -> ownerUid.equals(o.getUid()));
   }
 
-  /** Every log the node agent kept: each driver's and each executor's. */
+  /** Every log the node agent kept of this pipeline: each driver's and each executor's. */
   static List<Path> podLogs() throws IOException {
     try (Stream<Path> files = Files.walk(workDir.resolve("pods"))) {
-      return files.filter(f -> f.toString().endsWith(".log")).sorted().toList();
+      return files
+          .filter(f -> f.toString().endsWith(".log"))
+          .filter(f -> f.getParent().getFileName().toString().startsWith("default_spread-"))
+          .sorted()
+          .toList();
     }
   }
 

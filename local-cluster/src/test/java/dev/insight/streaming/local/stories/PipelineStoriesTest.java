@@ -8,7 +8,6 @@ import dev.insight.streaming.local.demo.DemoManifest;
 import dev.insight.streaming.local.demo.EventProducer;
 import dev.insight.streaming.local.demo.ServerAddresses;
 import dev.insight.streaming.local.demo.SinkCounter;
-import dev.insight.streaming.local.pods.WorkDirs;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DeletionPolicy;
 import dev.insight.streaming.operator.api.status.Condition;
@@ -27,14 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole pipeline on the local cluster, one story per test: the real control plane and operator,
- * driver pods run by the node agent as JVMs of the real job, real Kafka, Cassandra and MongoDB-wire
- * servers, shared by every story.
+ * driver and executor pods run by the node agent as JVMs of the real job, real Kafka, Cassandra and
+ * MongoDB-wire servers, shared by every story (a driver's SIGKILL is ExecutorPodsStoryTest's).
  */
 class PipelineStoriesTest {
 
@@ -48,17 +46,8 @@ class PipelineStoriesTest {
   @BeforeAll
   static void start() {
     servers = LocalWorld.sharedServers();
-    cluster =
-        LocalCluster.start(
-            LocalCluster.Options.defaults(WorkDirs.forTest(PipelineStoriesTest.class)));
+    cluster = SharedCluster.get();
     client = cluster.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** The same scenario as ChartOnK3sTest runs on k3s, here on the local cluster. */
@@ -72,45 +61,6 @@ class PipelineStoriesTest {
     assertThat(topics())
         .as("deletionPolicy Retain (the default) keeps the topic")
         .contains("applied.events");
-  }
-
-  @Test
-  void sigkillOfTheDriverJvmFailsItsPodAndTheRestartedDriverWritesEveryRecordExactlyOnce() {
-    StreamingPipeline pipeline = apply("killed", spec -> {});
-    String pod = DriverNames.of(pipeline).pod();
-    try (SinkCounter sinks = new SinkCounter(pipeline, servers)) {
-      try (EventProducer first = produce("killed", 2000, "a-")) {
-        awaitReady("killed");
-        awaitDrained("killed", sinks, 2000);
-      }
-      ProcessHandle jvm = cluster.podRunner().process("default", pod).orElseThrow();
-      jvm.destroyForcibly();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () -> {
-                var driver = get("killed").getStatus().getDriver();
-                assertThat(driver.getLastFailure()).as("the operator saw the pod fail").isNotNull();
-                assertThat(driver.getLastFailure().getMessage())
-                    .as("the Failed pod's exit code")
-                    .contains("exit code 137");
-              });
-      try (EventProducer second = produce("killed", 1000, "b-")) {
-        await()
-            .atMost(READY_WITHIN)
-            .untilAsserted(
-                () ->
-                    assertThat(get("killed").getStatus().getDriver().getRestarts())
-                        .isGreaterThanOrEqualTo(1));
-        awaitReady("killed");
-        awaitDrained("killed", sinks, 3000);
-      }
-      assertThat(cluster.podRunner().process("default", pod))
-          .map(ProcessHandle::pid)
-          .isNotEqualTo(jvm.pid());
-    } finally {
-      delete("killed");
-    }
   }
 
   @Test

@@ -1,0 +1,34 @@
+package dev.insight.streaming.local.stories;
+
+import dev.insight.streaming.local.cluster.LocalCluster;
+import dev.insight.streaming.local.pods.WorkDirs;
+import java.nio.file.Path;
+
+/**
+ * One local cluster with the operator for the stories of this JVM that need nothing of their own
+ * (their pipelines have distinct names): started on first use, stopped when the JVM exits, as the
+ * shared servers are. Stories must not stop it.
+ */
+final class SharedCluster {
+
+  private static LocalCluster cluster;
+  private static Path workDir;
+
+  private SharedCluster() {}
+
+  static synchronized LocalCluster get() {
+    if (cluster == null) {
+      workDir = WorkDirs.forTest(SharedCluster.class);
+      cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir));
+      LocalCluster started = cluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shared-cluster-stop"));
+    }
+    return cluster;
+  }
+
+  /** The shared cluster's folder: its node agent's pods are under {@code pods/}. */
+  static synchronized Path workDir() {
+    get();
+    return workDir;
+  }
+}
