@@ -396,7 +396,7 @@ public final class PodRunner implements AutoCloseable {
               (k, v) ->
                   PodSetup.isMounted(mounts, v) ? PodSetup.inPodPath(mounts, v).toString() : v);
           // a container has its own home: the user's kubeconfig is not in the pod
-          jvmEnv.put("HOME", dir.toString());
+          jvmEnv.putIfAbsent("HOME", dir.toString());
           JvmCommand command =
               ExecutorCommand.ENTRYPOINT_EXECUTOR.equals(entrypoint(container))
                   ? ExecutorCommand.of(
