@@ -38,10 +38,9 @@ public record DriverCommand(
       List.of(
           "spark.kubernetes.authenticate.oauthTokenFile",
           "spark.kubernetes.authenticate.caCertFile",
-          "spark.kubernetes.executor.podTemplateFile");
-
-  static final String AUTH_SECRET_FILE = "spark.authenticate.secret.file";
-  static final String DRIVER_AUTH_SECRET_FILE = "spark.authenticate.secret.driver.file";
+          "spark.kubernetes.executor.podTemplateFile",
+          // executors read the key from their own variable, never this file
+          "spark.authenticate.secret.file");
 
   /** Why each property differs from the pod's, in one place. */
   static final Map<String, String> LOCAL_OVERRIDES =
@@ -75,11 +74,8 @@ public record DriverCommand(
               "spark.kubernetes.executor.podTemplateFile",
               "the pod's volumes are folders of the node agent here, not mounts"),
           Map.entry(
-              DRIVER_AUTH_SECRET_FILE,
-              "the driver reads its own copy of the mounted key; "
-                  + AUTH_SECRET_FILE
-                  + " keeps the in-pod path, which each executor's node agent maps to that pod's"
-                  + " copy"));
+              "spark.authenticate.secret.file",
+              "the pod's volumes are folders of the node agent here, not mounts"));
 
   /** A pod that cannot be run as a local JVM; the message is the container's waiting reason. */
   public static final class UnsupportedPodException extends RuntimeException {
@@ -175,10 +171,6 @@ public record DriverCommand(
     properties.put("spark.master", "k8s://" + apiServer);
     for (String key : MOUNTED_FILE_PROPERTIES) {
       properties.computeIfPresent(key, (k, path) -> inPodPath.apply(path).toString());
-    }
-    String authSecret = properties.get(AUTH_SECRET_FILE);
-    if (authSecret != null) {
-      properties.put(DRIVER_AUTH_SECRET_FILE, inPodPath.apply(authSecret).toString());
     }
     properties.put("spark.driver.host", "127.0.0.1");
     properties.put("spark.driver.port", "0");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * What the node agent runs for a container, read from the pod as the Spark image's entrypoint reads
  * it: the executor's options in their numeric order, heap, class path and backend arguments; the
  * driver's master kept as Kubernetes, only its address local, and the in-pod files it reads mapped
- * to the pod's volume folders, except the key executors must find in their own pods.
+ * to the pod's volume folders.
  */
 class ContainerCommandTest {
 
@@ -103,10 +103,10 @@ class ContainerCommandTest {
             "spark.kubernetes.authenticate.oauthTokenFile",
             VOLUMES.resolve("var/run/secrets/sa/token").toString())
         .containsEntry(
-            "spark.authenticate.secret.driver.file",
+            "spark.authenticate.secret.file",
             VOLUMES.resolve("var/run/secrets/key/secret").toString())
-        // the executors map this one to their own pod's copy
-        .containsEntry("spark.authenticate.secret.file", "/var/run/secrets/key/secret")
+        // one key file for the driver: executors read theirs from their own variable
+        .doesNotContainKey("spark.authenticate.secret.driver.file")
         .containsEntry("spark.driver.host", "127.0.0.1");
     assertThat(command.args())
         .containsExactly("/work/pods/ns_p_1/volumes/etc/streaming-pipeline/jobconfig.json");
@@ -115,7 +115,7 @@ class ContainerCommandTest {
         .containsKeys(
             "spark.master",
             "spark.kubernetes.authenticate.oauthTokenFile",
-            "spark.authenticate.secret.driver.file");
+            "spark.authenticate.secret.file");
   }
 
   private static Map<String, String> executorEnv() {

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -250,11 +249,12 @@ public final class DriverStep implements PipelineStep {
   }
 
   private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
-    // made once: a new key would lock the running driver out of its executors
-    Secret auth = DriverObjects.sparkAuthSecret(pipeline, names);
-    if (client.resource(auth).get() == null) {
+    // made once, and a key drawn only then: a new key would lock the running driver out of its
+    // executors
+    if (client.secrets().inNamespace(names.namespace()).withName(names.sparkAuthSecret()).get()
+        == null) {
       try {
-        client.resource(auth).create();
+        client.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
           throw e;

@@ -41,6 +41,8 @@ final class MongoRows implements Serializable {
   private final String database;
   private final String collection;
   private final int bulkSize;
+  // resolved once per JVM that writes, never serialized
+  private transient String uri;
 
   /**
    * @param config names the variable holding the connection string; each JVM that writes reads it
@@ -54,11 +56,18 @@ final class MongoRows implements Serializable {
     this.bulkSize = bulkSize;
   }
 
+  private String uri() {
+    if (uri == null) {
+      uri = config.uri(environment);
+    }
+    return uri;
+  }
+
   /** Writes the rows and returns when MongoDB has acknowledged every one of them. */
   void write(List<SinkRow> rows) {
     MongoCollection<Document> target =
         CLIENTS
-            .computeIfAbsent(config.uri(environment), MongoClients::create)
+            .computeIfAbsent(uri(), MongoClients::create)
             .getDatabase(database)
             .getCollection(collection);
     ReplaceOptions upsert = new ReplaceOptions().upsert(true);
