@@ -31,14 +31,14 @@ final class ChildProcess {
   private final String server;
   private final Process process;
   private final Path logFile;
-  private final Thread shutdownHook;
+  private final ShutdownOrder.Registration atExit;
 
   private ChildProcess(String server, Process process, Path logFile) {
     this.server = server;
     this.process = process;
     this.logFile = logFile;
-    this.shutdownHook = new Thread(this::stop, "stop " + server);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    // after whatever uses the server (a driver pod storing its offsets) has stopped
+    this.atExit = ShutdownOrder.register(ShutdownOrder.Stage.SERVERS, "stop " + server, this::stop);
   }
 
   /**
@@ -262,13 +262,7 @@ final class ChildProcess {
     }
     closeQuietly(process.getOutputStream());
     closeQuietly(process.getInputStream());
-    if (Thread.currentThread() != shutdownHook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException e) {
-        // the JVM is already shutting down and the hook will find the child stopped
-      }
-    }
+    atExit.cancel();
   }
 
   Path logFile() {

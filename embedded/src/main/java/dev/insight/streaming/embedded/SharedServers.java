@@ -64,8 +64,8 @@ public final class SharedServers {
       }
       try {
         T started = starter.get();
-        Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> stopper.accept(started), "stop shared " + started));
+        ShutdownOrder.register(
+            ShutdownOrder.Stage.SERVERS, "stop shared " + started, () -> stopper.accept(started));
         server = started;
         return started;
       } catch (EmbeddedServerException e) {

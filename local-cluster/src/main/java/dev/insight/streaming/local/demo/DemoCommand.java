@@ -4,6 +4,7 @@ import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.EmbeddedKafka;
 import dev.insight.streaming.embedded.EmbeddedMongo;
 import dev.insight.streaming.embedded.EmbeddedServerException;
+import dev.insight.streaming.embedded.ShutdownOrder;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.cluster.LocalClusterException;
 import dev.insight.streaming.operator.api.StreamingPipeline;
@@ -110,8 +111,13 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: cannot read " + file);
       return 2;
     }
-    Thread hook = new Thread(this::stop, "demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // Ctrl-C: the cluster's pods stop while the servers they write to still run, then the servers
+    ShutdownOrder.Registration hook;
+    try {
+      hook = ShutdownOrder.register(ShutdownOrder.Stage.USERS, "demo-shutdown", this::stop);
+    } catch (IllegalStateException e) {
+      return 130; // Ctrl-C before the demo began
+    }
     try {
       return run();
     } catch (LocalClusterException | EmbeddedServerException e) {
@@ -119,11 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     } finally {
       stop();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // already shutting down (Ctrl-C): the hook runs stop(), which is idempotent
-      }
+      hook.cancel(); // after Ctrl-C the hook runs stop() too, which is idempotent
     }
   }
 

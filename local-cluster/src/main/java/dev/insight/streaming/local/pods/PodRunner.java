@@ -190,8 +190,24 @@ public final class PodRunner implements AutoCloseable {
     if (informer != null) {
       informer.close();
     }
-    List<Thread> stops = new ArrayList<>();
+    // owners first: a Spark driver finishing its last batches on SIGTERM needs its executors, the
+    // pods it owns, until it has stopped
+    Set<String> running = pods.keySet();
+    List<RunningPod> owners = new ArrayList<>();
+    List<RunningPod> owned = new ArrayList<>();
     for (RunningPod pod : pods.values()) {
+      boolean ownedByARunningPod =
+          pod.pod.getMetadata().getOwnerReferences().stream()
+              .anyMatch(o -> "Pod".equals(o.getKind()) && running.contains(o.getUid()));
+      (ownedByARunningPod ? owned : owners).add(pod);
+    }
+    stopAll(owners);
+    stopAll(owned);
+  }
+
+  private void stopAll(List<RunningPod> wave) {
+    List<Thread> stops = new ArrayList<>();
+    for (RunningPod pod : wave) {
       Thread stop = new Thread(() -> pod.stop(pod.grace), "stop " + pod);
       stop.start();
       stops.add(stop);
@@ -202,6 +218,7 @@ public final class PodRunner implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         pods.values().forEach(RunningPod::kill);
+        return;
       }
     }
   }

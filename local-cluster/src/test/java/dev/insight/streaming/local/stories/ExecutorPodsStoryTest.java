@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,14 @@ class ExecutorPodsStoryTest {
     workDir = SharedCluster.workDir();
     client = cluster.client();
     kubectl = Kubectl.of(cluster, WorkDirs.forTest(ExecutorPodsStoryTest.class));
+  }
+
+  /** The story deletes its pipeline when it passes; a failed one must not linger on the cluster. */
+  @AfterAll
+  static void deleteWhatIsLeft() {
+    if (client != null) {
+      client.resources(StreamingPipeline.class).inNamespace("default").withName("spread").delete();
+    }
   }
 
   @Test
@@ -114,7 +123,7 @@ class ExecutorPodsStoryTest {
         assertThat(listed.lines())
             .as("kubectl get pods:\n%s", listed)
             .anySatisfy(l -> assertThat(l).contains(names.pod()).contains("Running"))
-            .filteredOn(l -> l.contains("-exec-") && l.contains("Running"))
+            .filteredOn(l -> l.startsWith("spread-exec-") && l.contains("Running"))
             .hasSize(2);
         for (Pod executor : executors) {
           assertThat(cluster.podRunner().process("default", executor.getMetadata().getName()))

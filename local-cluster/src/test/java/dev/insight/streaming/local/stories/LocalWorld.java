@@ -58,8 +58,10 @@ final class LocalWorld implements PipelineWorld, AutoCloseable {
           .atMost(Duration.ofSeconds(120))
           .ignoreExceptions()
           .until(() -> !producer.partitionsFor(topic).isEmpty());
-      for (String record : records) {
-        producer.send(new ProducerRecord<>(topic, record));
+      // a distinct key each: the key's hash spreads them over every partition, where the sticky
+      // partitioner of keyless records may leave a partition empty
+      for (int i = 0; i < records.size(); i++) {
+        producer.send(new ProducerRecord<>(topic, "record-" + i, records.get(i)));
       }
       producer.flush();
     }

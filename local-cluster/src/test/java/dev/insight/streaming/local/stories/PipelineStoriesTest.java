@@ -57,6 +57,8 @@ class PipelineStoriesTest {
     apply("applied", spec -> {});
     try (LocalWorld world = new LocalWorld(servers)) {
       PipelineScenario.run(client, "default", "applied", world, 3000, Duration.ofSeconds(180));
+    } finally {
+      delete("applied"); // the scenario deletes it when it passes; a failed one must not linger
     }
     assertThat(topics())
         .as("deletionPolicy Retain (the default) keeps the topic")

@@ -1,5 +1,6 @@
 package dev.insight.streaming.local.stories;
 
+import dev.insight.streaming.embedded.ShutdownOrder;
 import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.pods.WorkDirs;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ final class SharedCluster {
       workDir = WorkDirs.forTest(SharedCluster.class);
       cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir));
       LocalCluster started = cluster;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shared-cluster-stop"));
+      // before the shared servers its pods use
+      ShutdownOrder.register(ShutdownOrder.Stage.USERS, "shared-cluster-stop", started::close);
     }
     return cluster;
   }
