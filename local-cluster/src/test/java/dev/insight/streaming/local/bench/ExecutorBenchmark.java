@@ -24,6 +24,7 @@ import dev.insight.streaming.operator.driver.DriverContract;
 import dev.insight.streaming.operator.driver.DriverNames;
 import dev.insight.streaming.operator.driver.DriverObjects;
 import dev.insight.streaming.operator.driver.DriverPodFactory;
+import dev.insight.streaming.operator.driver.DriverRun;
 import dev.insight.streaming.operator.driver.JobConfigRenderer;
 import dev.insight.streaming.operator.driver.SecretEnv;
 import dev.insight.streaming.operator.driver.SparkJavaOptions;
@@ -288,7 +289,12 @@ public final class ExecutorBenchmark {
     k8s.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
     Pod pod =
         DriverPodFactory.pod(
-            pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
+            pipeline,
+            names,
+            secrets,
+            SpecChangeRules.driverHash(pipeline.getSpec()),
+            "",
+            DriverRun.next());
     k8s.resource(pod).create();
     try {
       MongoCollection<Document> target = client.getDatabase("bench").getCollection(name);

@@ -17,6 +17,7 @@ import dev.insight.streaming.operator.changes.SpecChangeRules;
 import dev.insight.streaming.operator.driver.DriverNames;
 import dev.insight.streaming.operator.driver.DriverObjects;
 import dev.insight.streaming.operator.driver.DriverPodFactory;
+import dev.insight.streaming.operator.driver.DriverRun;
 import dev.insight.streaming.operator.driver.SecretEnv;
 import dev.insight.streaming.operator.driver.SparkJavaOptions;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -91,7 +92,12 @@ class DriverPodStoryTest {
     client.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
     Pod pod =
         DriverPodFactory.pod(
-            pipeline, names, secrets, SpecChangeRules.driverHash(pipeline.getSpec()), "");
+            pipeline,
+            names,
+            secrets,
+            SpecChangeRules.driverHash(pipeline.getSpec()),
+            "",
+            DriverRun.next());
 
     try (EventProducer producer =
             new EventProducer(kafka.bootstrapServers(), "runner.events", 1000, 2000, "a-").start();

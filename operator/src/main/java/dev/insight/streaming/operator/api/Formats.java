@@ -25,6 +25,12 @@ public final class Formats {
    */
   public static final String MEMORY = "^[1-9][0-9]*(k|m|g|t|Ki|Mi|Gi|Ti)$";
 
+  /**
+   * A CPU quantity: whole or decimal cores (up to millicores), or millicores, e.g. 2, 1.5, 1500m.
+   */
+  public static final String CPU =
+      "^([1-9][0-9]{0,5}m|[1-9][0-9]{0,2}(\\.[0-9]{1,3})?|0\\.[0-9]{0,2}[1-9])$";
+
   /** A comma-separated list of host:port pairs. */
   public static final String HOST_PORT_LIST = "^[^,\\s]+:[0-9]{1,5}(,[^,\\s]+:[0-9]{1,5})*$";
 

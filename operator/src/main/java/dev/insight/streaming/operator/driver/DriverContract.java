@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.driver;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import java.util.List;
 
 /**
  * What a driver pod looks like from outside, in one place: the job image's layout, the ConfigMap's
@@ -86,6 +87,26 @@ public final class DriverContract {
 
   /** Environment variable the Spark image's entrypoint binds the driver to (the pod's IP). */
   public static final String BIND_ADDRESS_ENV = "SPARK_DRIVER_BIND_ADDRESS";
+
+  /**
+   * Where the driver's scratch space (an emptyDir) is mounted; Spark reads it from the variable.
+   */
+  public static final String LOCAL_DIR = "/var/data/spark-local-dir";
+
+  /**
+   * Paths the operator or Spark mount in the main containers; a pod template's mounts stay off them
+   * (Spark mounts its conf and, in executors, local dirs under /opt/spark and /var/data).
+   */
+  public static final List<String> RESERVED_MOUNT_PATHS =
+      List.of(
+          "/etc/streaming-pipeline",
+          "/var/run/secrets/streaming-pipeline",
+          "/var/run/secrets/kubernetes.io/serviceaccount",
+          "/var/data",
+          "/opt/spark/conf");
+
+  /** The variable Spark takes its local dirs from, over {@code spark.local.dir}. */
+  public static final String LOCAL_DIRS_ENV = "SPARK_LOCAL_DIRS";
 
   private DriverContract() {}
 

@@ -34,6 +34,12 @@ public record DriverNames(String namespace, String pipeline, String base) {
   public static final String DRIVER = "driver";
   public static final String EXECUTOR = "executor";
 
+  /** Spark's label for a pod's role, driver or executor. */
+  public static final String SPARK_ROLE_LABEL = "spark-role";
+
+  /** Spark's label with the application id, on the driver and every executor of one run. */
+  public static final String SPARK_APP_LABEL = "spark-app-selector";
+
   // A Service name is a DNS-1035 label (63 characters); Spark caps executor pod name prefixes at
   // 47.
   private static final int DNS_LABEL = 63;
@@ -84,9 +90,25 @@ public record DriverNames(String namespace, String pipeline, String base) {
     return fit(base, "-spark-auth", DNS_LABEL);
   }
 
-  /** The prefix of executor pod names ({@code spark.kubernetes.executor.podNamePrefix}). */
-  public String executorPodPrefix() {
-    return fit(base, "", EXECUTOR_PREFIX);
+  /**
+   * The prefix of the names of the executor pods one driver run asks for ({@code
+   * spark.kubernetes.executor.podNamePrefix}): the pipeline's, then the run's, so a replacement
+   * driver's executors never take the names of its predecessor's, which may still be terminating.
+   */
+  public String executorPodPrefix(DriverRun run) {
+    return fit(base, "-" + run.id(), EXECUTOR_PREFIX);
+  }
+
+  /**
+   * The driver pod's labels: the pipeline's, and those Spark's tooling selects a driver and its
+   * executors by ({@code spark-role}, {@code spark-app-selector}, which Spark puts on the executor
+   * pods of the same run).
+   */
+  public Map<String, String> driverPodLabels(DriverRun run) {
+    Map<String, String> labels = podLabels(DRIVER);
+    labels.put(SPARK_ROLE_LABEL, DRIVER);
+    labels.put(SPARK_APP_LABEL, run.applicationId());
+    return labels;
   }
 
   /** The in-cluster DNS name of the driver's Service. */

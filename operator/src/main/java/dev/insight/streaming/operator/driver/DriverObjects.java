@@ -47,7 +47,8 @@ public final class DriverObjects {
         SparkProperties.render(SparkProperties.of(pipeline, names, secrets, javaOptions)));
     data.put(
         DriverContract.EXECUTOR_TEMPLATE_KEY,
-        YAML.asYaml(DriverPodFactory.executorTemplate(names)));
+        YAML.asYaml(
+            DriverPodFactory.executorTemplate(names, pipeline.getSpec().getJob().getExecutor())));
     return new ConfigMapBuilder()
         .withMetadata(meta(pipeline, names.configMap(), names))
         .withData(data)

@@ -5,6 +5,7 @@ import dev.insight.streaming.operator.api.Durations;
 import dev.insight.streaming.operator.api.MemorySizes;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DriverResources;
+import dev.insight.streaming.operator.api.spec.ExecutorResources;
 import dev.insight.streaming.operator.api.spec.JobSpec;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
@@ -42,6 +43,8 @@ public final class DriverPodFactory {
 
   static final String SPARK_AUTH_VOLUME = "spark-auth";
 
+  static final String LOCAL_DIR_VOLUME = "spark-local-dir";
+
   /** Owner and group (the Spark user, through fsGroup) may read the authentication key. */
   static final int SPARK_AUTH_MODE = 0440;
 
@@ -69,62 +72,85 @@ public final class DriverPodFactory {
       DriverNames names,
       SecretEnv secrets,
       String specHash,
-      String secretVersions) {
+      String secretVersions,
+      DriverRun run) {
     JobSpec job = pipeline.getSpec().getJob();
     DriverResources driver = job.getDriver() != null ? job.getDriver() : new DriverResources();
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(names.pod())
-        .withNamespace(names.namespace())
-        .withLabels(names.podLabels(DriverNames.DRIVER))
-        .addToAnnotations(DriverContract.SPEC_HASH_ANNOTATION, specHash)
-        .addToAnnotations(DriverContract.SECRET_VERSIONS_ANNOTATION, secretVersions)
-        .withOwnerReferences(DriverNames.ownerReference(pipeline))
-        .endMetadata()
-        .withNewSpec()
-        .withServiceAccountName(names.serviceAccount())
-        // Spark's client reads the pod's token to create executors
-        .withAutomountServiceAccountToken(true)
-        // the operator restarts the driver, with backoff and a budget; the kubelet must not
-        .withRestartPolicy("Never")
-        .withTerminationGracePeriodSeconds(gracePeriod(job).toSeconds())
-        .withSecurityContext(podSecurity())
-        .addNewContainer()
-        .withName(DriverContract.DRIVER_CONTAINER)
-        .withImage(job.getImage())
-        .withImagePullPolicy("IfNotPresent")
-        .withArgs(arguments())
-        .withEnv(env(secrets))
-        .withPorts(ports())
-        .withResources(resources(driver, job.getSparkConf()))
-        .withSecurityContext(containerSecurity())
-        .addNewVolumeMount()
-        .withName(CONFIG_VOLUME)
-        .withMountPath(DriverContract.CONFIG_DIR)
-        .withReadOnly(true)
-        .endVolumeMount()
-        .addToVolumeMounts(sparkAuthMount())
-        // not FallbackToLogsOnError: log lines could carry a credential into
-        // status.driver.lastFailure
-        .withTerminationMessagePolicy("File")
-        .endContainer()
-        .addNewVolume()
-        .withName(CONFIG_VOLUME)
-        .withNewConfigMap()
-        .withName(names.configMap())
-        .endConfigMap()
-        .endVolume()
-        .addToVolumes(sparkAuthVolume(names))
-        .endSpec()
-        .build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(names.pod())
+            .withNamespace(names.namespace())
+            .withLabels(names.driverPodLabels(run))
+            .addToAnnotations(DriverContract.SPEC_HASH_ANNOTATION, specHash)
+            .addToAnnotations(DriverContract.SECRET_VERSIONS_ANNOTATION, secretVersions)
+            .withOwnerReferences(DriverNames.ownerReference(pipeline))
+            .endMetadata()
+            .withNewSpec()
+            .withServiceAccountName(names.serviceAccount())
+            // Spark's client reads the pod's token to create executors
+            .withAutomountServiceAccountToken(true)
+            // the operator restarts the driver, with backoff and a budget; the kubelet must not
+            .withRestartPolicy("Never")
+            .withTerminationGracePeriodSeconds(gracePeriod(job).toSeconds())
+            .withSecurityContext(podSecurity())
+            .addNewContainer()
+            .withName(DriverContract.DRIVER_CONTAINER)
+            .withImage(job.getImage())
+            .withImagePullPolicy("IfNotPresent")
+            .withArgs(arguments(names, run))
+            .withEnv(env(secrets))
+            .withPorts(ports())
+            .withResources(resources(driver, job.getSparkConf()))
+            .withSecurityContext(containerSecurity())
+            .addNewVolumeMount()
+            .withName(CONFIG_VOLUME)
+            .withMountPath(DriverContract.CONFIG_DIR)
+            .withReadOnly(true)
+            .endVolumeMount()
+            .addToVolumeMounts(sparkAuthMount())
+            .addNewVolumeMount()
+            .withName(LOCAL_DIR_VOLUME)
+            .withMountPath(DriverContract.LOCAL_DIR)
+            .endVolumeMount()
+            // not FallbackToLogsOnError: log lines could carry a credential into
+            // status.driver.lastFailure
+            .withTerminationMessagePolicy("File")
+            .endContainer()
+            .addNewVolume()
+            .withName(CONFIG_VOLUME)
+            .withNewConfigMap()
+            .withName(names.configMap())
+            .endConfigMap()
+            .endVolume()
+            .addToVolumes(sparkAuthVolume(names))
+            // Spark's scratch space (shuffle, spills, broadcast files) on a volume, not the image's
+            // writable layer, as Spark gives its executors
+            .addNewVolume()
+            .withName(LOCAL_DIR_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .build();
+    return PodTemplates.merge(pod, driver.getPodTemplate(), DriverContract.DRIVER_CONTAINER);
   }
 
-  /** What the Spark image's entrypoint gets: {@code driver}, then spark-submit's arguments. */
-  public static List<String> arguments() {
+  /**
+   * What the Spark image's entrypoint gets: {@code driver}, then spark-submit's arguments: the
+   * mounted properties, and what differs per run (the application id and the executors' name
+   * prefix, so a replacement driver's executors never collide with its predecessor's, still
+   * terminating).
+   */
+  public static List<String> arguments(DriverNames names, DriverRun run) {
     return List.of(
         DriverContract.ENTRYPOINT_DRIVER,
         "--properties-file",
         DriverContract.configPath(DriverContract.SPARK_PROPERTIES_KEY),
+        "--conf",
+        "spark.app.id=" + run.applicationId(),
+        "--conf",
+        "spark.kubernetes.executor.podNamePrefix=" + names.executorPodPrefix(run),
         "--class",
         JobContract.MAIN_CLASS,
         DriverContract.JOB_JAR,
@@ -135,20 +161,25 @@ public final class DriverPodFactory {
    * The executors' pod template: labels and the same lock-down as the driver; Spark fills in the
    * rest.
    */
-  public static Pod executorTemplate(DriverNames names) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withLabels(names.podLabels(DriverNames.EXECUTOR))
-        .endMetadata()
-        .withNewSpec()
-        .withAutomountServiceAccountToken(false)
-        .withSecurityContext(podSecurity())
-        .addNewContainer()
-        .withName(DriverContract.EXECUTOR_CONTAINER)
-        .withSecurityContext(containerSecurity())
-        .endContainer()
-        .endSpec()
-        .build();
+  public static Pod executorTemplate(DriverNames names, ExecutorResources executor) {
+    Pod template =
+        new PodBuilder()
+            .withNewMetadata()
+            .withLabels(names.podLabels(DriverNames.EXECUTOR))
+            .endMetadata()
+            .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withSecurityContext(podSecurity())
+            .addNewContainer()
+            .withName(DriverContract.EXECUTOR_CONTAINER)
+            .withSecurityContext(containerSecurity())
+            .endContainer()
+            .endSpec()
+            .build();
+    return PodTemplates.merge(
+        template,
+        executor == null ? null : executor.getPodTemplate(),
+        DriverContract.EXECUTOR_CONTAINER);
   }
 
   private static Volume sparkAuthVolume(DriverNames names) {
@@ -212,6 +243,11 @@ public final class DriverPodFactory {
             .build());
     env.add(
         new EnvVarBuilder()
+            .withName(DriverContract.LOCAL_DIRS_ENV)
+            .withValue(DriverContract.LOCAL_DIR)
+            .build());
+    env.add(
+        new EnvVarBuilder()
             .withName(JobContract.CONFIG_ENV)
             .withValue(DriverContract.configPath(DriverContract.JOB_CONFIG_KEY))
             .build());
@@ -250,12 +286,17 @@ public final class DriverPodFactory {
       DriverResources driver, Map<String, String> sparkConf) {
     Quantity cpu = new Quantity(Integer.toString(driver.getCores()));
     Quantity memory = new Quantity(containerMemoryMib(driver.getMemory(), sparkConf) + "Mi");
-    return new ResourceRequirementsBuilder()
-        .addToRequests("cpu", cpu)
-        .addToRequests("memory", memory)
-        .addToLimits("cpu", cpu)
-        .addToLimits("memory", memory)
-        .build();
+    ResourceRequirementsBuilder resources =
+        new ResourceRequirementsBuilder()
+            .addToRequests("cpu", cpu)
+            .addToRequests("memory", memory)
+            .addToLimits("memory", memory);
+    // no CPU limit unless asked for, as Spark: a limit equal to the request throttles the JVM at
+    // start-up, in GC and in batch bursts
+    if (driver.getCpuLimit() != null) {
+      resources.addToLimits("cpu", new Quantity(driver.getCpuLimit()));
+    }
+    return resources.build();
   }
 
   private static PodSecurityContext podSecurity() {

@@ -308,7 +308,9 @@ public final class DriverStep implements PipelineStep {
       StreamingPipeline pipeline, DriverNames names, SecretEnv env, DriverLifecycle.Wish wish) {
     ConfigMap configMap = DriverObjects.configMap(pipeline, names, env, javaOptions);
     ensure(configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
-    Pod pod = DriverPodFactory.pod(pipeline, names, env, wish.specHash(), wish.secretVersions());
+    Pod pod =
+        DriverPodFactory.pod(
+            pipeline, names, env, wish.specHash(), wish.secretVersions(), DriverRun.next());
     try {
       client.pods().inNamespace(names.namespace()).resource(pod).create();
       LOG.info(

@@ -37,7 +37,8 @@ public final class SparkProperties {
     props.put("spark.kubernetes.driver.pod.name", names.pod());
     props.put("spark.kubernetes.container.image", job.getImage());
     props.put("spark.kubernetes.container.image.pullPolicy", "IfNotPresent");
-    props.put("spark.kubernetes.executor.podNamePrefix", names.executorPodPrefix());
+    // spark.app.id and spark.kubernetes.executor.podNamePrefix differ per run: the driver pod's
+    // arguments carry them (DriverPodFactory.arguments)
     props.put(
         "spark.kubernetes.executor.podTemplateFile",
         DriverContract.configPath(DriverContract.EXECUTOR_TEMPLATE_KEY));
@@ -85,6 +86,9 @@ public final class SparkProperties {
     props.put("spark.executor.instances", Integer.toString(executor.getInstances()));
     props.put("spark.executor.cores", Integer.toString(executor.getCores()));
     props.put("spark.executor.memory", MemorySizes.mebibytes(executor.getMemory()) + "m");
+    if (executor.getCpuLimit() != null) {
+      props.put("spark.kubernetes.executor.limit.cores", executor.getCpuLimit());
+    }
     props.put("spark.driver.extraJavaOptions", javaOptions);
     props.put("spark.executor.extraJavaOptions", javaOptions);
     props.put("spark.dynamicAllocation.enabled", "false");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.ExecutorResources;
+import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
 import dev.insight.streaming.operator.changes.SpecChangeRules;
 import dev.insight.streaming.operator.rbac.AccessRule;
 import dev.insight.streaming.operator.rbac.OperatorAccess;
@@ -19,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /** The driver's objects as rendered for the full example's pipeline, field by field. */
 class DriverObjectsTest {
+
+  static final DriverRun RUN = new DriverRun("run00001");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final String SASL =
@@ -100,14 +105,17 @@ class DriverObjectsTest {
 
     pipeline.getSpec().getJob().setSparkConf(Map.of("spark.driver.memoryOverhead", "1g"));
     Container c =
-        DriverPodFactory.pod(pipeline, names, secrets, "h", "").getSpec().getContainers().get(0);
+        DriverPodFactory.pod(pipeline, names, secrets, "h", "", RUN)
+            .getSpec()
+            .getContainers()
+            .get(0);
     assertThat(c.getResources().getLimits().get("memory")).isEqualTo(new Quantity("3072Mi"));
   }
 
   @Test
   void thePodRunsTheSparkDriverEntrypointInClientModeLockedDown() {
     String hash = SpecChangeRules.driverHash(pipeline.getSpec());
-    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash, "clickstream-kafka=7");
+    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, hash, "clickstream-kafka=7", RUN);
     assertThat(pod.getMetadata().getName()).isEqualTo("clickstream-driver");
     assertThat(pod.getMetadata().getNamespace()).isEqualTo("analytics");
     assertThat(pod.getMetadata().getLabels())
@@ -116,7 +124,9 @@ class DriverObjectsTest {
                 "app.kubernetes.io/name", "streaming-pipeline",
                 "app.kubernetes.io/managed-by", "streaming-pipeline-operator",
                 "app.kubernetes.io/component", "driver",
-                "streaming.insight.dev/pipeline", "clickstream"));
+                "streaming.insight.dev/pipeline", "clickstream",
+                "spark-role", "driver",
+                "spark-app-selector", "spark-run00001"));
     assertThat(pod.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
@@ -133,7 +143,10 @@ class DriverObjectsTest {
     assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(spec.getSecurityContext().getRunAsUser()).isEqualTo(185L);
     assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(spec.getVolumes()).hasSize(2);
+    assertThat(spec.getVolumes()).hasSize(3);
+    assertThat(spec.getVolumes().get(2).getEmptyDir())
+        .as("Spark's scratch space, off the image's writable layer")
+        .isNotNull();
     assertThat(spec.getVolumes().get(0).getConfigMap().getName()).isEqualTo("clickstream-driver");
     assertThat(spec.getVolumes().get(1).getSecret().getSecretName())
         .as("the Spark authentication key, readable by the Spark user's group only")
@@ -150,16 +163,20 @@ class DriverObjectsTest {
             "driver",
             "--properties-file",
             "/etc/streaming-pipeline/spark.properties",
+            "--conf",
+            "spark.app.id=spark-run00001",
+            "--conf",
+            "spark.kubernetes.executor.podNamePrefix=clickstream-run00001",
             "--class",
             "dev.insight.streaming.job.PipelineJob",
             "local:///opt/pipeline/pipeline-job.jar",
             "/etc/streaming-pipeline/jobconfig.json");
     assertThat(c.getVolumeMounts())
-        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
-        .extracting(m -> m.getName() + ":" + m.getMountPath())
+        .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
         .containsExactly(
-            "pipeline-config:/etc/streaming-pipeline",
-            "spark-auth:/var/run/secrets/streaming-pipeline/spark-auth");
+            "pipeline-config:/etc/streaming-pipeline:true",
+            "spark-auth:/var/run/secrets/streaming-pipeline/spark-auth:true",
+            "spark-local-dir:/var/data/spark-local-dir:null");
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -172,13 +189,16 @@ class DriverObjectsTest {
     assertThat(c.getResources().getRequests())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("cpu", new Quantity("2"), "memory", new Quantity("2432Mi")));
-    assertThat(c.getResources().getLimits()).isEqualTo(c.getResources().getRequests());
+    assertThat(c.getResources().getLimits())
+        .as("memory request = limit; no CPU limit unless asked for, so the JVM is not throttled")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("memory", new Quantity("2432Mi")));
 
     Map<String, EnvVar> env =
         c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     assertThat(env.keySet())
         .containsExactlyInAnyOrder(
             "SPARK_DRIVER_BIND_ADDRESS",
+            "SPARK_LOCAL_DIRS",
             "PIPELINE_JOB_CONFIG",
             "KAFKA_SASL_JAAS_CONFIG",
             "CASSANDRA_USERNAME",
@@ -192,6 +212,100 @@ class DriverObjectsTest {
     assertSecretRef(env.get("CASSANDRA_USERNAME"), "clickstream-cassandra", "username");
     assertSecretRef(env.get("CASSANDRA_PASSWORD"), "clickstream-cassandra", "password");
     assertSecretRef(env.get("MONGODB_URI"), "clickstream-mongodb", "connection-string");
+  }
+
+  @Test
+  void aPodTemplateAddsWhatARealClusterNeedsAndTheOperatorsSettingsWin() throws Exception {
+    PodTemplateSpec template =
+        Serialization.unmarshal(
+            String.join(
+                "\n",
+                "metadata:",
+                "  labels: {team: payments, app.kubernetes.io/component: mine}",
+                "  annotations: {sidecar.istio.io/inject: 'false'}",
+                "spec:",
+                "  imagePullSecrets: [{name: registry}]",
+                "  nodeSelector: {workload: streaming}",
+                "  tolerations: [{key: dedicated, operator: Equal, value: streaming,"
+                    + " effect: NoSchedule}]",
+                "  priorityClassName: pipelines",
+                "  volumes: [{name: truststore, secret: {secretName: kafka-truststore}}]",
+                "  initContainers: [{name: wait, image: busybox:1}]",
+                "  containers:",
+                "  - name: spark-kubernetes-driver",
+                "    env: [{name: EXTRA, value: x}, {name: SPARK_LOCAL_DIRS, value: /tmp}]",
+                "    envFrom: [{configMapRef: {name: tuning}}]",
+                "    volumeMounts: [{name: truststore, mountPath: /etc/truststore}]",
+                "  - name: proxy",
+                "    image: envoy:1"),
+            PodTemplateSpec.class);
+    pipeline.getSpec().getJob().getDriver().setPodTemplate(template);
+    pipeline.getSpec().getJob().getDriver().setCpuLimit("3");
+
+    Pod pod = DriverPodFactory.pod(pipeline, names, secrets, "h", "", RUN);
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "payments")
+        .as("the operator's label wins")
+        .containsEntry("app.kubernetes.io/component", "driver");
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry("sidecar.istio.io/inject", "false")
+        .containsEntry("streaming.insight.dev/driver-spec-hash", "h");
+    var spec = pod.getSpec();
+    assertThat(spec.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry");
+    assertThat(spec.getNodeSelector()).containsExactly(Map.entry("workload", "streaming"));
+    assertThat(spec.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(spec.getPriorityClassName()).isEqualTo("pipelines");
+    assertThat(spec.getServiceAccountName()).isEqualTo("clickstream-driver");
+    assertThat(spec.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("pipeline-config", "spark-auth", "spark-local-dir", "truststore");
+    assertThat(spec.getInitContainers()).extracting(c -> c.getName()).containsExactly("wait");
+    assertThat(spec.getContainers())
+        .extracting(c -> c.getName())
+        .containsExactly("spark-kubernetes-driver", "proxy");
+    Container main = spec.getContainers().get(0);
+    assertThat(main.getEnv())
+        .filteredOn(e -> e.getName().equals("SPARK_LOCAL_DIRS"))
+        .as("the operator's variable keeps its value")
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("/var/data/spark-local-dir"));
+    assertThat(main.getEnv()).extracting(e -> e.getName()).endsWith("EXTRA");
+    assertThat(main.getEnvFrom())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getConfigMapRef().getName()).isEqualTo("tuning"));
+    assertThat(main.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .endsWith("/etc/truststore");
+    assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(main.getResources().getLimits()).containsEntry("cpu", new Quantity("3"));
+
+    // the executors' template: the same merge, into the file Spark builds executor pods from
+    ExecutorResources executor = pipeline.getSpec().getJob().getExecutor();
+    executor.setPodTemplate(template);
+    executor.setCpuLimit("2500m");
+    Pod executorTemplate = DriverPodFactory.executorTemplate(names, executor);
+    assertThat(executorTemplate.getSpec().getNodeSelector()).containsEntry("workload", "streaming");
+    assertThat(executorTemplate.getSpec().getContainers())
+        .extracting(c -> c.getName())
+        .containsExactly("spark-kubernetes-executor", "proxy")
+        .as("an entry for the driver's container is no sidecar of the executors")
+        .doesNotContain("spark-kubernetes-driver");
+    assertThat(executorTemplate.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(SparkProperties.of(pipeline, names, secrets, flags))
+        .containsEntry("spark.kubernetes.executor.limit.cores", "2500m")
+        .doesNotContainKey("spark.kubernetes.executor.podNamePrefix");
+  }
+
+  @Test
+  void everyRunGetsItsOwnApplicationIdAndExecutorPrefix() {
+    DriverRun first = DriverRun.next();
+    DriverRun second = DriverRun.next();
+    assertThat(first).isNotEqualTo(second);
+    assertThat(names.executorPodPrefix(first)).isNotEqualTo(names.executorPodPrefix(second));
+    assertThat(names.executorPodPrefix(first)).matches("clickstream-[a-z0-9]{8}");
+    assertThat(first.applicationId()).matches("spark-[a-z0-9]{8}");
   }
 
   @Test
@@ -360,7 +474,7 @@ class DriverObjectsTest {
     String longName = "a".repeat(70) + ".b";
     DriverNames n = new DriverNames("ns", longName, DriverNames.dnsLabel(longName));
     assertThat(n.pod()).hasSizeLessThanOrEqualTo(63).endsWith("-driver").matches("[a-z0-9-]+");
-    assertThat(n.executorPodPrefix()).hasSizeLessThanOrEqualTo(47);
+    assertThat(n.executorPodPrefix(RUN)).hasSizeLessThanOrEqualTo(47);
     assertThat(n.pod())
         .isEqualTo(new DriverNames("ns", longName, DriverNames.dnsLabel(longName)).pod());
     assertThat(DriverNames.dnsLabel("1st")).isEqualTo("sp-1st");

@@ -26,6 +26,20 @@ public class DriverResources {
       "Driver heap (spark.driver.memory), e.g. 1g, 512m, 2Gi. A unit is required.")
   private String memory = "1g";
 
+  @Size(max = 16)
+  @Pattern(Formats.CPU)
+  @JsonPropertyDescription(
+      "CPU limit of the driver pod, e.g. 2 or 1500m. Omitted (the default): no limit, only the"
+          + " request of its cores, so the JVM is not throttled at start-up, in GC or in bursts.")
+  private String cpuLimit;
+
+  @JsonPropertyDescription(
+      "Added to the driver pods: labels, annotations, image pull secrets, node selector,"
+          + " tolerations, affinity, priority class, volumes, init and sidecar containers, and"
+          + " env, envFrom and volumeMounts of the main container (named spark-kubernetes-driver)."
+          + " What the operator sets wins on a conflict.")
+  private PodTemplateSpec podTemplate;
+
   public Integer getCores() {
     return cores;
   }
@@ -40,5 +54,21 @@ public class DriverResources {
 
   public void setMemory(String memory) {
     this.memory = memory;
+  }
+
+  public String getCpuLimit() {
+    return cpuLimit;
+  }
+
+  public void setCpuLimit(String cpuLimit) {
+    this.cpuLimit = cpuLimit;
+  }
+
+  public PodTemplateSpec getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(PodTemplateSpec podTemplate) {
+    this.podTemplate = podTemplate;
   }
 }

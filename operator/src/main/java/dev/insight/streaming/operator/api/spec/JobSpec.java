@@ -3,6 +3,7 @@ package dev.insight.streaming.operator.api.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.insight.streaming.operator.api.Formats;
+import dev.insight.streaming.operator.api.validation.OperatorOwnedSettings;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -64,6 +65,34 @@ public class JobSpec {
   @ValidationRule(
       value = "self.all(k, k.startsWith('spark.'))",
       message = "job.sparkConf keys must start with 'spark.'")
+  // the operator's keys are refused at admission, never silently overwritten; the lists are
+  // OperatorOwnedSettings', which the operator's own check reads too
+  @ValidationRule(
+      value = "self.all(k, !(k in " + OperatorOwnedSettings.CEL_SPARK_KEYS_WITH_FIELD + "))",
+      messageExpression =
+          "'job.sparkConf: ' + self.filter(k, k in "
+              + OperatorOwnedSettings.CEL_SPARK_KEYS_WITH_FIELD
+              + ")[0] + ' is set by the operator from ' + "
+              + OperatorOwnedSettings.CEL_SPARK_KEYS_WITH_FIELD
+              + "[self.filter(k, k in "
+              + OperatorOwnedSettings.CEL_SPARK_KEYS_WITH_FIELD
+              + ")[0]] + '; set that field instead'",
+      message = "job.sparkConf sets a key the operator sets from a spec field; set that field")
+  @ValidationRule(
+      value =
+          "self.all(k, !(k in "
+              + OperatorOwnedSettings.CEL_SPARK_KEYS
+              + ") && !"
+              + OperatorOwnedSettings.CEL_SPARK_PREFIXES
+              + ".exists(p, k.startsWith(p)))",
+      messageExpression =
+          "'job.sparkConf: ' + self.filter(k, k in "
+              + OperatorOwnedSettings.CEL_SPARK_KEYS
+              + " || "
+              + OperatorOwnedSettings.CEL_SPARK_PREFIXES
+              + ".exists(p, k.startsWith(p)))[0] + ' is set by the operator (it wires the driver"
+              + " into the cluster); remove it'",
+      message = "job.sparkConf sets a key the operator sets itself; remove it")
   private Map<String, String> sparkConf;
 
   @JsonPropertyDescription("When and how fast the driver is restarted after it stops.")

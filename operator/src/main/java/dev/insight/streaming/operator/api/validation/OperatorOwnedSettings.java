@@ -11,53 +11,77 @@ import java.util.Set;
  */
 public final class OperatorOwnedSettings {
 
-  /**
-   * Spark keys the operator derives from the resource; the value names the spec field to use
-   * instead.
-   */
-  public static final Map<String, String> SPARK_KEYS_WITH_FIELD =
-      Map.ofEntries(
-          Map.entry("spark.driver.memory", "job.driver.memory"),
-          Map.entry("spark.driver.cores", "job.driver.cores"),
-          Map.entry("spark.executor.instances", "job.executor.instances"),
-          Map.entry("spark.executor.cores", "job.executor.cores"),
-          Map.entry("spark.executor.memory", "job.executor.memory"),
-          Map.entry("spark.streaming.backpressure.enabled", "job.backpressure"),
-          Map.entry("spark.streaming.kafka.maxRatePerPartition", "job.maxRatePerPartition"),
-          Map.entry("spark.container.image", "job.image"));
+  private static final java.util.regex.Pattern CEL_STRING =
+      java.util.regex.Pattern.compile("'([^']*)'");
+
+  // The lists below are CEL literals, so the CRD's admission rules on job.sparkConf
+  // (JobSpec.sparkConf) and these Java lists are one text: a key added here is refused by the API
+  // server too, with no CRD edit to forget.
 
   /**
-   * Spark keys the operator sets with no spec equivalent: they wire the driver into the cluster.
+   * Spark keys the operator derives from the resource, each with the spec field to use instead, as
+   * a CEL map.
    */
-  public static final Set<String> SPARK_KEYS =
-      Set.of(
-          "spark.master",
-          "spark.app.name",
-          "spark.submit.deployMode",
-          "spark.app.id",
-          "spark.driver.host",
-          "spark.driver.port",
-          "spark.driver.bindAddress",
-          "spark.driver.blockManager.port",
-          "spark.blockManager.port",
-          "spark.jars",
-          "spark.dynamicAllocation.enabled",
-          "spark.streaming.stopGracefullyOnShutdown",
-          "spark.streaming.receiver.writeAheadLog.enable");
+  public static final String CEL_SPARK_KEYS_WITH_FIELD =
+      "{"
+          + "'spark.container.image': 'job.image', "
+          + "'spark.driver.cores': 'job.driver.cores', "
+          + "'spark.driver.memory': 'job.driver.memory', "
+          + "'spark.executor.cores': 'job.executor.cores', "
+          + "'spark.executor.instances': 'job.executor.instances', "
+          + "'spark.executor.memory': 'job.executor.memory', "
+          + "'spark.streaming.backpressure.enabled': 'job.backpressure', "
+          + "'spark.streaming.kafka.maxRatePerPartition': 'job.maxRatePerPartition'"
+          + "}";
 
-  /** Spark key prefixes the operator owns entirely. */
-  public static final List<String> SPARK_PREFIXES =
-      List.of(
-          "spark.kubernetes.",
-          "spark.streaming.kafka.",
-          "spark.dynamicAllocation.",
-          // the driver and executors authenticate with the per-pipeline Secret and encrypt their
-          // RPC
-          "spark.authenticate",
-          "spark.network.crypto.",
-          // Cassandra credentials come from sinks.cassandra.credentialsSecret, read from each JVM's
-          // environment: a value here would travel in every SparkConf
-          "spark.cassandra.auth.");
+  /**
+   * Spark keys the operator sets with no spec equivalent (they wire the driver into the cluster, or
+   * the operator sets them from its own settings), as a CEL list.
+   */
+  public static final String CEL_SPARK_KEYS =
+      "["
+          + "'spark.app.id', "
+          + "'spark.app.name', "
+          + "'spark.blockManager.port', "
+          + "'spark.driver.bindAddress', "
+          + "'spark.driver.blockManager.port', "
+          + "'spark.driver.extraJavaOptions', "
+          + "'spark.driver.host', "
+          + "'spark.driver.port', "
+          + "'spark.dynamicAllocation.enabled', "
+          + "'spark.executor.extraJavaOptions', "
+          + "'spark.jars', "
+          + "'spark.local.dir', "
+          + "'spark.master', "
+          + "'spark.streaming.receiver.writeAheadLog.enable', "
+          + "'spark.streaming.stopGracefullyOnShutdown', "
+          + "'spark.submit.deployMode', "
+          + "'spark.ui.port'"
+          + "]";
+
+  /**
+   * Spark key prefixes the operator owns entirely, as a CEL list: Kubernetes wiring, the Kafka
+   * direct stream, the driver-executor authentication and encryption, and Cassandra credentials
+   * (read from each JVM's environment; a value here would travel in every SparkConf).
+   */
+  public static final String CEL_SPARK_PREFIXES =
+      "["
+          + "'spark.kubernetes.', "
+          + "'spark.streaming.kafka.', "
+          + "'spark.dynamicAllocation.', "
+          + "'spark.authenticate', "
+          + "'spark.network.crypto.', "
+          + "'spark.cassandra.auth.'"
+          + "]";
+
+  /** The keys of {@link #CEL_SPARK_KEYS_WITH_FIELD}, each with its field. */
+  public static final Map<String, String> SPARK_KEYS_WITH_FIELD = celMap(CEL_SPARK_KEYS_WITH_FIELD);
+
+  /** The keys of {@link #CEL_SPARK_KEYS}. */
+  public static final Set<String> SPARK_KEYS = Set.copyOf(celList(CEL_SPARK_KEYS));
+
+  /** The prefixes of {@link #CEL_SPARK_PREFIXES}. */
+  public static final List<String> SPARK_PREFIXES = celList(CEL_SPARK_PREFIXES);
 
   /** Kafka consumer properties the job sets itself; the value says why. */
   public static final Map<String, String> KAFKA_CLIENT_KEYS =
@@ -85,6 +109,24 @@ public final class OperatorOwnedSettings {
       return Optional.of("set by the operator (it wires the driver into the cluster); remove it");
     }
     return Optional.empty();
+  }
+
+  static List<String> celList(String literal) {
+    List<String> items = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = CEL_STRING.matcher(literal);
+    while (m.find()) {
+      items.add(m.group(1));
+    }
+    return List.copyOf(items);
+  }
+
+  static Map<String, String> celMap(String literal) {
+    List<String> items = celList(literal);
+    Map<String, String> map = new java.util.TreeMap<>();
+    for (int i = 0; i + 1 < items.size(); i += 2) {
+      map.put(items.get(i), items.get(i + 1));
+    }
+    return java.util.Collections.unmodifiableMap(map);
   }
 
   /** Why {@code key} cannot be set through kafka.clientConfig, or empty when it can. */

@@ -6,9 +6,18 @@ import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.StreamingPipelineSpec;
 import dev.insight.streaming.operator.api.spec.JobSpec;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
+import dev.insight.streaming.operator.api.spec.PodTemplatePodSpec;
+import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
+import dev.insight.streaming.operator.api.spec.TemplateContainer;
+import dev.insight.streaming.operator.driver.DriverContract;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -97,9 +106,100 @@ public final class SpecValidator {
     // not CEL: Spark's size grammar again (the schema checks the form, this the amount)
     if (job.getDriver() != null) {
       checkSparkMemory("spec.job.driver.memory", job.getDriver().getMemory(), problems);
+      checkCpuLimit(
+          "spec.job.driver", job.getDriver().getCores(), job.getDriver().getCpuLimit(), problems);
+      checkTemplate(
+          "spec.job.driver.podTemplate",
+          job.getDriver().getPodTemplate(),
+          DriverContract.DRIVER_CONTAINER,
+          problems);
     }
     if (job.getExecutor() != null) {
       checkSparkMemory("spec.job.executor.memory", job.getExecutor().getMemory(), problems);
+      checkCpuLimit(
+          "spec.job.executor",
+          job.getExecutor().getCores(),
+          job.getExecutor().getCpuLimit(),
+          problems);
+      checkTemplate(
+          "spec.job.executor.podTemplate",
+          job.getExecutor().getPodTemplate(),
+          DriverContract.EXECUTOR_CONTAINER,
+          problems);
+    }
+  }
+
+  /**
+   * Not CEL: a quantity's amount (the schema checks its form); the API server would refuse the pod
+   * itself, later and less clearly.
+   */
+  private static void checkCpuLimit(
+      String path, Integer cores, String limit, List<SpecProblem> problems) {
+    if (limit == null || cores == null || !limit.matches(Formats.CPU)) {
+      return;
+    }
+    BigDecimal amount = Quantity.getAmountInBytes(new Quantity(limit));
+    if (amount.compareTo(BigDecimal.valueOf(cores)) < 0) {
+      problems.add(
+          new SpecProblem(
+              path + ".cpuLimit",
+              limit + " is below the " + cores + " cores requested; raise it or omit it"));
+    }
+  }
+
+  /**
+   * Not CEL: the main container's mounts must name the template's own volumes and stay off the
+   * paths the operator and Spark mount (which live in DriverContract, not in the schema).
+   */
+  private static void checkTemplate(
+      String path, PodTemplateSpec template, String main, List<SpecProblem> problems) {
+    if (template == null || template.getSpec() == null) {
+      return;
+    }
+    PodTemplatePodSpec spec = template.getSpec();
+    Set<String> volumes = new HashSet<>();
+    if (spec.getVolumes() != null) {
+      spec.getVolumes().forEach(v -> volumes.add(v.getName()));
+    }
+    List<TemplateContainer> containers = new ArrayList<>();
+    if (spec.getInitContainers() != null) {
+      containers.addAll(spec.getInitContainers());
+    }
+    if (spec.getContainers() != null) {
+      containers.addAll(spec.getContainers());
+    }
+    Set<String> names = new HashSet<>();
+    for (TemplateContainer c : containers) {
+      if (!names.add(c.getName())) {
+        problems.add(new SpecProblem(path + ".spec", "two containers are named " + c.getName()));
+      }
+      if (c.getVolumeMounts() == null) {
+        continue;
+      }
+      for (VolumeMount mount : c.getVolumeMounts()) {
+        String where = path + ".spec.containers[" + c.getName() + "].volumeMounts";
+        if (!volumes.contains(mount.getName())) {
+          problems.add(
+              new SpecProblem(
+                  where, "volume " + mount.getName() + " is not among the template's volumes"));
+        }
+        String mountPath = mount.getMountPath() == null ? "" : mount.getMountPath();
+        if (c.getName().equals(main)) {
+          for (String reserved : DriverContract.RESERVED_MOUNT_PATHS) {
+            if (mountPath.equals(reserved)
+                || mountPath.startsWith(reserved + "/")
+                || reserved.startsWith(mountPath.endsWith("/") ? mountPath : mountPath + "/")) {
+              problems.add(
+                  new SpecProblem(
+                      where,
+                      mountPath
+                          + " overlaps "
+                          + reserved
+                          + ", which the operator or Spark mounts"));
+            }
+          }
+        }
+      }
     }
   }
 

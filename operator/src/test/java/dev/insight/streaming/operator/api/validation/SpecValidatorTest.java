@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DriverResources;
 import dev.insight.streaming.operator.api.spec.ExecutorResources;
+import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
 import dev.insight.streaming.operator.api.spec.TopicSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
@@ -48,6 +49,44 @@ class SpecValidatorTest {
     assertThat(problems()).isEmpty();
     assertThat(pipeline.effectiveConsumerGroup()).isEqualTo("shop.orders");
     assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("orders.dlq");
+  }
+
+  @Test
+  void aCpuLimitBelowTheCoresAndTemplateMountsOffTheTemplatesVolumesAreRefused() {
+    DriverResources driver = new DriverResources();
+    driver.setCores(2);
+    driver.setCpuLimit("1500m");
+    driver.setPodTemplate(
+        Serialization.unmarshal(
+            """
+            spec:
+              volumes: [{name: certs, secret: {secretName: certs}}]
+              containers:
+              - name: spark-kubernetes-driver
+                volumeMounts:
+                - {name: certs, mountPath: /etc/streaming-pipeline/certs}
+                - {name: nowhere, mountPath: /mnt/x}
+                - {name: certs, mountPath: /var/data/x}
+              - {name: proxy, image: envoy:1, volumeMounts: [{name: certs, mountPath: /var/data}]}
+            """,
+            PodTemplateSpec.class));
+    pipeline.getSpec().getJob().setDriver(driver);
+
+    assertThat(problems())
+        .extracting(SpecProblem::toString)
+        .containsExactlyInAnyOrder(
+            "spec.job.driver.cpuLimit: 1500m is below the 2 cores requested; raise it or omit it",
+            "spec.job.driver.podTemplate.spec.containers[spark-kubernetes-driver].volumeMounts:"
+                + " /etc/streaming-pipeline/certs overlaps /etc/streaming-pipeline, which the"
+                + " operator or Spark mounts",
+            "spec.job.driver.podTemplate.spec.containers[spark-kubernetes-driver].volumeMounts:"
+                + " volume nowhere is not among the template's volumes",
+            "spec.job.driver.podTemplate.spec.containers[spark-kubernetes-driver].volumeMounts:"
+                + " /var/data/x overlaps /var/data, which the operator or Spark mounts");
+
+    driver.setCpuLimit("2");
+    driver.setPodTemplate(null);
+    assertThat(problems()).isEmpty();
   }
 
   @Test
