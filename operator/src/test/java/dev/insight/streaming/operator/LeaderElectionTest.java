@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two operator replicas with leader election on: only the holder of the Lease reconciles; the other
- * takes over.
+ * takes over as soon as the first stops, which releases the Lease.
  */
 class LeaderElectionTest {
 
@@ -60,6 +60,11 @@ class LeaderElectionTest {
         assertThat(holder(kube)).isEqualTo("replica-a");
 
         a.close();
+        // a stopped leader hands the Lease over: the other takes it at its next try (2 s), not
+        // after the lease duration (15 s)
+        await()
+            .atMost(Duration.ofSeconds(6))
+            .untilAsserted(() -> assertThat(holder(kube)).isEqualTo("replica-b"));
         TestKubernetes.editPipeline(
             kube.client(),
             NS,

@@ -120,6 +120,7 @@ public final class LocalCluster implements AutoCloseable {
               cluster.podRunner,
               EmbeddedKubernetes.KUBELET_CLIENT_USER);
       cluster.podRunner.register(cluster.kubelet.port()).start();
+      cluster.untaintReadyNode();
       if (options.startOperator()) {
         cluster.operator = new PipelineOperator(cluster.client, options.operatorSettings()).start();
       }
@@ -193,6 +194,31 @@ public final class LocalCluster implements AutoCloseable {
    * Stops the operator, then every pod's JVM (SIGTERM, grace, SIGKILL), then the node's endpoint,
    * the scheduler and the control plane. Idempotent.
    */
+  /**
+   * The node lifecycle controller's part, which this cluster does not run (it would evict pods of a
+   * node without lease heartbeats): the API server's TaintNodesByCondition admission gives a new
+   * Node the {@value #NOT_READY_TAINT} NoSchedule taint, and the node, now Ready, loses it, so pods
+   * that tolerate no taint are scheduled, as on a real cluster once its node is Ready.
+   */
+  private void untaintReadyNode() {
+    client
+        .nodes()
+        .withName(PodRunner.NODE_NAME)
+        .edit(
+            node -> {
+              if (node.getSpec() != null && node.getSpec().getTaints() != null) {
+                node.getSpec()
+                    .setTaints(
+                        node.getSpec().getTaints().stream()
+                            .filter(t -> !NOT_READY_TAINT.equals(t.getKey()))
+                            .toList());
+              }
+              return node;
+            });
+  }
+
+  static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+
   @Override
   public synchronized void close() {
     if (closed) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.insight.streaming.local.pods.WorkDirs;
+import dev.insight.streaming.local.stories.PodLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,7 @@ class DemoCtrlCTest {
         .contains("demo: stopped; nothing left running")
         .as("no stack trace while stopping")
         .doesNotContain("\tat ");
+    PodLogs.assertNoRefusal(work.resolve("demo").resolve("cluster"));
   }
 
   /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */

@@ -1,6 +1,7 @@
 package dev.insight.streaming.local.stories;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.insight.streaming.local.cluster.Kubectl;
@@ -12,14 +13,17 @@ import dev.insight.streaming.local.demo.SinkCounter;
 import dev.insight.streaming.local.pods.WorkDirs;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.CassandraCredentials;
+import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
 import dev.insight.streaming.operator.api.spec.SecretRef;
 import dev.insight.streaming.operator.driver.DriverNames;
 import dev.insight.streaming.operator.driver.DriverObjects;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +55,9 @@ class ExecutorPodsStoryTest {
 
   static final Duration READY_WITHIN = Duration.ofSeconds(180);
 
+  /** A team's namespace where Pod Security admission enforces the restricted level. */
+  static final String NS = "restricted-team";
+
   static LocalCluster cluster;
   static KubernetesClient client;
   static ServerAddresses servers;
@@ -64,13 +71,22 @@ class ExecutorPodsStoryTest {
     workDir = SharedCluster.workDir();
     client = cluster.client();
     kubectl = Kubectl.of(cluster, WorkDirs.forTest(ExecutorPodsStoryTest.class));
+    kubectl.ok("create", "namespace", NS);
+    kubectl.ok(
+        "label",
+        "namespace",
+        NS,
+        "pod-security.kubernetes.io/enforce=restricted",
+        "pod-security.kubernetes.io/enforce-version=latest");
+    // the pool the pipeline's templates select
+    kubectl.ok("label", "node", "local", "workload=streaming", "--overwrite");
   }
 
   /** The story deletes its pipeline when it passes; a failed one must not linger on the cluster. */
   @AfterAll
   static void deleteWhatIsLeft() {
     if (client != null) {
-      client.resources(StreamingPipeline.class).inNamespace("default").withName("spread").delete();
+      client.resources(StreamingPipeline.class).inNamespace(NS).withName("spread").delete();
     }
   }
 
@@ -90,7 +106,12 @@ class ExecutorPodsStoryTest {
     spec.getSpec().getKafka().getTopics().get(0).setName("spread.events");
     spec.getSpec().getSinks().getCassandra().setKeyspace("spread");
     spec.getSpec().getSinks().getMongodb().setDatabase("spread");
+    spec.getMetadata().setNamespace(NS);
     spec.getSpec().getJob().getExecutor().setInstances(2);
+    // what a real cluster asks of both pods: a private registry, a node pool with a taint, a
+    // truststore from a Secret, an annotation for a scraper
+    spec.getSpec().getJob().getDriver().setPodTemplate(template("spark-kubernetes-driver"));
+    spec.getSpec().getJob().getExecutor().setPodTemplate(template("spark-kubernetes-executor"));
     // Spark's event log records the driver's whole SparkConf (and its system properties), where
     // the search below looks for credentials; "scratch" is the pod's scratch folder, relative to
     // the driver's working directory
@@ -103,7 +124,12 @@ class ExecutorPodsStoryTest {
     CassandraCredentials cassandraSecret = new CassandraCredentials();
     cassandraSecret.setName("spread-cassandra");
     spec.getSpec().getSinks().getCassandra().setCredentialsSecret(cassandraSecret);
-    List<Secret> secrets = new ArrayList<>(demo.secrets());
+    List<Secret> secrets = new ArrayList<>();
+    for (Secret demoSecret : demo.secrets()) {
+      demoSecret.getMetadata().setNamespace(NS);
+      secrets.add(demoSecret);
+    }
+    secrets.add(secret("spread-truststore", Map.of("ca.pem", "a CA certificate")));
     // the local Kafka listener is PLAINTEXT and the Cassandra node authenticates nobody: these
     // values are carried to every client that would use them, and must show up nowhere else
     secrets.add(secret("spread-kafka", Map.of("sasl.jaas.config", jaas)));
@@ -119,16 +145,32 @@ class ExecutorPodsStoryTest {
       try (EventProducer first = produce(2000, "a-", 1000)) {
         awaitReady();
         List<Pod> executors = awaitRunningExecutors(names, 2, Optional.empty());
-        String listed = kubectl.ok("get", "pods", "-n", "default", "-o", "wide");
+        String listed = kubectl.ok("get", "pods", "-n", NS, "-o", "wide");
         assertThat(listed.lines())
             .as("kubectl get pods:\n%s", listed)
             .anySatisfy(l -> assertThat(l).contains(names.pod()).contains("Running"))
-            .filteredOn(l -> l.startsWith("spread-exec-") && l.contains("Running"))
+            .filteredOn(
+                l -> l.startsWith("spread-") && l.contains("-exec-") && l.contains("Running"))
             .hasSize(2);
         for (Pod executor : executors) {
-          assertThat(cluster.podRunner().process("default", executor.getMetadata().getName()))
+          assertThat(cluster.podRunner().process(NS, executor.getMetadata().getName()))
               .as("a JVM runs executor pod %s", executor.getMetadata().getName())
               .isPresent();
+        }
+        // admitted by Pod Security's restricted level, and carrying their templates
+        Pod driverPod = client.pods().inNamespace(NS).withName(names.pod()).get();
+        assertTemplated(driverPod, "spark-kubernetes-driver");
+        String app = driverPod.getMetadata().getLabels().get("spark-app-selector");
+        assertThat(driverPod.getMetadata().getLabels()).containsEntry("spark-role", "driver");
+        for (Pod executor : executors) {
+          assertTemplated(executor, "spark-kubernetes-executor");
+          assertThat(executor.getMetadata().getLabels())
+              .as("Spark's labels tie the executors to this run's driver")
+              .containsEntry("spark-app-selector", app)
+              .containsEntry("spark-role", "executor");
+          assertThat(executor.getMetadata().getName())
+              .as("this run's executor name prefix")
+              .startsWith("spread-" + app.substring("spark-".length()) + "-exec-");
         }
         awaitDrained(sinks, 2000);
       }
@@ -142,7 +184,7 @@ class ExecutorPodsStoryTest {
       String victimName = victim.getMetadata().getName();
       try (EventProducer second = produce(3000, "b-", 500)) {
         await().atMost(Duration.ofSeconds(20)).until(() -> second.sent() > 500);
-        cluster.podRunner().process("default", victimName).orElseThrow().destroyForcibly();
+        cluster.podRunner().process(NS, victimName).orElseThrow().destroyForcibly();
         awaitRunningExecutors(names, 2, Optional.of(victimName));
         awaitDrained(sinks, 5000);
       }
@@ -152,9 +194,9 @@ class ExecutorPodsStoryTest {
 
       // the driver JVM killed: the garbage collector removes its executors, the operator starts a
       // new driver, and it asks for new executors
-      Pod oldDriver = client.pods().inNamespace("default").withName(names.pod()).get();
+      Pod oldDriver = client.pods().inNamespace(NS).withName(names.pod()).get();
       String oldDriverUid = oldDriver.getMetadata().getUid();
-      cluster.podRunner().process("default", names.pod()).orElseThrow().destroyForcibly();
+      cluster.podRunner().process(NS, names.pod()).orElseThrow().destroyForcibly();
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
@@ -176,19 +218,56 @@ class ExecutorPodsStoryTest {
       try (EventProducer third = produce(1000, "c-", 1000)) {
         List<Pod> fresh = awaitRunningExecutors(names, 2, Optional.empty());
         assertThat(fresh).allMatch(p -> !ownedBy(p, oldDriverUid));
+        String oldApp = oldDriver.getMetadata().getLabels().get("spark-app-selector");
+        assertThat(fresh)
+            .as("the new driver's executors: its own run, its own names")
+            .allSatisfy(
+                p -> {
+                  assertThat(p.getMetadata().getLabels().get("spark-app-selector"))
+                      .isNotEqualTo(oldApp);
+                  assertThat(p.getMetadata().getName())
+                      .doesNotStartWith("spread-" + oldApp.substring("spark-".length()));
+                });
         awaitDrained(sinks, 6000);
       }
       assertThat(get().getStatus().getDriver().getRestarts()).isGreaterThanOrEqualTo(1);
     }
 
     // the driver ran under exactly the Role the operator renders, and met no refusal
-    Role role = client.rbac().roles().inNamespace("default").withName(names.role()).get();
+    Role role = client.rbac().roles().inNamespace(NS).withName(names.role()).get();
     assertThat(role.getRules()).isEqualTo(DriverObjects.role(pipeline, names).getRules());
     List<Path> logs = podLogs();
     assertThat(logs).hasSizeGreaterThanOrEqualTo(6);
     for (Path log : logs) {
-      assertThat(Files.readString(log)).as("log %s", log).doesNotContainIgnoringCase("forbidden");
+      assertThat(Files.readString(log))
+          .as("log %s", log)
+          .doesNotContainIgnoringCase("forbidden")
+          .as("no executor pod name taken twice (409) in log %s", log)
+          .doesNotContain("already exists");
     }
+    // the namespace's admission is real: a pod the restricted level refuses is refused
+    assertThatThrownBy(
+            () ->
+                client
+                    .pods()
+                    .inNamespace(NS)
+                    .resource(
+                        new PodBuilder()
+                            .withNewMetadata()
+                            .withName("privileged")
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("c")
+                            .withImage("busybox:1")
+                            .withNewSecurityContext()
+                            .withPrivileged(true)
+                            .endSecurityContext()
+                            .endContainer()
+                            .endSpec()
+                            .build())
+                    .create())
+        .hasMessageContaining("violates PodSecurity \"restricted:latest\"");
     List<String> sparkConfs = environmentUpdates(names);
     assertThat(sparkConfs)
         .as("each driver's SparkConf, from its event log")
@@ -214,20 +293,18 @@ class ExecutorPodsStoryTest {
           .doesNotContain(credentials);
     }
     String podSpecs =
-        client.getKubernetesSerialization().asJson(client.pods().inNamespace("default").list());
+        client.getKubernetesSerialization().asJson(client.pods().inNamespace(NS).list());
     assertThat(podSpecs).as("pod specs").doesNotContain(credentials).doesNotContain(marker);
     String configMaps =
-        client
-            .getKubernetesSerialization()
-            .asJson(client.configMaps().inNamespace("default").list());
+        client.getKubernetesSerialization().asJson(client.configMaps().inNamespace(NS).list());
     assertThat(configMaps).as("config maps").doesNotContain(credentials).doesNotContain(marker);
 
     // executor.instances follows the job's rule: a new driver, which asks for one executor
     String before =
-        client.pods().inNamespace("default").withName(names.pod()).get().getMetadata().getUid();
+        client.pods().inNamespace(NS).withName(names.pod()).get().getMetadata().getUid();
     client
         .resources(StreamingPipeline.class)
-        .inNamespace("default")
+        .inNamespace(NS)
         .withName("spread")
         .edit(
             p -> {
@@ -239,7 +316,7 @@ class ExecutorPodsStoryTest {
         .pollInterval(Duration.ofSeconds(1))
         .untilAsserted(
             () -> {
-              Pod driver = client.pods().inNamespace("default").withName(names.pod()).get();
+              Pod driver = client.pods().inNamespace(NS).withName(names.pod()).get();
               assertThat(driver).isNotNull();
               assertThat(driver.getMetadata().getUid()).as("a new driver").isNotEqualTo(before);
               assertThat(runningExecutors(names))
@@ -253,6 +330,65 @@ class ExecutorPodsStoryTest {
 
   // --- the story's vocabulary
 
+  static PodTemplateSpec template(String mainContainer) {
+    return Serialization.unmarshal(
+        String.join(
+            "\n",
+            "metadata:",
+            "  labels: {team: payments}",
+            "  annotations: {metrics.example.com/scrape: 'false'}",
+            "spec:",
+            "  imagePullSecrets: [{name: registry-credentials}]",
+            "  nodeSelector: {workload: streaming}",
+            "  tolerations: [{key: dedicated, operator: Equal, value: streaming,"
+                + " effect: NoSchedule}]",
+            "  volumes: [{name: truststore, secret: {secretName: spread-truststore}}]",
+            "  containers:",
+            "  - name: " + mainContainer,
+            "    env: [{name: TRUSTSTORE, value: /etc/truststore/ca.pem}]",
+            "    volumeMounts: [{name: truststore, mountPath: /etc/truststore, readOnly: true}]"),
+        PodTemplateSpec.class);
+  }
+
+  /** The pod, read back from the API server, carries everything its template asked for. */
+  static void assertTemplated(Pod pod, String mainContainer) {
+    String name = pod.getMetadata().getName();
+    assertThat(pod.getMetadata().getAnnotations())
+        .as("annotations of %s", name)
+        .containsEntry("metrics.example.com/scrape", "false");
+    assertThat(pod.getMetadata().getLabels())
+        .as("labels of %s", name)
+        .containsEntry("team", "payments");
+    assertThat(pod.getSpec().getImagePullSecrets())
+        .as("image pull secrets of %s", name)
+        .extracting(r -> r.getName())
+        .contains("registry-credentials");
+    assertThat(pod.getSpec().getNodeSelector())
+        .as("node selector of %s", name)
+        .containsEntry("workload", "streaming");
+    assertThat(pod.getSpec().getTolerations())
+        .as("tolerations of %s", name)
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(pod.getSpec().getVolumes())
+        .as("volumes of %s", name)
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("truststore");
+              assertThat(v.getSecret().getSecretName()).isEqualTo("spread-truststore");
+            });
+    var main =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> c.getName().equals(mainContainer))
+            .findFirst()
+            .orElseThrow();
+    assertThat(main.getVolumeMounts())
+        .as("mounts of %s", name)
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/truststore"));
+    assertThat(main.getEnv())
+        .as("variables of %s", name)
+        .anySatisfy(e -> assertThat(e.getName()).isEqualTo("TRUSTSTORE"));
+  }
+
   static EventProducer produce(long events, String prefix, int rate) {
     return new EventProducer(servers.bootstrapServers(), "spread.events", rate, events, prefix)
         .start();
@@ -262,7 +398,7 @@ class ExecutorPodsStoryTest {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name)
-        .withNamespace("default")
+        .withNamespace(NS)
         .endMetadata()
         .withStringData(values)
         .build();
@@ -271,7 +407,7 @@ class ExecutorPodsStoryTest {
   static List<Pod> executorPods(DriverNames names) {
     return client
         .pods()
-        .inNamespace("default")
+        .inNamespace(NS)
         .withLabel(DriverNames.PIPELINE_LABEL, names.pipeline())
         .withLabel(DriverNames.COMPONENT_LABEL, DriverNames.EXECUTOR)
         .list()
@@ -308,7 +444,7 @@ class ExecutorPodsStoryTest {
     try (Stream<Path> files = Files.walk(workDir.resolve("pods"))) {
       return files
           .filter(f -> f.toString().endsWith(".log"))
-          .filter(f -> f.getParent().getFileName().toString().startsWith("default_spread-"))
+          .filter(f -> f.getParent().getFileName().toString().startsWith(NS + "_spread-"))
           .sorted()
           .toList();
     }
@@ -317,7 +453,7 @@ class ExecutorPodsStoryTest {
   static String driverLog(DriverNames names) throws IOException {
     StringBuilder all = new StringBuilder();
     for (Path log : podLogs()) {
-      if (log.getParent().getFileName().toString().startsWith("default_" + names.pod() + "_")) {
+      if (log.getParent().getFileName().toString().startsWith(NS + "_" + names.pod() + "_")) {
         all.append(Files.readString(log));
       }
     }
@@ -332,15 +468,15 @@ class ExecutorPodsStoryTest {
           files
               .filter(Files::isRegularFile)
               .filter(f -> f.getParent().getFileName().toString().equals("scratch"))
-              // an event log is named after the application id: spark-<32 hex digits>
-              .filter(f -> f.getFileName().toString().matches("spark-[0-9a-f]{32}(\\.inprogress)?"))
+              // an event log is named after the application id: spark-<the run id>
+              .filter(f -> f.getFileName().toString().matches("spark-[a-z0-9]{8}(\\.inprogress)?"))
               .filter(
                   f ->
                       f.getParent()
                           .getParent()
                           .getFileName()
                           .toString()
-                          .startsWith("default_" + names.pod() + "_"))
+                          .startsWith(NS + "_" + names.pod() + "_"))
               .toList()) {
         read(file)
             .lines()
@@ -385,11 +521,7 @@ class ExecutorPodsStoryTest {
   }
 
   static StreamingPipeline get() {
-    return client
-        .resources(StreamingPipeline.class)
-        .inNamespace("default")
-        .withName("spread")
-        .get();
+    return client.resources(StreamingPipeline.class).inNamespace(NS).withName("spread").get();
   }
 
   static void awaitReady() {

@@ -308,6 +308,7 @@ class KubectlStoriesTest {
       Process followed = follow;
       await().atMost(Duration.ofSeconds(30)).until(() -> !followed.isAlive());
       assertThat(cluster.podRunner().processes()).as("no driver JVM left").isEmpty();
+      PodLogs.assertNoRefusal(work.resolve("cluster"));
     } finally {
       for (Process p : Arrays.asList(watch, follow)) {
         if (p != null) {

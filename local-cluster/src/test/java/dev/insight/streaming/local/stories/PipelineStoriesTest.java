@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,12 @@ class PipelineStoriesTest {
     servers = LocalWorld.sharedServers();
     cluster = SharedCluster.get();
     client = cluster.client();
+  }
+
+  /** Whatever the stories ran, no driver or executor met a 403 or a name collision. */
+  @AfterAll
+  static void noPodMetARefusal() {
+    PodLogs.assertNoRefusal(SharedCluster.workDir());
   }
 
   /** The same scenario as ChartOnK3sTest runs on k3s, here on the local cluster. */
