@@ -85,7 +85,7 @@ final class ChildProcess {
     command.add(launch.mainClass());
     command.addAll(launch.args());
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(OwnSession.of(command))
             .directory(launch.workDir().toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()));
@@ -115,7 +115,7 @@ final class ChildProcess {
             List.of("bash", guard.toString(), Long.toString(ProcessHandle.current().pid())));
     guarded.addAll(command);
     ProcessBuilder builder =
-        new ProcessBuilder(guarded)
+        new ProcessBuilder(OwnSession.of(guarded))
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

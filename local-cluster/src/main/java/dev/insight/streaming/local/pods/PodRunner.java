@@ -1,5 +1,6 @@
 package dev.insight.streaming.local.pods;
 
+import dev.insight.streaming.embedded.OwnSession;
 import dev.insight.streaming.embedded.ParentWatchdog;
 import dev.insight.streaming.local.pods.DriverCommand.UnsupportedPodException;
 import dev.insight.streaming.local.pods.PodSetup.ContainerConfigException;
@@ -472,7 +473,8 @@ public final class PodRunner implements AutoCloseable {
       cmd.add(command.mainClass());
       cmd.addAll(command.args());
       ProcessBuilder builder =
-          new ProcessBuilder(cmd)
+          // its own session, as a container runtime gives it: a terminal's Ctrl-C is not its signal
+          new ProcessBuilder(OwnSession.of(cmd))
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -3,6 +3,7 @@ package dev.insight.streaming.local.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.insight.streaming.embedded.OwnSession;
 import dev.insight.streaming.local.pods.WorkDirs;
 import dev.insight.streaming.local.stories.PodLogs;
 import java.nio.file.Files;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ctrl-C, for real: the demo runs as its own process (Kafka, Cassandra, etcd, kube-apiserver,
- * kube-controller-manager, a driver JVM and its executor JVM below it), gets SIGINT, and every
- * process it started is gone when it has exited.
+ * kube-controller-manager, a driver JVM and its executor JVM below it) in its own process group,
+ * which gets SIGINT as a terminal sends it; the driver stops gracefully while the servers still
+ * run, and every process the demo started is gone when it has exited.
  */
 class DemoCtrlCTest {
 
@@ -36,16 +38,18 @@ class DemoCtrlCTest {
     Path out = work.resolve("stdout.txt");
     demo =
         new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DemoCommand.class.getName(),
-                    "--plain",
-                    "--rate",
-                    "50",
-                    "--work-dir",
-                    work.resolve("demo").toString()))
+                // a session and process group of its own, as a shell gives a foreground command
+                OwnSession.of(
+                    List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DemoCommand.class.getName(),
+                        "--plain",
+                        "--rate",
+                        "50",
+                        "--work-dir",
+                        work.resolve("demo").toString())))
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
@@ -68,11 +72,14 @@ class DemoCtrlCTest {
                   .anyMatch(c -> c.contains("KubernetesExecutorBackend"));
               // the view lists the executor pod the driver asked for, Running
               assertThat(Files.readString(out).lines())
-                  .anyMatch(l -> l.contains("demo-exec-1") && l.contains("Running"));
+                  .anyMatch(
+                      l -> l.matches(" *demo-[a-z0-9]{8}-exec-1 .*") && l.contains("Running"));
             });
     List<ProcessHandle> family = demo.descendants().toList();
 
-    new ProcessBuilder("kill", "-INT", Long.toString(demo.pid()))
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group, which holds only the
+    // demo when every server and pod runs in a session of its own
+    new ProcessBuilder("kill", "-INT", "--", "-" + demo.pid())
         .start()
         .waitFor(10, TimeUnit.SECONDS);
     assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as("the demo exits after Ctrl-C").isTrue();
@@ -88,6 +95,18 @@ class DemoCtrlCTest {
         .as("no stack trace while stopping")
         .doesNotContain("\tat ");
     PodLogs.assertNoRefusal(work.resolve("demo").resolve("cluster"));
+    assertThat(Files.readString(driverLog(work)))
+        .as("the driver stopped gracefully, its servers still up")
+        .contains("stopped gracefully");
+  }
+
+  private static Path driverLog(Path work) throws java.io.IOException {
+    try (var files = Files.walk(work.resolve("demo").resolve("cluster").resolve("pods"))) {
+      return files
+          .filter(f -> f.getFileName().toString().equals("spark-kubernetes-driver.log"))
+          .findFirst()
+          .orElseThrow();
+    }
   }
 
   /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */
