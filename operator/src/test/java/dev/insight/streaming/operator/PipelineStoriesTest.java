@@ -14,6 +14,7 @@ import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.DeletionPolicy;
+import dev.insight.streaming.operator.api.spec.DriverResources;
 import dev.insight.streaming.operator.api.status.Condition;
 import dev.insight.streaming.operator.api.status.TopicStatus;
 import dev.insight.streaming.operator.config.OperatorSettings;
@@ -438,7 +439,12 @@ class PipelineStoriesTest {
   @Test
   void anInvalidSpecTouchesNothingOutsideTheClusterUntilFixed() throws Exception {
     StreamingPipeline pipeline = mongoPipeline("invalid");
-    pipeline.getSpec().getJob().setSparkConf(Map.of("spark.master", "local[*]"));
+    // what only the operator can check (the API server refuses what the CRD's rules can say): a
+    // CPU limit below the cores requested
+    DriverResources driver = new DriverResources();
+    driver.setCores(2);
+    driver.setCpuLimit("1");
+    pipeline.getSpec().getJob().setDriver(driver);
     create(pipeline);
 
     Condition ready =
@@ -449,7 +455,7 @@ class PipelineStoriesTest {
             Conditions.FALSE,
             "InvalidSpec",
             READY_WITHIN);
-    assertThat(ready.getMessage()).contains("spec.job.sparkConf");
+    assertThat(ready.getMessage()).contains("spec.job.driver.cpuLimit");
     assertThat(PipelineStatus.condition(kube.client(), NS, "invalid", Conditions.TOPICS_READY))
         .isEmpty();
     assertThat(kafka.listTopics().names().get()).doesNotContain("invalid-in");
@@ -460,7 +466,7 @@ class PipelineStoriesTest {
               assertThat(e.getType()).isEqualTo("Warning");
             });
 
-    edit("invalid", p -> p.getSpec().getJob().setSparkConf(null));
+    edit("invalid", p -> p.getSpec().getJob().getDriver().setCpuLimit(null));
     PipelineStatus.await(
         kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
     assertThat(kafka.listTopics().names().get()).contains("invalid-in");

@@ -12,6 +12,7 @@ import dev.insight.streaming.local.demo.DemoManifest;
 import dev.insight.streaming.local.demo.EventProducer;
 import dev.insight.streaming.local.demo.ServerAddresses;
 import dev.insight.streaming.local.demo.SinkCounter;
+import dev.insight.streaming.local.stories.PodLogs;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.changes.SpecChangeRules;
 import dev.insight.streaming.operator.driver.DriverNames;
@@ -43,13 +44,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DriverPodStoryTest {
 
   static LocalCluster cluster;
+  static Path workDir;
 
   @BeforeAll
   static void start() {
-    cluster =
-        LocalCluster.start(
-            LocalCluster.Options.defaults(WorkDirs.forTest(DriverPodStoryTest.class))
-                .withoutOperator());
+    workDir = WorkDirs.forTest(DriverPodStoryTest.class);
+    cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir).withoutOperator());
   }
 
   @AfterAll
@@ -146,6 +146,7 @@ class DriverPodStoryTest {
       assertThat(
               Files.readString(cluster.podRunner().logFile("default", names.pod()).orElseThrow()))
           .contains("stopped gracefully");
+      PodLogs.assertNoRefusal(workDir);
     }
   }
 

@@ -149,6 +149,19 @@ class KubectlStoriesTest {
             "name");
     assertThat(kubectl.ok("explain", "streamingpipelines.spec.sinks.mongodb.uriSecret"))
         .contains("uriSecret", "key");
+    // the pod templates, pruned from the Pod API, explained like the rest
+    assertThat(kubectl.ok("explain", "sp.spec.job.executor.podTemplate.spec"))
+        .contains(
+            "imagePullSecrets",
+            "nodeSelector",
+            "tolerations",
+            "affinity",
+            "priorityClassName",
+            "volumes",
+            "initContainers",
+            "containers");
+    assertThat(kubectl.ok("explain", "sp.spec.job.driver.podTemplate.spec.tolerations"))
+        .contains("Taints the pods tolerate", "effect", "operator");
   }
 
   @Test

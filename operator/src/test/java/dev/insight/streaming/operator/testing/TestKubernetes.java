@@ -213,6 +213,7 @@ public final class TestKubernetes implements AutoCloseable {
           .waitUntilCondition(
               c ->
                   c.getStatus() != null
+                      && c.getStatus().getConditions() != null
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               cond ->
