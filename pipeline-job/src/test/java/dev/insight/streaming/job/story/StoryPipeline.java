@@ -117,6 +117,10 @@ final class StoryPipeline implements AutoCloseable {
   }
 
   /** Lets a story change the config before the job starts (rates, key fields). */
+  String topic() {
+    return topic;
+  }
+
   ObjectNode config() {
     return config;
   }
