@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The reconcile loop: check the spec, then run each step (topics, sinks, driver) in order; once one
  * is not ready the later ones only do what must happen regardless (stopping a suspended driver).
  * What the steps found is written to status once, at the end, through the one status writer.
- * Deletion runs each step's cleanup.
+ * Deletion runs each step's cleanup, in reverse order, each after the later ones have finished.
  */
 public final class StreamingPipelineReconciler
     implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
@@ -184,18 +184,21 @@ public final class StreamingPipelineReconciler
     return sources;
   }
 
+  /**
+   * The steps' cleanups in reverse order, each only once those after it have finished: the driver
+   * stops (storing its offsets) before the topics it reads and writes dead letters to are deleted,
+   * so a draining driver can neither fail on a vanished topic nor have the broker create it again.
+   */
   @Override
   public DeleteControl cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
-    Optional<Duration> retry = Optional.empty();
     for (PipelineStep step : reversed(steps)) {
       CleanupOutcome outcome = step.cleanup(pipeline, context);
       if (!outcome.finished()) {
-        retry = Optional.of(shorter(retry.orElse(RESYNC), outcome.retryAfter()));
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(shorter(RESYNC, outcome.retryAfter()));
       }
     }
-    return retry
-        .map(delay -> DeleteControl.noFinalizerRemoval().rescheduleAfter(delay))
-        .orElseGet(DeleteControl::defaultDelete);
+    return DeleteControl.defaultDelete();
   }
 
   private static List<PipelineStep> reversed(List<PipelineStep> list) {
