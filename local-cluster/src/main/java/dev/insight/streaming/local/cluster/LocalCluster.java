@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalCluster implements AutoCloseable {
 
+  /** The taint the API server's TaintNodesByCondition admission gives a new Node. */
+  static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+
   /**
    * The CRD as generated into {@code crds/} and copied into this module's resources by the build.
    */
@@ -216,8 +219,6 @@ public final class LocalCluster implements AutoCloseable {
               return node;
             });
   }
-
-  static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
 
   @Override
   public synchronized void close() {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,7 @@ final class LocalScheduler implements AutoCloseable {
       return false;
     }
     return "Exists".equals(t.getOperator())
-        || java.util.Objects.equals(
+        || Objects.equals(
             t.getValue() == null ? "" : t.getValue(),
             taint.getValue() == null ? "" : taint.getValue());
   }

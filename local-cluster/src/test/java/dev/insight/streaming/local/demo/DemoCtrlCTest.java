@@ -100,13 +100,11 @@ class DemoCtrlCTest {
         .contains("stopped gracefully");
   }
 
-  private static Path driverLog(Path work) throws java.io.IOException {
-    try (var files = Files.walk(work.resolve("demo").resolve("cluster").resolve("pods"))) {
-      return files
-          .filter(f -> f.getFileName().toString().equals("spark-kubernetes-driver.log"))
-          .findFirst()
-          .orElseThrow();
-    }
+  private static Path driverLog(Path work) {
+    return PodLogs.under(work.resolve("demo").resolve("cluster")).stream()
+        .filter(f -> f.getFileName().toString().equals("spark-kubernetes-driver.log"))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The full command line; ProcessHandle.Info cuts long ones (these classpaths are long). */

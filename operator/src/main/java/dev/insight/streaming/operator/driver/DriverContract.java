@@ -99,10 +99,12 @@ public final class DriverContract {
    */
   public static final List<String> RESERVED_MOUNT_PATHS =
       List.of(
-          "/etc/streaming-pipeline",
-          "/var/run/secrets/streaming-pipeline",
-          "/var/run/secrets/kubernetes.io/serviceaccount",
+          CONFIG_DIR,
+          SPARK_AUTH_DIR,
+          SERVICE_ACCOUNT_DIR,
+          // Spark's local dirs: the driver's LOCAL_DIR, the executors' spark-local-dir-N
           "/var/data",
+          // the executors' Spark configuration, mounted by Spark
           "/opt/spark/conf");
 
   /** The variable Spark takes its local dirs from, over {@code spark.local.dir}. */

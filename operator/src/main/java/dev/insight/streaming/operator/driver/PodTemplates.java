@@ -5,16 +5,19 @@ import dev.insight.streaming.operator.api.spec.PodTemplatePodSpec;
 import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
 import dev.insight.streaming.operator.api.spec.TemplateContainer;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -110,16 +113,14 @@ public final class PodTemplates {
       own.setEnv(env);
     }
     if (extra.getEnvFrom() != null) {
-      List<io.fabric8.kubernetes.api.model.EnvFromSource> envFrom =
-          new ArrayList<>(own.getEnvFrom());
+      List<EnvFromSource> envFrom = new ArrayList<>(own.getEnvFrom());
       envFrom.addAll(extra.getEnvFrom());
       own.setEnvFrom(envFrom);
     }
     if (extra.getVolumeMounts() != null) {
       Set<String> paths =
-          own.getVolumeMounts().stream().map(m -> m.getMountPath()).collect(Collectors.toSet());
-      List<io.fabric8.kubernetes.api.model.VolumeMount> mounts =
-          new ArrayList<>(own.getVolumeMounts());
+          own.getVolumeMounts().stream().map(VolumeMount::getMountPath).collect(Collectors.toSet());
+      List<VolumeMount> mounts = new ArrayList<>(own.getVolumeMounts());
       extra.getVolumeMounts().stream()
           .filter(m -> !paths.contains(m.getMountPath()))
           .forEach(mounts::add);
@@ -148,7 +149,7 @@ public final class PodTemplates {
     return merged;
   }
 
-  private static <T> Set<String> names(List<T> items, java.util.function.Function<T, String> name) {
+  private static <T> Set<String> names(List<T> items, Function<T, String> name) {
     return items == null ? Set.of() : items.stream().map(name).collect(Collectors.toSet());
   }
 }

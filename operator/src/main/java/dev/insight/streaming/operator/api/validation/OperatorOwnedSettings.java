@@ -1,9 +1,14 @@
 package dev.insight.streaming.operator.api.validation;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Spark and Kafka client settings the operator sets itself, in one place: the driver factory
@@ -11,8 +16,7 @@ import java.util.Set;
  */
 public final class OperatorOwnedSettings {
 
-  private static final java.util.regex.Pattern CEL_STRING =
-      java.util.regex.Pattern.compile("'([^']*)'");
+  private static final Pattern CEL_STRING = Pattern.compile("'([^']*)'");
 
   // The lists below are CEL literals, so the CRD's admission rules on job.sparkConf
   // (JobSpec.sparkConf) and these Java lists are one text: a key added here is refused by the API
@@ -112,8 +116,8 @@ public final class OperatorOwnedSettings {
   }
 
   static List<String> celList(String literal) {
-    List<String> items = new java.util.ArrayList<>();
-    java.util.regex.Matcher m = CEL_STRING.matcher(literal);
+    List<String> items = new ArrayList<>();
+    Matcher m = CEL_STRING.matcher(literal);
     while (m.find()) {
       items.add(m.group(1));
     }
@@ -122,11 +126,11 @@ public final class OperatorOwnedSettings {
 
   static Map<String, String> celMap(String literal) {
     List<String> items = celList(literal);
-    Map<String, String> map = new java.util.TreeMap<>();
+    Map<String, String> map = new TreeMap<>();
     for (int i = 0; i + 1 < items.size(); i += 2) {
       map.put(items.get(i), items.get(i + 1));
     }
-    return java.util.Collections.unmodifiableMap(map);
+    return Collections.unmodifiableMap(map);
   }
 
   /** Why {@code key} cannot be set through kafka.clientConfig, or empty when it can. */
