@@ -9,6 +9,7 @@ import dev.insight.streaming.job.write.SinkSet;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
 import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.jobconfig.JobContract;
+import dev.insight.streaming.sinkstores.FencedException;
 import dev.insight.streaming.sinkstores.OffsetStore;
 import dev.insight.streaming.sinkstores.PartitionOffset;
 import dev.insight.streaming.sinkstores.PipelineKey;
@@ -58,6 +59,9 @@ public final class PipelineJob {
   private final Environment environment;
   private final PipelineKey pipeline;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  // per sink: this driver's claim on the sink's offset store, taken before the stored offsets are
+  // read
+  private final Map<String, Long> epochs = new HashMap<>();
   private boolean offsetWrites = true;
 
   /**
@@ -91,8 +95,13 @@ public final class PipelineJob {
     try {
       code = job.run();
     } catch (RuntimeException e) {
-      LOG.error("pipeline {} failed to start: {}", job.pipeline, e.toString(), e);
-      code = 1;
+      if (fencedCause(e) != null) {
+        LOG.error("pipeline {}: FENCED while starting: {}", job.pipeline, e.getMessage());
+        code = JobContract.EXIT_FENCED;
+      } else {
+        LOG.error("pipeline {} failed to start: {}", job.pipeline, e.toString(), e);
+        code = 1;
+      }
     }
     System.exit(code);
   }
@@ -165,6 +174,17 @@ public final class PipelineJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
+      FencedException fenced = fencedCause(e);
+      if (fenced != null) {
+        LOG.error(
+            "pipeline {}: FENCED: {}. Another driver of this pipeline started after this one and"
+                + " owns the offsets now; this driver stops without storing anything more (exit code"
+                + " {}).",
+            pipeline,
+            fenced.getMessage(),
+            JobContract.EXIT_FENCED);
+        return JobContract.EXIT_FENCED;
+      }
       // a failed batch: its offsets were not stored, so a restart replays it
       LOG.error(
           "pipeline {}: a batch failed, stopping (a restart resumes from the stored offsets): {}",
@@ -177,6 +197,15 @@ public final class PipelineJob {
     ssc.stop(true, true);
     LOG.info("pipeline {}: stopped gracefully", pipeline);
     return 0;
+  }
+
+  private static FencedException fencedCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FencedException fenced) {
+        return fenced;
+      }
+    }
+    return null;
   }
 
   private void processBatch(
@@ -206,7 +235,7 @@ public final class PipelineJob {
       rdd.foreachPartition(writer);
       if (offsetWrites) {
         // only after every sink acknowledged the rows: a crash before this line replays the batch
-        sinks.offsetStores().values().forEach(store -> store.write(pipeline, ends));
+        storeOffsets(sinks, ends);
       }
       ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
     }
@@ -222,6 +251,10 @@ public final class PipelineJob {
         ranges.length,
         (System.nanoTime() - started) / 1_000_000,
         lag);
+  }
+
+  private void storeOffsets(SinkSet sinks, List<PartitionOffset> offsets) {
+    sinks.offsetStores().forEach((sink, store) -> store.write(pipeline, epochs.get(sink), offsets));
   }
 
   private static long lagAtStart(
@@ -244,6 +277,11 @@ public final class PipelineJob {
     Set<TopicPartition> partitions = probe.partitions(config.kafka().topics());
     List<List<PartitionOffset>> stored = new ArrayList<>();
     for (Map.Entry<String, OffsetStore> store : sinks.offsetStores().entrySet()) {
+      // claimed first: from here on an older driver still running cannot move these offsets
+      long epoch = store.getValue().claim(pipeline);
+      epochs.put(store.getKey(), epoch);
+      LOG.info(
+          "pipeline {}: claimed the {} offset store, epoch {}", pipeline, store.getKey(), epoch);
       List<PartitionOffset> offsets = store.getValue().read(pipeline);
       LOG.info(
           "pipeline {}: {} stored offsets in {}: {}",
@@ -280,7 +318,7 @@ public final class PipelineJob {
           positions.gaps().stream()
               .map(g -> new PartitionOffset(g.topic(), g.partition(), g.toOffset()))
               .toList();
-      sinks.offsetStores().values().forEach(store -> store.write(pipeline, moved));
+      storeOffsets(sinks, moved);
     }
     LOG.info(
         "pipeline {}: starting at {}",
@@ -301,6 +339,9 @@ public final class PipelineJob {
     params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // a topic deleted under a running job (the pipeline's deletion) must stay deleted, even on a
+    // broker that creates topics on demand
+    params.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // the driver seeks every partition explicitly; this only covers a partition Kafka could not
     // position
     params.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -11,6 +11,11 @@ import java.util.Map;
  * <p>The job writes a batch's end offsets after that batch's rows, so a stored offset never runs
  * ahead of the rows; the operator's lag monitor reads them. One store holds every pipeline of a
  * sink cluster, so {@link #readMany(Collection)} answers for all of them in one query.
+ *
+ * <p>Writers are fenced: a driver {@linkplain #claim claims} the pipeline when it starts and gets
+ * an epoch above every earlier claim, and its offset writes succeed only while no later claim
+ * exists. A driver that lost its node but not its process can therefore not move the offsets under
+ * its replacement.
  */
 public interface OffsetStore {
 
@@ -21,9 +26,19 @@ public interface OffsetStore {
   void createIfMissing();
 
   /**
-   * Stores a batch's end offsets for a pipeline, replacing what was stored for those partitions.
+   * Makes the caller the pipeline's only offset writer: returns an epoch greater than any earlier
+   * claim's. From then on, writes with an older epoch throw {@link FencedException}. Safe to call
+   * concurrently: of two racing claims, each gets its own epoch and the later one wins.
    */
-  void write(PipelineKey pipeline, Collection<PartitionOffset> endOffsets);
+  long claim(PipelineKey pipeline);
+
+  /**
+   * Stores a batch's end offsets for a pipeline, replacing what was stored for those partitions, if
+   * {@code epoch} is still the pipeline's newest claim.
+   *
+   * @throws FencedException when a later claim exists
+   */
+  void write(PipelineKey pipeline, long epoch, Collection<PartitionOffset> endOffsets);
 
   /**
    * Every stored offset of one pipeline, in topic and partition order; empty when nothing was

@@ -1,6 +1,7 @@
 package dev.insight.streaming.sinkstores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,11 +33,12 @@ public abstract class OffsetStoreContract {
 
     store.write(
         orders,
+        store.claim(orders),
         List.of(
             new PartitionOffset("b", 0, 5),
             new PartitionOffset("a", 1, 7),
             new PartitionOffset("a", 0, 3)));
-    store.write(orders, List.of(new PartitionOffset("a", 1, 9)));
+    store.write(orders, 1, List.of(new PartitionOffset("a", 1, 9)));
 
     assertThat(store.read(orders))
         .containsExactly(
@@ -57,13 +59,15 @@ public abstract class OffsetStoreContract {
       if (i % 10 != 0) { // every tenth pipeline has stored nothing yet
         store.write(
             p,
+            store.claim(p),
             List.of(
                 new PartitionOffset("t" + i, 0, i), new PartitionOffset("t" + i, 1, 2L * i + 1)));
       }
     }
 
     // offsets of a pipeline nobody asked about stay out of the answer
-    store.write(new PipelineKey("elsewhere", "stranger"), List.of(new PartitionOffset("s", 0, 1)));
+    PipelineKey stranger = new PipelineKey("elsewhere", "stranger");
+    store.write(stranger, store.claim(stranger), List.of(new PartitionOffset("s", 0, 1)));
 
     Map<PipelineKey, List<PartitionOffset>> all = store.readMany(pipelines);
 
@@ -96,5 +100,71 @@ public abstract class OffsetStoreContract {
             new RetentionGap("a", 0, 10, 12, at), new RetentionGap("a", 2, 100, 150, at));
     assertThat(store.gaps(p).get(1).lost()).isEqualTo(50);
     assertThat(store.gaps(new PipelineKey("shop", "other"))).isEmpty();
+  }
+
+  @Test
+  void aLaterClaimFencesTheEarlierWriterWithoutLosingWhatItStored() {
+    OffsetStore store = createdStore();
+    PipelineKey p = new PipelineKey("shop", "fenced");
+    long first = store.claim(p);
+    assertThat(store.read(p)).as("claimed, nothing stored yet").isEmpty();
+    assertThat(store.readMany(List.of(p))).containsEntry(p, List.of());
+    store.write(
+        p, first, List.of(new PartitionOffset("a", 0, 10), new PartitionOffset("a", 1, 20)));
+
+    long second = store.claim(p);
+    assertThat(second).as("epochs only grow").isGreaterThan(first);
+    // the zombie: a write to a partition the pipeline holds, and one to a partition it does not
+    assertThatThrownBy(() -> store.write(p, first, List.of(new PartitionOffset("a", 0, 99))))
+        .isInstanceOf(FencedException.class)
+        .hasMessageContaining("epoch " + second);
+    assertThatThrownBy(() -> store.write(p, first, List.of(new PartitionOffset("a", 2, 5))))
+        .isInstanceOf(FencedException.class);
+    assertThat(store.read(p))
+        .containsExactly(new PartitionOffset("a", 0, 10), new PartitionOffset("a", 1, 20));
+
+    // the new driver writes on, including partitions nobody stored yet
+    store.write(
+        p, second, List.of(new PartitionOffset("a", 0, 11), new PartitionOffset("a", 2, 1)));
+    assertThat(store.read(p))
+        .containsExactly(
+            new PartitionOffset("a", 0, 11),
+            new PartitionOffset("a", 1, 20),
+            new PartitionOffset("a", 2, 1));
+    // and a claim for one pipeline does not touch another's writer
+    PipelineKey other = new PipelineKey("shop", "unfenced");
+    long otherEpoch = store.claim(other);
+    store.claim(new PipelineKey("shop", "third"));
+    store.write(other, otherEpoch, List.of(new PartitionOffset("b", 0, 3)));
+    assertThat(store.read(other)).containsExactly(new PartitionOffset("b", 0, 3));
+  }
+
+  @Test
+  void racingClaimsEachGetTheirOwnEpoch() throws Exception {
+    OffsetStore store = createdStore();
+    PipelineKey p = new PipelineKey("shop", "raced");
+    List<java.util.concurrent.Future<Long>> claims = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < 8; i++) {
+        claims.add(pool.submit(() -> store.claim(p)));
+      }
+      java.util.Set<Long> epochs = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<Long> claim : claims) {
+        epochs.add(claim.get());
+      }
+      assertThat(epochs).hasSize(8);
+      long newest = java.util.Collections.max(epochs);
+      store.write(p, newest, List.of(new PartitionOffset("a", 0, 1)));
+      for (long older : epochs) {
+        if (older != newest) {
+          assertThatThrownBy(() -> store.write(p, older, List.of(new PartitionOffset("a", 0, 2))))
+              .isInstanceOf(FencedException.class);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.insight.streaming.operator.driver;
 
+import dev.insight.streaming.jobconfig.JobContract;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -98,7 +99,16 @@ public record DriverPodState(
    * value.
    */
   public String endDescription() {
-    String exit = exitCode.map(code -> "exit code " + code).orElse(null);
+    String exit =
+        exitCode
+            .map(
+                code ->
+                    code == JobContract.EXIT_FENCED
+                        ? "exit code "
+                            + code
+                            + " (fenced: a newer driver of this pipeline took over its offsets)"
+                        : "exit code " + code)
+            .orElse(null);
     if (exit == null) {
       return endMessage != null ? endMessage : "pod phase " + phase;
     }

@@ -180,7 +180,8 @@ final class LagWorld implements AutoCloseable {
     offsets.forEach(
         (partition, offset) ->
             list.add(new PartitionOffset(TestPipelines.inputTopic(p), partition, offset)));
-    store().write(new PipelineKey(NS, p.getMetadata().getName()), list);
+    PipelineKey key = new PipelineKey(NS, p.getMetadata().getName());
+    store().write(key, store().claim(key), list);
   }
 
   /** Commits offsets to the pipeline's consumer group (the default {@code <namespace>.<name>}). */

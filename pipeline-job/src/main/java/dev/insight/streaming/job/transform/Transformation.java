@@ -31,6 +31,11 @@ public final class Transformation {
     return new Transformation(new JsonProjection(config.fields()), custom, config.keyFields());
   }
 
+  /** True when rows are keyed by fields, so that many records can write one row. */
+  public boolean keyed() {
+    return !keyFields.isEmpty();
+  }
+
   /** The row for a record. */
   public SinkRow apply(SourceRecord record) throws MalformedRecordException {
     Map<String, Object> fields = projection.project(record.value());
@@ -48,7 +53,7 @@ public final class Transformation {
         throw new MalformedRecordException("custom transform returned no fields");
       }
     }
-    return new SinkRow(id(fields, record), fields);
+    return new SinkRow(id(fields, record), fields, RowVersion.of(record));
   }
 
   private String id(Map<String, Object> fields, SourceRecord record)

@@ -4,7 +4,9 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import com.datastax.spark.connector.japi.CassandraJavaUtil;
 import com.datastax.spark.connector.writer.SqlRowWriter;
 import com.datastax.spark.connector.writer.TableWriter;
+import com.datastax.spark.connector.writer.TimestampOption;
 import com.datastax.spark.connector.writer.WriteConf;
+import dev.insight.streaming.job.transform.RowVersion;
 import dev.insight.streaming.job.transform.SinkRow;
 import dev.insight.streaming.sinkstores.Column;
 import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
@@ -20,9 +22,13 @@ import scala.collection.JavaConverters;
 
 /**
  * Upserts rows into the pipeline's Cassandra table through the connector's writer (its batching and
- * concurrency).
+ * concurrency), each at its record's write time ({@link RowVersion#cassandraWriteTime()}), so that
+ * Cassandra keeps the newest version of a row whatever order the writes arrive in.
  */
 final class CassandraRows implements Serializable {
+
+  // the write time's bind marker; longer than any field name may be, so it never names a column
+  private static final String WRITE_TIME = "streaming_pipeline_row_version_write_time_in_micros";
 
   private final TableWriter<Row> writer;
   private final List<String> fieldNames;
@@ -32,6 +38,8 @@ final class CassandraRows implements Serializable {
     columns.add(CassandraSchema.ID_COLUMN);
     fieldNames = schema.columns().stream().map(Column::name).toList();
     columns.addAll(fieldNames);
+    columns.add(WRITE_TIME);
+    WriteConf base = WriteConf.fromSparkConf(conf);
     // built on the driver, like saveToCassandra does: it reads the table's metadata once and ships
     // to the tasks
     writer =
@@ -40,7 +48,19 @@ final class CassandraRows implements Serializable {
             schema.keyspace(),
             schema.table(),
             CassandraJavaUtil.someColumns(columns.toArray(String[]::new)),
-            WriteConf.fromSparkConf(conf),
+            new WriteConf(
+                base.batchSize(),
+                base.batchGroupingBufferSize(),
+                base.batchGroupingKey(),
+                base.consistencyLevel(),
+                base.ifNotExists(),
+                base.ignoreNulls(),
+                base.parallelismLevel(),
+                base.throughputMiBPS(),
+                base.ttl(),
+                TimestampOption.perRow(WRITE_TIME),
+                base.taskMetricsEnabled(),
+                base.executeAs()),
             false,
             SqlRowWriter.Factory$.MODULE$);
   }
@@ -52,11 +72,12 @@ final class CassandraRows implements Serializable {
   }
 
   private Row toRow(SinkRow row) {
-    Object[] values = new Object[fieldNames.size() + 1];
+    Object[] values = new Object[fieldNames.size() + 2];
     values[0] = row.id();
     for (int i = 0; i < fieldNames.size(); i++) {
       values[i + 1] = row.fields().get(fieldNames.get(i));
     }
+    values[values.length - 1] = row.version().cassandraWriteTime();
     return RowFactory.create(values);
   }
 }

@@ -7,7 +7,9 @@ import dev.insight.streaming.job.transform.Transformation;
 import dev.insight.streaming.jobconfig.TransformConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.SparkEnv;
@@ -58,7 +60,7 @@ public final class PartitionWriter
   @Override
   public void call(Iterator<ConsumerRecord<byte[], byte[]>> records) {
     Transformation transformation = Transformation.of(transform);
-    List<SinkRow> rows = new ArrayList<>(chunkSize);
+    Chunk rows = new Chunk(transformation.keyed(), chunkSize);
     List<DeadLetters.Rejected> bad = new ArrayList<>();
     while (records.hasNext()) {
       ConsumerRecord<byte[], byte[]> r = records.next();
@@ -70,11 +72,10 @@ public final class PartitionWriter
         bad.add(new DeadLetters.Rejected(r, e.getMessage()));
       }
       if (rows.size() >= chunkSize) {
-        flush(rows);
-        rows = new ArrayList<>(chunkSize);
+        flush(rows.take());
       }
     }
-    flush(rows);
+    flush(rows.take());
     deadLetters.send(bad);
     rejected.add(bad.size());
     if (FIRST_TASK_DONE.compareAndSet(false, true)) {
@@ -95,5 +96,45 @@ public final class PartitionWriter
       mongo.write(rows);
     }
     written.add(rows.size());
+  }
+
+  /**
+   * The rows waiting for the next flush. Keyed rows keep only the newest version per id: the sinks
+   * would discard the older ones anyway, and two versions of one row in one write must not depend
+   * on the order the sink applies them in.
+   */
+  private static final class Chunk {
+    private final Map<String, SinkRow> byId;
+    private List<SinkRow> rows;
+    private final int capacity;
+
+    Chunk(boolean keyed, int capacity) {
+      this.capacity = capacity;
+      this.byId = keyed ? new LinkedHashMap<>() : null;
+      this.rows = keyed ? null : new ArrayList<>(capacity);
+    }
+
+    void add(SinkRow row) {
+      if (byId == null) {
+        rows.add(row);
+      } else {
+        byId.merge(row.id(), row, (a, b) -> a.version().compareTo(b.version()) >= 0 ? a : b);
+      }
+    }
+
+    int size() {
+      return byId == null ? rows.size() : byId.size();
+    }
+
+    List<SinkRow> take() {
+      if (byId == null) {
+        List<SinkRow> taken = rows;
+        rows = new ArrayList<>(capacity);
+        return taken;
+      }
+      List<SinkRow> taken = new ArrayList<>(byId.values());
+      byId.clear();
+      return taken;
+    }
   }
 }

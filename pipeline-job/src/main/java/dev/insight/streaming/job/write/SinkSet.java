@@ -86,7 +86,13 @@ public final class SinkSet implements AutoCloseable {
         MongoOffsetStore store = new MongoOffsetStore(client, m.offsetsDatabase());
         store.createIfMissing();
         stores.put("mongodb", store);
-        mongoRows = new MongoRows(m, environment, schema, conf.getInt(MONGO_BULK_SIZE_CONF, 1000));
+        mongoRows =
+            new MongoRows(
+                m,
+                environment,
+                schema,
+                conf.getInt(MONGO_BULK_SIZE_CONF, 1000),
+                !config.transform().keyFields().isEmpty());
       }
     } catch (RuntimeException e) {
       closeQuietly(session, client);

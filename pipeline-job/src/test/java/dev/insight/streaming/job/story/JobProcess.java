@@ -72,6 +72,14 @@ final class JobProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The exit code once the job has ended on its own, waiting up to the timeout. */
+  int awaitExit(java.time.Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the job did not exit within " + timeout + "; log: " + log());
+    }
+    return process.exitValue();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

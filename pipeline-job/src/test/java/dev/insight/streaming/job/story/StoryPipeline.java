@@ -25,9 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -166,6 +168,34 @@ final class StoryPipeline implements AutoCloseable {
     producer.flush();
   }
 
+  /** Sends record {@code seq} to a partition with an explicit Kafka timestamp, without waiting. */
+  void sendAt(int partition, long timestamp, long seq) {
+    producer.send(new ProducerRecord<>(topic, partition, timestamp, null, record(seq)));
+  }
+
+  void flush() {
+    producer.flush();
+  }
+
+  /**
+   * Forgets the pipeline's stored offsets in both stores, so its next start reads from the
+   * beginning.
+   */
+  void forgetStoredOffsets() {
+    cql.execute(
+        "DELETE FROM "
+            + CassandraOffsetStore.DEFAULT_KEYSPACE
+            + "."
+            + CassandraOffsetStore.OFFSETS_TABLE
+            + " WHERE pipeline = '"
+            + key.key()
+            + "'");
+    mongoClient
+        .getDatabase(MongoOffsetStore.DEFAULT_DATABASE)
+        .getCollection(MongoOffsetStore.OFFSETS_COLLECTION)
+        .deleteMany(new Document("pipeline", key.key()));
+  }
+
   void produceRaw(int partition, String value) {
     producer.send(new ProducerRecord<>(topic, partition, null, value));
     producer.flush();
@@ -256,6 +286,38 @@ final class StoryPipeline implements AutoCloseable {
     assertThat(doc.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
     assertThat(doc.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
     assertThat(doc.getDate("placedAt").toInstant()).as("placedAt of %d", seq).isEqualTo(at(seq));
+  }
+
+  /**
+   * Each sink holds one row per record below the offsets, and nothing else, with the right content.
+   */
+  static void assertExactly(StoryPipeline p, Map<TopicPartition, Long> offsets) {
+    Set<String> expected = new HashSet<>();
+    offsets.forEach(
+        (tp, end) -> {
+          for (long o = 0; o < end; o++) {
+            expected.add(tp.topic() + "/" + tp.partition() + "/" + o);
+          }
+        });
+    List<Row> rows = p.cassandraRows();
+    Set<String> cassandraIds = new HashSet<>();
+    for (Row row : rows) {
+      cassandraIds.add(row.getString("id"));
+      assertCassandraRowMatchesItsRecord(row);
+    }
+    assertThat(rows).hasSize(expected.size());
+    assertThat(cassandraIds).isEqualTo(expected);
+
+    List<Document> docs = p.mongoDocuments();
+    Set<String> mongoIds = new HashSet<>();
+    for (Document doc : docs) {
+      mongoIds.add(doc.getString("_id"));
+      assertMongoDocumentMatchesItsRecord(doc);
+    }
+    assertThat(docs).hasSize(expected.size());
+    assertThat(mongoIds).isEqualTo(expected);
+    assertThat(asMap(p.cassandraOffsets())).isEqualTo(offsets);
+    assertThat(asMap(p.mongoOffsets())).isEqualTo(offsets);
   }
 
   static void await(String what, Duration timeout, JobProcess job, BooleanSupplier condition)

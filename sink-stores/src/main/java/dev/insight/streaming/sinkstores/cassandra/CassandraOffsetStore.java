@@ -1,13 +1,17 @@
 package dev.insight.streaming.sinkstores.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import dev.insight.streaming.sinkstores.FencedException;
 import dev.insight.streaming.sinkstores.OffsetStore;
 import dev.insight.streaming.sinkstores.PartitionOffset;
 import dev.insight.streaming.sinkstores.PipelineKey;
@@ -25,6 +29,11 @@ import java.util.Objects;
  * Offsets in Cassandra: table {@code <keyspace>.offsets}, partition key {@code pipeline},
  * clustering {@code (topic, partition)}, shared by every pipeline of the cluster; gaps in {@code
  * <keyspace>.retention_gaps}.
+ *
+ * <p>The pipeline's claim is the static column {@code epoch}: one value per pipeline, in the same
+ * Cassandra partition as its offsets. A claim is a lightweight transaction that raises it, and an
+ * offset write is a conditional batch on that partition ({@code IF epoch = <mine>}), so the check
+ * and the write are one atomic step.
  */
 public final class CassandraOffsetStore implements OffsetStore {
 
@@ -37,6 +46,10 @@ public final class CassandraOffsetStore implements OffsetStore {
   // offsets decide where a restarted job resumes: read and write them at quorum like the connector
   // writes rows
   private static final ConsistencyLevel CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM;
+  private static final ConsistencyLevel SERIAL = ConsistencyLevel.LOCAL_SERIAL;
+  private static final String EPOCH_COLUMN = "epoch";
+  // a lost race re-reads and tries again; more losses than this in a row means a claim storm
+  private static final int CLAIM_ATTEMPTS = 20;
 
   private final CqlSession session;
   private final String keyspace;
@@ -66,7 +79,8 @@ public final class CassandraOffsetStore implements OffsetStore {
             + "."
             + OFFSETS_TABLE
             + " (pipeline text, topic text, partition int, offset bigint, updated_at timestamp,"
-            + " PRIMARY KEY ((pipeline), topic, partition))");
+            + " epoch bigint static, PRIMARY KEY ((pipeline), topic, partition))");
+    addEpochColumnIfMissing(ks);
     CassandraSchema.execute(
         session,
         "CREATE TABLE IF NOT EXISTS "
@@ -77,29 +91,94 @@ public final class CassandraOffsetStore implements OffsetStore {
             + " PRIMARY KEY ((pipeline), topic, partition, from_offset))");
   }
 
+  // tables made before fencing existed lack the column
+  private void addEpochColumnIfMissing(String ks) {
+    boolean present =
+        session
+            .getMetadata()
+            .getKeyspace(CqlIdentifier.fromInternal(keyspace))
+            .flatMap(k -> k.getTable(OFFSETS_TABLE))
+            .flatMap(t -> t.getColumn(EPOCH_COLUMN))
+            .isPresent();
+    if (present) {
+      return;
+    }
+    try {
+      CassandraSchema.execute(
+          session,
+          "ALTER TABLE " + ks + "." + OFFSETS_TABLE + " ADD " + EPOCH_COLUMN + " bigint static");
+    } catch (InvalidQueryException e) {
+      // a concurrent creator added it first (the job and the operator both get here)
+      if (!e.getMessage().contains("already exist") && !e.getMessage().contains("conflicts")) {
+        throw e;
+      }
+    }
+  }
+
   @Override
-  public void write(PipelineKey pipeline, Collection<PartitionOffset> endOffsets) {
+  public long claim(PipelineKey pipeline) {
+    Statements s = statements();
+    Long seen = null;
+    Row current = session.execute(s.readEpoch.bind(pipeline.key())).one();
+    if (current != null && !current.isNull(EPOCH_COLUMN)) {
+      seen = current.getLong(EPOCH_COLUMN);
+    }
+    for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      long next = seen == null ? 1 : seen + 1;
+      ResultSet result =
+          session.execute(
+              s.claim.bind(next, pipeline.key(), seen).setSerialConsistencyLevel(SERIAL));
+      if (result.wasApplied()) {
+        return next;
+      }
+      Row row = result.one();
+      seen = row == null || row.isNull(EPOCH_COLUMN) ? null : row.getLong(EPOCH_COLUMN);
+    }
+    throw new IllegalStateException(
+        "pipeline "
+            + pipeline
+            + ": could not claim the offset store in "
+            + CLAIM_ATTEMPTS
+            + " attempts; other drivers of this pipeline keep claiming it");
+  }
+
+  @Override
+  public void write(PipelineKey pipeline, long epoch, Collection<PartitionOffset> endOffsets) {
     if (endOffsets.isEmpty()) {
       return;
     }
     Statements s = statements();
     Instant now = Instant.now();
-    // one pipeline = one Cassandra partition, so the unlogged batch is applied atomically and in
-    // isolation
+    // one pipeline = one Cassandra partition: a conditional batch there is one atomic step, and
+    // the condition on the first statement guards them all
     BatchStatementBuilder batch =
-        BatchStatement.builder(DefaultBatchType.UNLOGGED).setConsistencyLevel(CONSISTENCY);
+        BatchStatement.builder(DefaultBatchType.UNLOGGED)
+            .setConsistencyLevel(CONSISTENCY)
+            .setSerialConsistencyLevel(SERIAL);
+    boolean first = true;
     for (PartitionOffset o : endOffsets) {
       batch.addStatement(
-          s.writeOffset.bind(pipeline.key(), o.topic(), o.partition(), o.offset(), now));
+          first
+              ? s.writeOffsetIfEpoch.bind(
+                  o.offset(), now, pipeline.key(), o.topic(), o.partition(), epoch)
+              : s.writeOffset.bind(o.offset(), now, pipeline.key(), o.topic(), o.partition()));
+      first = false;
     }
-    session.execute(batch.build());
+    ResultSet result = session.execute(batch.build());
+    if (!result.wasApplied()) {
+      Row row = result.one();
+      long newer = row == null || row.isNull(EPOCH_COLUMN) ? -1 : row.getLong(EPOCH_COLUMN);
+      throw new FencedException(pipeline, epoch, newer);
+    }
   }
 
   @Override
   public List<PartitionOffset> read(PipelineKey pipeline) {
     List<PartitionOffset> offsets = new ArrayList<>();
     for (Row row : session.execute(statements().readOffsets.bind(pipeline.key()))) {
-      offsets.add(offset(row));
+      if (!claimOnly(row)) {
+        offsets.add(offset(row));
+      }
     }
     return offsets;
   }
@@ -113,7 +192,9 @@ public final class CassandraOffsetStore implements OffsetStore {
     }
     List<String> keys = pipelines.stream().map(PipelineKey::key).distinct().toList();
     for (Row row : session.execute(statements().readManyOffsets.bind(keys))) {
-      byPipeline.get(PipelineKey.parse(row.getString("pipeline"))).add(offset(row));
+      if (!claimOnly(row)) {
+        byPipeline.get(PipelineKey.parse(row.getString("pipeline"))).add(offset(row));
+      }
     }
     byPipeline
         .values()
@@ -154,6 +235,11 @@ public final class CassandraOffsetStore implements OffsetStore {
     return gaps;
   }
 
+  // a pipeline claimed but with no offsets yet: Cassandra returns its static row alone
+  private static boolean claimOnly(Row row) {
+    return row.isNull("topic");
+  }
+
   private static PartitionOffset offset(Row row) {
     return new PartitionOffset(
         row.getString("topic"), row.getInt("partition"), row.getLong("offset"));
@@ -171,19 +257,45 @@ public final class CassandraOffsetStore implements OffsetStore {
 
   private static final class Statements {
     final PreparedStatement writeOffset;
+    final PreparedStatement writeOffsetIfEpoch;
+    final BoundStatementFactory readEpoch;
+    final BoundStatementFactory claim;
     final BoundStatementFactory readOffsets;
     final BoundStatementFactory readManyOffsets;
     final BoundStatementFactory writeGap;
     final BoundStatementFactory readGaps;
 
     Statements(CqlSession session, String ks) {
-      writeOffset =
-          session.prepare(
-              "INSERT INTO "
-                  + ks
-                  + "."
-                  + OFFSETS_TABLE
-                  + " (pipeline, topic, partition, offset, updated_at) VALUES (?, ?, ?, ?, ?)");
+      String update =
+          "UPDATE "
+              + ks
+              + "."
+              + OFFSETS_TABLE
+              + " SET offset = ?, updated_at = ? WHERE pipeline = ? AND topic = ? AND partition = ?";
+      writeOffset = session.prepare(update);
+      writeOffsetIfEpoch = session.prepare(update + " IF " + EPOCH_COLUMN + " = ?");
+      readEpoch =
+          new BoundStatementFactory(
+              session.prepare(
+                  "SELECT "
+                      + EPOCH_COLUMN
+                      + " FROM "
+                      + ks
+                      + "."
+                      + OFFSETS_TABLE
+                      + " WHERE pipeline = ? LIMIT 1"));
+      claim =
+          new BoundStatementFactory(
+              session.prepare(
+                  "UPDATE "
+                      + ks
+                      + "."
+                      + OFFSETS_TABLE
+                      + " SET "
+                      + EPOCH_COLUMN
+                      + " = ? WHERE pipeline = ? IF "
+                      + EPOCH_COLUMN
+                      + " = ?"));
       readOffsets =
           new BoundStatementFactory(
               session.prepare(

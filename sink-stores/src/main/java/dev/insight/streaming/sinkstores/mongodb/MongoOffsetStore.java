@@ -2,19 +2,28 @@ package dev.insight.streaming.sinkstores.mongodb;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.not;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.insight.streaming.sinkstores.FencedException;
 import dev.insight.streaming.sinkstores.OffsetStore;
 import dev.insight.streaming.sinkstores.PartitionOffset;
 import dev.insight.streaming.sinkstores.PipelineKey;
@@ -34,6 +43,12 @@ import org.bson.conversions.Bson;
  * Offsets in MongoDB: collection {@code <database>.offsets}, one document per (pipeline, topic,
  * partition) under a unique index, shared by every pipeline of the cluster; gaps in {@code
  * <database>.retention_gaps}.
+ *
+ * <p>Claims live in {@code <database>.epochs}, one document per pipeline raised atomically with
+ * {@code $inc}. Each offset document carries the epoch of its last writer: a claim stamps the
+ * pipeline's documents with the new epoch, and a write replaces a document only when its epoch is
+ * not newer than the writer's. A write to a document a newer driver holds finds no match, its
+ * upsert runs into the unique index, and that refusal is the fence.
  */
 public final class MongoOffsetStore implements OffsetStore {
 
@@ -42,6 +57,10 @@ public final class MongoOffsetStore implements OffsetStore {
 
   public static final String OFFSETS_COLLECTION = "offsets";
   public static final String GAPS_COLLECTION = "retention_gaps";
+  public static final String EPOCHS_COLLECTION = "epochs";
+
+  private static final String EPOCH_FIELD = "epoch";
+  private static final int DUPLICATE_KEY = 11000;
 
   /**
    * Up to this many pipelines a batched read filters on the server; beyond it, it scans the
@@ -67,6 +86,7 @@ public final class MongoOffsetStore implements OffsetStore {
   public void createIfMissing() {
     MongoSchema.createCollectionIfMissing(database, OFFSETS_COLLECTION);
     MongoSchema.createCollectionIfMissing(database, GAPS_COLLECTION);
+    MongoSchema.createCollectionIfMissing(database, EPOCHS_COLLECTION);
     offsets()
         .createIndex(
             Indexes.ascending("pipeline", "topic", "partition"), new IndexOptions().unique(true));
@@ -77,27 +97,64 @@ public final class MongoOffsetStore implements OffsetStore {
   }
 
   @Override
-  public void write(PipelineKey pipeline, Collection<PartitionOffset> endOffsets) {
+  public long claim(PipelineKey pipeline) {
+    Document claimed =
+        epochs()
+            .findOneAndUpdate(
+                eq("_id", pipeline.key()),
+                Updates.inc(EPOCH_FIELD, 1L),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+    long epoch = claimed.get(EPOCH_FIELD, Number.class).longValue();
+    // from here on no older writer can change an offset this pipeline has stored
+    offsets()
+        .updateMany(
+            and(eq("pipeline", pipeline.key()), not(gte(EPOCH_FIELD, epoch))),
+            Updates.set(EPOCH_FIELD, epoch));
+    return epoch;
+  }
+
+  @Override
+  public void write(PipelineKey pipeline, long epoch, Collection<PartitionOffset> endOffsets) {
     if (endOffsets.isEmpty()) {
       return;
+    }
+    // the cheap check first, so a fenced driver learns of it even when it writes no held document
+    long current = currentEpoch(pipeline);
+    if (current > epoch) {
+      throw new FencedException(pipeline, epoch, current);
     }
     Date now = new Date();
     List<WriteModel<Document>> writes = new ArrayList<>(endOffsets.size());
     for (PartitionOffset o : endOffsets) {
-      Bson key =
+      Bson mine =
           and(
               eq("pipeline", pipeline.key()),
               eq("topic", o.topic()),
-              eq("partition", o.partition()));
-      Document doc =
-          new Document("pipeline", pipeline.key())
-              .append("topic", o.topic())
-              .append("partition", o.partition())
-              .append("offset", o.offset())
-              .append("updatedAt", now);
-      writes.add(new ReplaceOneModel<>(key, doc, new ReplaceOptions().upsert(true)));
+              eq("partition", o.partition()),
+              not(gt(EPOCH_FIELD, epoch)));
+      Bson update =
+          Updates.combine(
+              Updates.set("offset", o.offset()),
+              Updates.set("updatedAt", now),
+              Updates.set(EPOCH_FIELD, epoch));
+      writes.add(new UpdateOneModel<>(mine, update, new UpdateOptions().upsert(true)));
     }
-    offsets().bulkWrite(writes, new BulkWriteOptions().ordered(false));
+    try {
+      offsets().bulkWrite(writes, new BulkWriteOptions().ordered(false));
+    } catch (MongoBulkWriteException e) {
+      boolean fenced =
+          !e.getWriteErrors().isEmpty()
+              && e.getWriteErrors().stream().allMatch(w -> w.getCode() == DUPLICATE_KEY);
+      if (fenced) {
+        throw new FencedException(pipeline, epoch, currentEpoch(pipeline));
+      }
+      throw e;
+    }
+  }
+
+  private long currentEpoch(PipelineKey pipeline) {
+    Document doc = epochs().find(eq("_id", pipeline.key())).first();
+    return doc == null ? 0 : doc.get(EPOCH_FIELD, Number.class).longValue();
   }
 
   @Override
@@ -183,6 +240,10 @@ public final class MongoOffsetStore implements OffsetStore {
 
   private MongoCollection<Document> offsets() {
     return database.getCollection(OFFSETS_COLLECTION);
+  }
+
+  private MongoCollection<Document> epochs() {
+    return database.getCollection(EPOCHS_COLLECTION);
   }
 
   private MongoCollection<Document> gapsCollection() {

@@ -14,6 +14,12 @@ public record MongoSchema(String database, String collection) {
   /** The document field holding the row id. */
   public static final String ID_FIELD = "_id";
 
+  /**
+   * The field holding a keyed document's version ({@code <timestamp>/<partition>/<offset>},
+   * zero-padded, so text order is version order).
+   */
+  public static final String VERSION_FIELD = "_version";
+
   // "NamespaceExists": a concurrent or earlier creator won, which is what we wanted
   private static final int NAMESPACE_EXISTS = 48;
 

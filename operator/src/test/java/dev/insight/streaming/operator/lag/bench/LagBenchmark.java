@@ -350,7 +350,8 @@ public final class LagBenchmark {
         offsets.add(
             new PartitionOffset(n + "-in", p, ends.get(new TopicPartition(n + "-in", p)).offset()));
       }
-      store.write(new PipelineKey(NS, n), offsets);
+      PipelineKey key = new PipelineKey(NS, n);
+      store.write(key, store.claim(key), offsets);
     }
   }
 
