@@ -315,7 +315,7 @@ public final class SinkBenchmark {
                     .build())
             .build()) {
       CassandraSchema schema = SinkSet.cassandraSchema(config);
-      schema.createIfMissing(session);
+      schema.ensure(session);
       PreparedStatement insert =
           session.prepare(
               "INSERT INTO bench.cassandra_base (id, \"eventId\", \"userId\", amount, ok, at)"

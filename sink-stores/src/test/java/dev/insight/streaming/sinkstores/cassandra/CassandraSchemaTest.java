@@ -1,6 +1,7 @@
 package dev.insight.streaming.sinkstores.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -13,8 +14,14 @@ import dev.insight.streaming.embedded.SharedServersExtension;
 import dev.insight.streaming.sinkstores.Column;
 import dev.insight.streaming.sinkstores.FieldType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,8 +46,8 @@ class CassandraSchemaTest {
             .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
             .withLocalDatacenter(cassandra.localDatacenter())
             .build()) {
-      schema.createIfMissing(session);
-      schema.createIfMissing(session);
+      assertThat(schema.ensure(session)).isEmpty();
+      assertThat(schema.ensure(session)).isEmpty();
 
       KeyspaceMetadata ks = session.refreshSchema().getKeyspace("schema_test").orElseThrow();
       assertThat(ks.getReplication())
@@ -76,6 +83,157 @@ class CassandraSchemaTest {
       assertThat(rows.get(0).getString("\"customerId\"")).isEqualTo("c-9");
       assertThat(rows.get(0).getInstant("placed_at")).isEqualTo(at);
     }
+  }
+
+  @Test
+  void aFieldAddedToTheSchemaAddsItsColumnAndColumnsNoLongerWrittenStay(
+      EmbeddedCassandra cassandra) {
+    try (CqlSession session = session(cassandra)) {
+      CassandraSchema first =
+          schema("added", new Column("seq", FieldType.LONG), new Column("note", FieldType.STRING));
+      first.ensure(session);
+      session.execute("INSERT INTO evolution_test.added (id, seq, note) VALUES ('a', 1, 'kept')");
+
+      CassandraSchema second =
+          schema(
+              "added",
+              new Column("seq", FieldType.LONG),
+              new Column("placedAt", FieldType.TIMESTAMP),
+              new Column("paid", FieldType.BOOLEAN));
+      assertThat(second.ensure(session))
+          .containsExactly(
+              new Column("placedAt", FieldType.TIMESTAMP), new Column("paid", FieldType.BOOLEAN));
+      assertThat(second.ensure(session)).as("a second run finds nothing to add").isEmpty();
+
+      assertThat(columnTypes(session, "added"))
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(
+                  "id", "text",
+                  "seq", "bigint",
+                  "note", "text",
+                  "placedAt", "timestamp",
+                  "paid", "boolean"));
+      Row row = session.execute("SELECT * FROM evolution_test.added WHERE id = 'a'").one();
+      assertThat(row.getString("note"))
+          .as("a column no longer written keeps its data")
+          .isEqualTo("kept");
+      assertThat(row.isNull("paid")).isTrue();
+    }
+  }
+
+  @Test
+  void aChangedTypeIsRefusedNamingColumnAndBothTypesAndChangesNothing(EmbeddedCassandra cassandra) {
+    try (CqlSession session = session(cassandra)) {
+      schema("retyped", new Column("amount", FieldType.LONG)).ensure(session);
+
+      CassandraSchema changed =
+          schema(
+              "retyped",
+              new Column("amount", FieldType.STRING),
+              new Column("currency", FieldType.STRING));
+      assertThatThrownBy(() -> changed.ensure(session))
+          .isInstanceOfSatisfying(
+              ColumnTypeConflict.class,
+              e -> {
+                assertThat(e.mismatches())
+                    .containsExactly(new ColumnTypeConflict.Mismatch("amount", "bigint", "text"));
+                assertThat(e.getMessage())
+                    .contains("evolution_test.retyped")
+                    .contains("column amount is bigint, not text")
+                    .contains("new name");
+              });
+      assertThat(columnTypes(session, "retyped"))
+          .as("neither retyped nor the new column added")
+          .containsExactlyInAnyOrderEntriesOf(Map.of("id", "text", "amount", "bigint"));
+    }
+  }
+
+  @Test
+  void aTableNotKeyedByATextIdIsRefused(EmbeddedCassandra cassandra) {
+    try (CqlSession session = session(cassandra)) {
+      schema("other", new Column("seq", FieldType.LONG)).ensure(session);
+      session.execute(
+          "CREATE TABLE evolution_test.foreign_key (id bigint PRIMARY KEY, seq bigint)");
+
+      assertThatThrownBy(
+              () -> schema("foreign_key", new Column("seq", FieldType.LONG)).ensure(session))
+          .isInstanceOfSatisfying(
+              ColumnTypeConflict.class,
+              e ->
+                  assertThat(e.mismatches())
+                      .containsExactly(
+                          new ColumnTypeConflict.Mismatch(
+                              "id", "bigint partition key", "text partition key")));
+    }
+  }
+
+  @Test
+  void writersAddingTheSameColumnAtOnceAllSucceed(EmbeddedCassandra cassandra) throws Exception {
+    try (CqlSession session = session(cassandra)) {
+      schema("racing", new Column("seq", FieldType.LONG)).ensure(session);
+      CassandraSchema wider =
+          schema(
+              "racing", new Column("seq", FieldType.LONG), new Column("extra", FieldType.DOUBLE));
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<List<Column>>> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          runs.add(pool.submit(() -> wider.ensure(session)));
+        }
+        int added = 0;
+        for (Future<List<Column>> run : runs) {
+          added += run.get(60, TimeUnit.SECONDS).size();
+        }
+        assertThat(added).as("the column is added once, whoever wins").isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(columnTypes(session, "racing")).containsEntry("extra", "double");
+    }
+  }
+
+  @Test
+  void withoutFieldsTheTableHoldsTheWholeRecordAsJsonText(EmbeddedCassandra cassandra) {
+    CassandraSchema schema =
+        CassandraSchema.forFields("evolution_test", "whole", Replication.simple(1), List.of());
+    assertThat(schema.wholeRecord()).isTrue();
+    assertThat(schema.columns()).containsExactly(new Column("record", FieldType.STRING));
+    try (CqlSession session = session(cassandra)) {
+      schema.ensure(session);
+      assertThat(columnTypes(session, "whole"))
+          .containsExactlyInAnyOrderEntriesOf(Map.of("id", "text", "record", "text"));
+    }
+    CassandraSchema onlyId =
+        CassandraSchema.forFields(
+            "evolution_test",
+            "keyed",
+            Replication.simple(1),
+            List.of(new Column("id", FieldType.STRING)));
+    assertThat(onlyId.wholeRecord()).as("a field named id is the key, not no fields").isFalse();
+    assertThat(onlyId.columns()).isEmpty();
+  }
+
+  private static CassandraSchema schema(String table, Column... columns) {
+    return CassandraSchema.forFields(
+        "evolution_test", table, Replication.simple(1), List.of(columns));
+  }
+
+  private static Map<String, String> columnTypes(CqlSession session, String table) {
+    Map<String, String> types = new HashMap<>();
+    session
+        .execute(
+            "SELECT column_name, type FROM system_schema.columns"
+                + " WHERE keyspace_name = 'evolution_test' AND table_name = ?",
+            table)
+        .forEach(r -> types.put(r.getString(0), r.getString(1)));
+    return types;
+  }
+
+  private static CqlSession session(EmbeddedCassandra cassandra) {
+    return CqlSession.builder()
+        .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
+        .withLocalDatacenter(cassandra.localDatacenter())
+        .build();
   }
 
   @Test
