@@ -22,11 +22,7 @@ public record SinksConfig(CassandraSinkConfig cassandra, MongoSinkConfig mongodb
                   + " must be the only key field (keyFields: [id])");
         }
       }
-      if (transform.fields().isEmpty()) {
-        p.add(
-            "transform.fields",
-            "must list the fields when sinks.cassandra is set (a Cassandra table needs typed columns)");
-      }
+      // without fields the table stores each whole record as JSON (CassandraSchema.RECORD_COLUMN)
     }
     if (mongodb != null) {
       mongodb.validate(p);

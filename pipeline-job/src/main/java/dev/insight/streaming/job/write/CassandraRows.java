@@ -23,7 +23,8 @@ import scala.collection.JavaConverters;
 /**
  * Upserts rows into the pipeline's Cassandra table through the connector's writer (its batching and
  * concurrency), each at its record's write time ({@link RowVersion#cassandraWriteTime()}), so that
- * Cassandra keeps the newest version of a row whatever order the writes arrive in.
+ * Cassandra keeps the newest version of a row whatever order the writes arrive in. Without
+ * configured fields, each row's fields go into the record column as JSON.
  */
 final class CassandraRows implements Serializable {
 
@@ -32,11 +33,13 @@ final class CassandraRows implements Serializable {
 
   private final TableWriter<Row> writer;
   private final List<String> fieldNames;
+  private final boolean wholeRecord;
 
   CassandraRows(SparkConf conf, CassandraSchema schema) {
     List<String> columns = new ArrayList<>();
     columns.add(CassandraSchema.ID_COLUMN);
     fieldNames = schema.columns().stream().map(Column::name).toList();
+    wholeRecord = schema.wholeRecord();
     columns.addAll(fieldNames);
     columns.add(WRITE_TIME);
     WriteConf base = WriteConf.fromSparkConf(conf);
@@ -75,7 +78,8 @@ final class CassandraRows implements Serializable {
     Object[] values = new Object[fieldNames.size() + 2];
     values[0] = row.id();
     for (int i = 0; i < fieldNames.size(); i++) {
-      values[i + 1] = row.fields().get(fieldNames.get(i));
+      values[i + 1] =
+          wholeRecord ? RecordJson.of(row.fields()) : row.fields().get(fieldNames.get(i));
     }
     values[values.length - 1] = row.version().cassandraWriteTime();
     return RowFactory.create(values);

@@ -14,12 +14,13 @@ import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
 import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
 import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
 import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configured sinks as the driver holds them: schemas made ready, offset stores open, the
@@ -32,6 +33,8 @@ public final class SinkSet implements AutoCloseable {
 
   /** Upserts per MongoDB bulk write. */
   public static final String MONGO_BULK_SIZE_CONF = "spark.pipeline.mongodb.bulkSize";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SinkSet.class);
 
   private final JobConfig config;
   private final CqlSession cqlSession;
@@ -55,7 +58,11 @@ public final class SinkSet implements AutoCloseable {
     this.mongoRows = mongoRows;
   }
 
-  /** Connects to every sink and creates whatever is missing (table, collection, offset stores). */
+  /**
+   * Connects to every sink and creates whatever is missing (table, columns, collection, offset
+   * stores); a Cassandra column whose type differs from its field's fails the start with a {@link
+   * dev.insight.streaming.sinkstores.cassandra.ColumnTypeConflict}.
+   */
   public static SinkSet open(JobConfig config, SparkConf conf, Environment environment) {
     Map<String, OffsetStore> stores = new LinkedHashMap<>();
     CqlSession session = null;
@@ -69,7 +76,16 @@ public final class SinkSet implements AutoCloseable {
         // the connector's session: its shaded driver implements the plain driver API the sinks
         // module uses
         session = CassandraConnector.apply(conf).openSession();
-        schema.createIfMissing(session);
+        // the operator's sink step runs the same evolution first; a job started by hand needs it
+        // too
+        List<Column> added = schema.ensure(session);
+        if (!added.isEmpty()) {
+          LOG.info(
+              "added columns {} to {}.{}",
+              added.stream().map(Column::name).toList(),
+              schema.keyspace(),
+              schema.table());
+        }
         CassandraOffsetStore store =
             new CassandraOffsetStore(
                 session, c.offsetsKeyspace(), c.replication().replication(c.localDatacenter()));
@@ -101,19 +117,16 @@ public final class SinkSet implements AutoCloseable {
     return new SinkSet(config, session, client, stores, cassandraRows, mongoRows);
   }
 
-  /** The Cassandra table this pipeline writes: id plus one column per configured field. */
+  /**
+   * The Cassandra table this pipeline writes: id plus one column per configured field (a field
+   * named id is the id), or id plus the whole record as JSON when no field is configured.
+   */
   public static CassandraSchema cassandraSchema(JobConfig config) {
     CassandraSinkConfig c = config.sinks().cassandra();
-    List<Column> columns = new ArrayList<>();
-    config.transform().fields().stream()
-        .filter(
-            f ->
-                !f.name()
-                    .equals(
-                        CassandraSchema.ID_COLUMN)) // the sole key field: stored as the key column
-        .forEach(f -> columns.add(new Column(f.name(), f.fieldType())));
-    return new CassandraSchema(
-        c.keyspace(), c.table(), c.replication().replication(c.localDatacenter()), columns);
+    List<Column> fields =
+        config.transform().fields().stream().map(f -> new Column(f.name(), f.fieldType())).toList();
+    return CassandraSchema.forFields(
+        c.keyspace(), c.table(), c.replication().replication(c.localDatacenter()), fields);
   }
 
   /** Each sink's offset store, by sink name. */

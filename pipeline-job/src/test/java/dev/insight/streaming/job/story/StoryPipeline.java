@@ -254,6 +254,16 @@ final class StoryPipeline implements AutoCloseable {
     return m;
   }
 
+  /** A session on the shared Cassandra node, e.g. to shape a table before the job starts. */
+  CqlSession cql() {
+    return cql;
+  }
+
+  /** The Cassandra table of this pipeline (in keyspace {@code stories}). */
+  String table() {
+    return name.replace('-', '_');
+  }
+
   List<Row> cassandraRows() {
     return cql.execute("SELECT * FROM stories." + name.replace('-', '_')).all();
   }
