@@ -50,6 +50,11 @@ public final class Conditions {
     SINK_UNREACHABLE("SinkUnreachable"),
     /** A sink's schema or offset store could not be created or does not match. */
     SINK_SCHEMA_ERROR("SinkSchemaError"),
+    /**
+     * A sink's table has a column whose type differs from its field's; Cassandra cannot change it,
+     * so the driver is not (re)deployed with the spec. The message names field and both types.
+     */
+    SINK_SCHEMA_INCOMPATIBLE("SinkSchemaIncompatible"),
     /** The driver pod is starting. */
     DRIVER_STARTING("DriverStarting"),
     /** The driver pod runs. */

@@ -19,29 +19,36 @@ import java.util.Map;
 /**
  * The sink schemas a spec asks for, in the {@code sinks} module's terms, so the operator creates
  * exactly what the job writes into: the table has the row id plus one column per transform field (a
- * field named {@code id} is the id itself), and the keyspace's replication applies to the offsets
- * keyspace too when the operator creates it.
+ * field named {@code id} is the id itself) or, without fields, the record column, and the
+ * keyspace's replication applies to the offsets keyspace too when the operator creates it.
  */
 public final class SinkSchemas {
 
   private SinkSchemas() {}
 
-  /** The Cassandra table of the pipeline's Cassandra sink. */
+  /**
+   * The Cassandra table of the pipeline's Cassandra sink: a column per transform field, or the
+   * whole record as JSON without fields.
+   */
   public static CassandraSchema cassandra(StreamingPipeline pipeline) {
     CassandraSinkSpec spec = pipeline.getSpec().getSinks().getCassandra();
-    TransformSpec transform = pipeline.getSpec().getTransform();
-    List<Column> columns = new ArrayList<>();
-    if (transform != null && transform.getFields() != null) {
-      for (FieldSpec field : transform.getFields()) {
-        if (!field.getName().equals(CassandraSchema.ID_COLUMN)) {
-          columns.add(
-              new Column(
-                  field.getName(),
-                  FieldType.fromName(field.getType() == null ? "string" : field.getType().name())));
-        }
-      }
+    List<Column> fields = new ArrayList<>();
+    for (FieldSpec field : fields(pipeline)) {
+      fields.add(new Column(field.getName(), fieldType(field)));
     }
-    return new CassandraSchema(spec.getKeyspace(), spec.getTable(), replication(spec), columns);
+    return CassandraSchema.forFields(
+        spec.getKeyspace(), spec.getTable(), replication(spec), fields);
+  }
+
+  /** The spec's transform fields; empty without any. */
+  public static List<FieldSpec> fields(StreamingPipeline pipeline) {
+    TransformSpec transform = pipeline.getSpec().getTransform();
+    return transform == null || transform.getFields() == null ? List.of() : transform.getFields();
+  }
+
+  /** A field's type; omitted is string. */
+  public static FieldType fieldType(FieldSpec field) {
+    return FieldType.fromName(field.getType() == null ? "string" : field.getType().name());
   }
 
   /**

@@ -14,30 +14,41 @@ import com.mongodb.MongoTimeoutException;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.api.spec.FieldSpec;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.RetryBackoff;
 import dev.insight.streaming.operator.reconciler.StepOutcome;
 import dev.insight.streaming.operator.secrets.Redaction;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
+import dev.insight.streaming.sinkstores.Column;
+import dev.insight.streaming.sinkstores.FieldType;
 import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
 import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
+import dev.insight.streaming.sinkstores.cassandra.ColumnTypeConflict;
 import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
 import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sinks concern: connects to each configured sink with the credentials from its Secret, creates
  * the table or collection and the shared offset store through the {@code sinks} module (the same
- * code the job uses), and reports {@code SinksReady}. Sink data is never deleted, so there is no
- * cleanup.
+ * code the job uses), adds the columns of fields added to the spec, and reports {@code SinksReady}.
+ * It runs before the driver step in every reconcile, so a new driver never starts before its
+ * columns exist; a column whose type differs from its field's makes it not ready, which holds the
+ * driver step back (the running driver keeps the previous spec). Sink data is never deleted, so
+ * there is no cleanup.
  */
 public final class SinkStep implements PipelineStep {
 
@@ -93,16 +104,27 @@ public final class SinkStep implements PipelineStep {
     try {
       CqlSession session = connections.session(cluster);
       stage = Reason.SINK_SCHEMA_ERROR;
-      schema.createIfMissing(session);
+      List<Column> added = schema.ensure(session);
+      if (!added.isEmpty()) {
+        LOG.info(
+            "{}/{}: {}: added {}",
+            pipeline.getMetadata().getNamespace(),
+            pipeline.getMetadata().getName(),
+            where,
+            columns(added));
+      }
       new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication())
           .createIfMissing();
       return Finding.ok(
           at
+              + (added.isEmpty() ? "" : " (added " + columns(added) + ")")
               + " and offsets table "
               + CassandraOffsetStore.DEFAULT_KEYSPACE
               + "."
               + CassandraOffsetStore.OFFSETS_TABLE
               + " ready");
+    } catch (ColumnTypeConflict e) {
+      return Finding.failed(Reason.SINK_SCHEMA_INCOMPATIBLE, conflict(pipeline, schema, e));
     } catch (DriverException e) {
       boolean unreachable =
           stage == Reason.SINK_UNREACHABLE
@@ -165,6 +187,75 @@ public final class SinkStep implements PipelineStep {
       return " refused the credentials; check the Secret named by spec.sinks.cassandra.credentialsSecret: ";
     }
     return unreachable ? " is unreachable: " : ": could not create the schema: ";
+  }
+
+  /**
+   * What a type conflict means in the spec's terms: each field with the table's type and the
+   * spec's, then what to do.
+   */
+  static String conflict(StreamingPipeline pipeline, CassandraSchema schema, ColumnTypeConflict e) {
+    String table = schema.keyspace() + "." + schema.table();
+    Map<String, FieldSpec> fields = new HashMap<>();
+    SinkSchemas.fields(pipeline).forEach(f -> fields.put(f.getName(), f));
+    List<String> problems = new ArrayList<>();
+    for (ColumnTypeConflict.Mismatch m : e.mismatches()) {
+      FieldSpec field = fields.get(m.column());
+      if (m.column().equals(CassandraSchema.ID_COLUMN)) {
+        problems.add(
+            "column id of "
+                + table
+                + " is "
+                + m.tableType()
+                + " but the pipeline keys rows by a text id (text partition key)");
+      } else if (field != null) {
+        FieldType type = SinkSchemas.fieldType(field);
+        problems.add(
+            "spec.transform.fields '"
+                + field.getName()
+                + "' is "
+                + type.name().toLowerCase(Locale.ROOT)
+                + " (Cassandra "
+                + type.cqlType()
+                + ") but column "
+                + m.column()
+                + " of "
+                + table
+                + " is "
+                + m.tableType());
+      } else if (schema.wholeRecord()) {
+        problems.add(
+            "without spec.transform.fields each record is stored as JSON text in column "
+                + m.column()
+                + ", but column "
+                + m.column()
+                + " of "
+                + table
+                + " is "
+                + m.tableType());
+      } else {
+        problems.add(
+            "column "
+                + m.column()
+                + " of "
+                + table
+                + " is "
+                + m.tableType()
+                + ", not "
+                + m.wantedType());
+      }
+    }
+    return String.join("; ", problems)
+        + ". Cassandra cannot change a column's type: give the field its previous type back,"
+        + " store it under a new field name (a new column), or point spec.sinks.cassandra.table at"
+        + " a new table. Until then the driver is not started or redeployed with this spec"
+        + " (a running driver keeps the previous one)";
+  }
+
+  private static String columns(List<Column> columns) {
+    return (columns.size() == 1 ? "column " : "columns ")
+        + columns.stream()
+            .map(c -> c.name() + " " + c.type().cqlType())
+            .collect(Collectors.joining(", "));
   }
 
   /** How a MongoDB failure reads after the sink's address. */
