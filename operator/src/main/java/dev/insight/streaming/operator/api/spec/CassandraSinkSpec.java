@@ -34,7 +34,11 @@ public class CassandraSinkSpec {
   @Required
   @Size(min = 1, max = 48)
   @Pattern(Formats.IDENTIFIER)
-  @JsonPropertyDescription("Table; created from the transform's fields when missing.")
+  @JsonPropertyDescription(
+      "Table; created when missing with a text id key and a column per transform field, or,"
+          + " without fields, a record text column holding each record as JSON. A field added"
+          + " later adds its column before the new driver starts; columns no longer in the spec"
+          + " are kept.")
   private String table;
 
   @JsonPropertyDescription("Replication of the keyspace when the operator creates it.")

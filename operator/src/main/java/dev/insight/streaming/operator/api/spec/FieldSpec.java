@@ -27,7 +27,9 @@ public class FieldSpec {
   // no schema default inside a list item (see TopicSpec.partitions); the model defaults it
   @JsonPropertyDescription(
       "Type the value is converted to: string, long, double, boolean or timestamp. A value"
-          + " that cannot be converted sends the record to the dead-letter topic. Omitted: string.")
+          + " that cannot be converted sends the record to the dead-letter topic. Omitted: string."
+          + " Cassandra cannot change a column's type: a changed type is refused"
+          + " (SinkSchemaIncompatible) until the field gets a new name or the sink a new table.")
   private FieldType type = FieldType.STRING;
 
   /** The record path this field reads: {@code source}, else {@code name}. */

@@ -40,7 +40,8 @@ public class TransformSpec {
   @Size(max = 128)
   @JsonPropertyDescription(
       "Fields to project, rename and convert. Omitted or empty: every top-level field of the"
-          + " record, as it is.")
+          + " record, as it is (a Cassandra sink stores the whole record as JSON in its record"
+          + " column).")
   @ValidationRule(
       value = "self.all(f, self.exists_one(g, g.name == f.name))",
       message = "transform.fields must have unique names: two fields would write the same column")
