@@ -30,7 +30,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,13 +79,21 @@ public final class PipelineOperator implements AutoCloseable {
             events,
             new PhaseRule(steps.stream().map(PipelineStep::condition).toList()),
             clock);
+    // the budget check reads the reconciler's own cache
+    AtomicReference<StreamingPipelineReconciler> cache = new AtomicReference<>();
     StreamingPipelineReconciler reconciler =
-        new StreamingPipelineReconciler(PipelineOperator::specProblems, steps, statusWriter, clock);
+        new StreamingPipelineReconciler(
+            pipeline -> problems(pipeline, cache.get()), steps, statusWriter, clock);
+    cache.set(reconciler);
     // the lag monitor reads the reconciler's primary cache: one watch of the pipelines, not two
     this.lagMonitor =
         new LagMonitor(
             client.getKubernetesSerialization(),
-            reconciler::cachedPipelines,
+            // an invalid spec gets no outside connection, from the lag monitor neither
+            () ->
+                reconciler.cachedPipelines().stream()
+                    .filter(p -> problems(p, reconciler).isEmpty())
+                    .toList(),
             kafkaClusters,
             sinkConnections,
             statusWriter,
@@ -155,6 +165,60 @@ public final class PipelineOperator implements AutoCloseable {
     if (!settings.watchesAllNamespaces()) {
       controller.settingNamespaces(settings.namespaces());
     }
+  }
+
+  /**
+   * Partitions all pipelines of one operator may have in all: the lag monitor holds a window of
+   * samples for each (about 2 KB), so this bounds its memory whatever the tenants ask for.
+   */
+  public static final long PARTITION_BUDGET = 100_000;
+
+  /**
+   * The spec's own problems, then the operator-wide partition budget: pipelines created earlier
+   * keep their share, so a newcomer cannot push a running pipeline out.
+   */
+  private static List<String> problems(
+      StreamingPipeline pipeline, StreamingPipelineReconciler reconciler) {
+    List<String> problems = specProblems(pipeline);
+    if (!problems.isEmpty() || reconciler == null) {
+      return problems;
+    }
+    long mine = SpecValidator.partitions(pipeline.getSpec());
+    long earlier =
+        reconciler.cachedPipelines().stream()
+            .filter(other -> createdBefore(other, pipeline))
+            .mapToLong(other -> SpecValidator.partitions(other.getSpec()))
+            // a pipeline over the per-pipeline maximum is refused and uses nothing
+            .filter(partitions -> partitions <= SpecValidator.MAX_PARTITIONS_PER_PIPELINE)
+            .sum();
+    if (earlier + mine > PARTITION_BUDGET) {
+      return List.of(
+          "spec.kafka.topics: "
+              + mine
+              + " partitions would take this operator's pipelines past its budget of "
+              + PARTITION_BUDGET
+              + " ("
+              + earlier
+              + " are in use by pipelines created earlier); use fewer partitions or ask your"
+              + " administrator for another operator");
+    }
+    return problems;
+  }
+
+  private static boolean createdBefore(StreamingPipeline a, StreamingPipeline b) {
+    if (a.getMetadata().getUid() != null
+        && a.getMetadata().getUid().equals(b.getMetadata().getUid())) {
+      return false;
+    }
+    String at = a.getMetadata().getCreationTimestamp();
+    String bt = b.getMetadata().getCreationTimestamp();
+    int byTime = at == null || bt == null ? 0 : Instant.parse(at).compareTo(Instant.parse(bt));
+    if (byTime != 0) {
+      return byTime < 0;
+    }
+    String an = a.getMetadata().getNamespace() + "/" + a.getMetadata().getName();
+    String bn = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+    return an.compareTo(bn) < 0;
   }
 
   private static List<String> specProblems(StreamingPipeline pipeline) {

@@ -36,6 +36,11 @@ public final class Conditions {
     INVALID_SPEC("InvalidSpec"),
     /** A Secret named by the spec, or a key in it, is missing. */
     SECRET_NOT_FOUND("SecretNotFound"),
+    /**
+     * A connection setting asks the operator for something it will not do with its own identity
+     * (read local credentials or files, fetch tokens, load code).
+     */
+    SETTING_REFUSED("SettingRefused"),
     /** Something is being created and not ready yet. */
     PROVISIONING("Provisioning"),
     /** Everything this condition covers is ready. */

@@ -2,6 +2,7 @@ package dev.insight.streaming.operator.kafka;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
+import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.operator.secrets.SecretResolver;
 import java.time.Clock;
@@ -37,6 +38,15 @@ public final class KafkaClusters implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaClusters.class);
 
+  static {
+    // Defence in depth for every Kafka client in this JVM, beside the allow-list: no config
+    // provider may resolve a setting (they read files and environment variables), and an
+    // OAUTHBEARER client may fetch tokens from no URL (a file: URL would read the operator's own
+    // files).
+    System.setProperty("org.apache.kafka.automatic.config.providers", "none");
+    System.setProperty("org.apache.kafka.sasl.oauthbearer.allowed.urls", "");
+  }
+
   private final SecretResolver secrets;
   private final Clock clock;
   private final Map<KafkaCluster, Cached> admins = new ConcurrentHashMap<>();
@@ -48,10 +58,13 @@ public final class KafkaClusters implements AutoCloseable {
   }
 
   /**
-   * The cluster a pipeline reads from: its bootstrap servers, clientConfig and the values of its
-   * clientSecret.
+   * The cluster a pipeline reads from, as the operator's own clients reach it: its bootstrap
+   * servers and the allowed ({@link OperatorClientSettings}) part of its clientConfig and of the
+   * values of its clientSecret.
    *
    * @throws SecretNotFoundException when kafka.clientSecret names a Secret that does not exist
+   * @throws RefusedSettingException when the settings ask for authentication the operator's client
+   *     does not do
    */
   public KafkaCluster clusterOf(StreamingPipeline pipeline) {
     KafkaSpec kafka = pipeline.getSpec().getKafka();
@@ -67,7 +80,8 @@ public final class KafkaClusters implements AutoCloseable {
       settings.putAll(fromSecret);
       secretKeys = fromSecret.keySet();
     }
-    return new KafkaCluster(kafka.getBootstrapServers(), settings, secretKeys);
+    return new KafkaCluster(
+        kafka.getBootstrapServers(), OperatorClientSettings.of(settings), secretKeys);
   }
 
   /**

@@ -4,14 +4,17 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.mongodb.AuthenticationMechanism;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCredential;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.CassandraCredentials;
 import dev.insight.streaming.operator.api.spec.CassandraSinkSpec;
 import dev.insight.streaming.operator.api.spec.MongoSinkSpec;
+import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.operator.secrets.SecretResolver;
 import dev.insight.streaming.sinkstores.OffsetStore;
@@ -25,6 +28,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -103,12 +108,43 @@ public final class SinkConnections implements AutoCloseable {
     if (spec == null) {
       return Optional.empty();
     }
-    return Optional.of(
+    MongoCluster cluster =
         new MongoCluster(
             secrets.value(
                 pipeline.getMetadata().getNamespace(),
                 spec.getUriSecret(),
-                "sinks.mongodb.uriSecret")));
+                "sinks.mongodb.uriSecret"));
+    refuseAmbientCredentials(cluster);
+    return Optional.of(cluster);
+  }
+
+  /**
+   * Authentication mechanisms whose credentials come entirely from the connection string. The
+   * others take them from where the operator runs: MONGODB-OIDC and MONGODB-AWS read tokens and
+   * keys from its environment, files or cloud metadata, GSSAPI its Kerberos tickets, MONGODB-X509
+   * its JVM's key store.
+   */
+  static final Set<String> MONGO_MECHANISMS = Set.of("SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN");
+
+  private static void refuseAmbientCredentials(MongoCluster cluster) {
+    ConnectionString uri;
+    try {
+      uri = new ConnectionString(cluster.uri());
+    } catch (IllegalArgumentException e) {
+      return; // the connection fails with the driver's own message, which says what is wrong
+    }
+    MongoCredential credential = uri.getCredential();
+    AuthenticationMechanism mechanism =
+        credential == null ? null : credential.getAuthenticationMechanism();
+    if (mechanism != null && !MONGO_MECHANISMS.contains(mechanism.getMechanismName())) {
+      throw new RefusedSettingException(
+          "the MongoDB connection string of sinks.mongodb.uriSecret asks for authMechanism="
+              + mechanism.getMechanismName()
+              + ", which takes credentials from where the operator runs; the operator connects"
+              + " only with "
+              + String.join(", ", new TreeSet<>(MONGO_MECHANISMS))
+              + " (user and password in the connection string)");
+    }
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.RetryBackoff;
 import dev.insight.streaming.operator.reconciler.StepOutcome;
 import dev.insight.streaming.operator.secrets.Redaction;
+import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.sinkstores.Column;
 import dev.insight.streaming.sinkstores.FieldType;
@@ -146,6 +147,8 @@ public final class SinkStep implements PipelineStep {
       cluster = connections.mongoOf(pipeline).orElseThrow();
     } catch (SecretNotFoundException e) {
       return Finding.failed(Reason.SECRET_NOT_FOUND, where + ": " + e.getMessage());
+    } catch (RefusedSettingException e) {
+      return Finding.failed(Reason.SETTING_REFUSED, where + ": " + e.getMessage());
     }
     String at = where + " at " + cluster.hosts();
     try {

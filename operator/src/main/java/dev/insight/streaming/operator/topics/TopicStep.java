@@ -11,6 +11,7 @@ import dev.insight.streaming.operator.reconciler.CleanupOutcome;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.RetryBackoff;
 import dev.insight.streaming.operator.reconciler.StepOutcome;
+import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.operator.status.EventRecorder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -96,6 +97,8 @@ public final class TopicStep implements PipelineStep {
       cluster = kafka.clusterOf(pipeline);
     } catch (SecretNotFoundException e) {
       return failing(pipeline, Reason.SECRET_NOT_FOUND, e.getMessage());
+    } catch (RefusedSettingException e) {
+      return failing(pipeline, Reason.SETTING_REFUSED, e.getMessage());
     }
     try {
       Admin admin = kafka.admin(cluster);
@@ -144,7 +147,7 @@ public final class TopicStep implements PipelineStep {
             e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         failure = cluster.redact("Kafka at " + cluster.bootstrapServers() + ": " + describe(cause));
       }
-    } catch (SecretNotFoundException e) {
+    } catch (SecretNotFoundException | RefusedSettingException e) {
       failure = e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

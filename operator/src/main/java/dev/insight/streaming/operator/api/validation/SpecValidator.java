@@ -8,8 +8,12 @@ import dev.insight.streaming.operator.api.spec.JobSpec;
 import dev.insight.streaming.operator.api.spec.KafkaSpec;
 import dev.insight.streaming.operator.api.spec.PodTemplatePodSpec;
 import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
+import dev.insight.streaming.operator.api.spec.SinksSpec;
 import dev.insight.streaming.operator.api.spec.TemplateContainer;
+import dev.insight.streaming.operator.api.spec.TopicSpec;
 import dev.insight.streaming.operator.driver.DriverContract;
+import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
+import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.math.BigDecimal;
@@ -33,6 +37,15 @@ public final class SpecValidator {
    */
   static final long MIN_SPARK_MEMORY_MIB = 512;
 
+  /** The largest driver or executor heap the operator sizes pods for: 1 TiB. */
+  static final long MAX_SPARK_MEMORY_MIB = 1L << 20;
+
+  /**
+   * Partitions one pipeline may read and write in all (its topics and its dead-letter topic): the
+   * lag monitor keeps a window of samples per partition, and the job a task per partition.
+   */
+  public static final int MAX_PARTITIONS_PER_PIPELINE = 10_000;
+
   private SpecValidator() {}
 
   /** Every problem in the resource's spec; empty when the operator can act on it. */
@@ -45,6 +58,8 @@ public final class SpecValidator {
     checkKafka(resource, spec.getKafka(), problems);
     checkJob(spec.getJob(), problems);
     checkDeadLetter(resource, problems);
+    checkSinks(spec.getSinks(), problems);
+    checkAddressesAndSizes(spec, problems);
     return problems;
   }
 
@@ -81,6 +96,34 @@ public final class SpecValidator {
                           why ->
                               problems.add(
                                   new SpecProblem("spec.kafka.clientConfig[" + key + "]", why))));
+    }
+  }
+
+  /**
+   * Not CEL: the offset stores' location is the sink-stores module's constant. A sink writing there
+   * would overwrite every pipeline's offsets (and claims) in that cluster.
+   */
+  private static void checkSinks(SinksSpec sinks, List<SpecProblem> problems) {
+    if (sinks == null) {
+      return;
+    }
+    if (sinks.getCassandra() != null
+        && CassandraOffsetStore.DEFAULT_KEYSPACE.equals(sinks.getCassandra().getKeyspace())) {
+      problems.add(
+          new SpecProblem(
+              "spec.sinks.cassandra.keyspace",
+              "keyspace "
+                  + CassandraOffsetStore.DEFAULT_KEYSPACE
+                  + " is reserved for the pipelines' offset stores; choose another keyspace"));
+    }
+    if (sinks.getMongodb() != null
+        && MongoOffsetStore.DEFAULT_DATABASE.equals(sinks.getMongodb().getDatabase())) {
+      problems.add(
+          new SpecProblem(
+              "spec.sinks.mongodb.database",
+              "database "
+                  + MongoOffsetStore.DEFAULT_DATABASE
+                  + " is reserved for the pipelines' offset stores; choose another database"));
     }
   }
 
@@ -244,11 +287,95 @@ public final class SpecValidator {
 
   private static void checkSparkMemory(String path, String memory, List<SpecProblem> problems) {
     if (memory == null || !memory.matches(Formats.MEMORY)) {
-      problems.add(new SpecProblem(path, "not a memory size like 512m, 1g or 2Gi: " + memory));
+      problems.add(
+          new SpecProblem(path, "not a memory size like 512m, 1g or 2Gi: " + abbreviate(memory)));
+    } else if (!fitsSparkMemory(memory)) {
+      problems.add(
+          new SpecProblem(
+              path, abbreviate(memory) + " is more than the 1Ti the operator sizes pods for"));
     } else if (MemorySizes.mebibytes(memory) < MIN_SPARK_MEMORY_MIB) {
       problems.add(
           new SpecProblem(path, memory + " is below what Spark needs to start; use at least 512m"));
     }
+  }
+
+  private static boolean fitsSparkMemory(String memory) {
+    try {
+      return MemorySizes.mebibytes(memory) <= MAX_SPARK_MEMORY_MIB;
+    } catch (ArithmeticException | NumberFormatException e) {
+      return false; // beyond a long's bytes
+    }
+  }
+
+  /**
+   * Not CEL: a sum over topics and the dead-letter topic, and port ranges inside address strings.
+   */
+  private static void checkAddressesAndSizes(
+      StreamingPipelineSpec spec, List<SpecProblem> problems) {
+    if (spec.getKafka() != null) {
+      checkPorts(
+          "spec.kafka.bootstrapServers",
+          List.of(nullToEmpty(spec.getKafka().getBootstrapServers()).split(",")),
+          problems);
+      long partitions = partitions(spec);
+      if (partitions > MAX_PARTITIONS_PER_PIPELINE) {
+        problems.add(
+            new SpecProblem(
+                "spec.kafka.topics",
+                partitions
+                    + " partitions in all (topics and dead-letter topic) is more than the "
+                    + MAX_PARTITIONS_PER_PIPELINE
+                    + " one pipeline may have; split the topics over several pipelines"));
+      }
+    }
+    if (spec.getSinks() != null && spec.getSinks().getCassandra() != null) {
+      checkPorts(
+          "spec.sinks.cassandra.contactPoints",
+          spec.getSinks().getCassandra().getContactPoints(),
+          problems);
+    }
+  }
+
+  /** The partitions a pipeline reads and writes: its topics' and its dead-letter topic's. */
+  public static long partitions(StreamingPipelineSpec spec) {
+    long partitions = 0;
+    if (spec != null && spec.getKafka() != null) {
+      for (TopicSpec topic : spec.getKafka().getTopics()) {
+        partitions += topic.getPartitions() == null ? 1 : topic.getPartitions();
+      }
+    }
+    boolean dlqSized =
+        spec != null
+            && spec.getDeadLetter() != null
+            && spec.getDeadLetter().getPartitions() != null;
+    return partitions + (dlqSized ? spec.getDeadLetter().getPartitions() : 1);
+  }
+
+  private static void checkPorts(String path, List<String> addresses, List<SpecProblem> problems) {
+    if (addresses == null) {
+      return;
+    }
+    for (String address : addresses) {
+      int colon = address.lastIndexOf(':');
+      if (colon < 0 || colon == address.length() - 1) {
+        continue;
+      }
+      String port = address.substring(colon + 1).strip();
+      if (!port.matches("[0-9]{1,5}")) {
+        continue; // the schema's pattern says what is wrong
+      }
+      int number = Integer.parseInt(port);
+      if (number < 1 || number > 65535) {
+        problems.add(
+            new SpecProblem(
+                path,
+                "port " + number + " of " + abbreviate(address.strip()) + " is outside 1-65535"));
+      }
+    }
+  }
+
+  private static String nullToEmpty(String text) {
+    return text == null ? "" : text;
   }
 
   /**
