@@ -37,9 +37,9 @@ class JsonLogsTest {
               Logger.class.getName(),
               context.getLogger("dev.insight.test"),
               Level.WARN,
-              "topic {} \"quoted\"",
+              "topic {} \"quoted\" at {}",
               null,
-              new Object[] {"orders"});
+              new Object[] {"orders", "mongodb://app:pw-in-uri@db:27017"});
 
       String line = new String(stdout.getEncoder().encode(event), StandardCharsets.UTF_8).trim();
 
@@ -47,7 +47,10 @@ class JsonLogsTest {
       JsonNode json = new ObjectMapper().readTree(line);
       assertThat(json.get("level").asText()).isEqualTo("WARN");
       assertThat(json.get("loggerName").asText()).isEqualTo("dev.insight.test");
-      assertThat(json.get("message").asText()).isEqualTo("topic {} \"quoted\"");
+      // formatted and scrubbed: arguments are not written apart, where no scrubber would see them
+      assertThat(json.get("message").asText())
+          .isEqualTo("topic orders \"quoted\" at mongodb://***@db:27017");
+      assertThat(line).doesNotContain("pw-in-uri");
       assertThat(context.getLogger("org.mongodb.driver.client").isInfoEnabled()).isFalse();
     } finally {
       context.stop();

@@ -2,6 +2,7 @@ package dev.insight.streaming.operator.status;
 
 import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import dev.insight.streaming.operator.secrets.Redaction;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,10 +45,8 @@ public final class EventRecorder {
   public void record(StreamingPipeline pipeline, Type type, Reason reason, String message) {
     String ns = pipeline.getMetadata().getNamespace();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-    String text =
-        message == null
-            ? ""
-            : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String scrubbed = message == null ? "" : Redaction.scrub(message);
+    String text = scrubbed.length() > MAX_MESSAGE ? scrubbed.substring(0, MAX_MESSAGE) : scrubbed;
     try {
       client
           .v1()

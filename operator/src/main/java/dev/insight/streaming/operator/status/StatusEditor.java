@@ -3,6 +3,7 @@ package dev.insight.streaming.operator.status;
 import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.StreamingPipelineStatus;
 import dev.insight.streaming.operator.api.status.Condition;
+import dev.insight.streaming.operator.secrets.Redaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,6 +49,8 @@ public final class StatusEditor {
   public StatusEditor condition(
       String type, String conditionStatus, Conditions.Reason reason, String message) {
     Objects.requireNonNull(reason, "reason");
+    // every message that reaches a condition passes the scrubber, whatever step or monitor wrote it
+    message = Redaction.scrub(message);
     Condition existing = status.condition(type).orElse(null);
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     if (existing == null) {
@@ -87,7 +90,7 @@ public final class StatusEditor {
   /** The spec failed the reconcile-time checks; {@code problems} names every field. */
   public StatusEditor specInvalid(String problems) {
     specVerdict = SpecVerdict.INVALID;
-    specProblems = problems;
+    specProblems = Redaction.scrub(problems);
     status.setObservedGeneration(generation);
     return this;
   }
@@ -97,7 +100,7 @@ public final class StatusEditor {
    * until one succeeds.
    */
   public StatusEditor reconcileFailed(String message) {
-    reconcileFailure = message;
+    reconcileFailure = Redaction.scrub(message);
     return this;
   }
 

@@ -4,6 +4,7 @@ import static dev.insight.streaming.operator.testing.TestPipelines.closedPort;
 import static dev.insight.streaming.operator.testing.TestPipelines.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.operator.PipelineOperator;
@@ -40,7 +41,8 @@ class SecretValuesNeverShowTest {
   void noSecretValueInStatusEventsOrLogs() {
     String bootstrap = SharedServers.kafka().bootstrapServers();
     EmbeddedCassandra cassandra = SharedServers.cassandra();
-    try (CapturedLogs logs = CapturedLogs.attach();
+    // the most verbose level the chart offers: only the pinned client-library loggers stay quieter
+    try (CapturedLogs logs = CapturedLogs.attachAsWritten(Level.TRACE);
         TestKubernetes kube = TestKubernetes.start(NS);
         PipelineOperator operator =
             new PipelineOperator(kube.client(), OperatorSettings.defaults()).start()) {
@@ -118,6 +120,14 @@ class SecretValuesNeverShowTest {
               .getKubernetesSerialization()
               .asJson(kube.client().v1().events().inNamespace(NS).list().getItems());
       List<String> lines = logs.lines();
+      String configMaps =
+          kube.client()
+              .getKubernetesSerialization()
+              .asJson(kube.client().configMaps().inNamespace(NS).list().getItems());
+      String pods =
+          kube.client()
+              .getKubernetesSerialization()
+              .asJson(kube.client().pods().inNamespace(NS).list().getItems());
 
       // the scan looks at what it should: failures were reported and the Kafka secret reached the
       // Admin's config
@@ -125,10 +135,13 @@ class SecretValuesNeverShowTest {
       assertThat(events).contains("SinkUnreachable");
       assertThat(lines).anyMatch(l -> l.contains("creds-down") && l.contains("unreachable"));
       assertThat(lines).anyMatch(l -> l.contains("ssl.key.password = [hidden]"));
+      assertThat(lines).as("lines below INFO").anyMatch(l -> l.startsWith("DEBUG"));
       for (String secret : SECRET_VALUES) {
         assertThat(pipelines).as("pipelines and their status").doesNotContain(secret);
         assertThat(events).as("events").doesNotContain(secret);
         assertThat(lines).as("log lines").noneMatch(l -> l.contains(secret));
+        assertThat(configMaps).as("ConfigMaps").doesNotContain(secret);
+        assertThat(pods).as("pod specs (credentials only as secretKeyRef)").doesNotContain(secret);
       }
     }
   }
