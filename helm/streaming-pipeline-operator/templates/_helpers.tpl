@@ -38,14 +38,32 @@ app.kubernetes.io/component: operator
 {{- end -}}
 {{- end -}}
 
+{{/* The one ClusterRole every pipeline's driver ServiceAccount is bound to, in its own namespace. */}}
+{{- define "spo.driverClusterRoleName" -}}
+{{- printf "%s-driver" (include "spo.fullname" . | trunc 56 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+The namespaces the operator watches, comma separated: the listed ones, or the release namespace alone.
+Unused when clusterWide is on.
+*/}}
+{{- define "spo.watchedNamespaces" -}}
+{{- if .Values.watchNamespaces -}}
+{{- join "," .Values.watchNamespaces -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
 {{/*
 The rules the operator needs wherever it reconciles pipelines, and no more: a test runs the operator's whole
-lifecycle under them on a real API server and meets no 403, and meets one with any single rule removed
-(ChartRbacOnApiServerTest). They include everything the driver's Role grants
-(dev.insight.streaming.operator.rbac.OperatorAccess#driverRole): Kubernetes refuses to let the operator create a
-Role granting more than it holds. The finalizers rule is needed where the OwnerReferencesPermissionEnforcement
-admission plugin runs (OpenShift and other hardened clusters, and the tests): the operator's children carry
-blockOwnerDeletion.
+lifecycle under them on a real API server and meets no 403, and meets one with any single verb removed
+(ChartRbacOnApiServerTest). The operator creates no Roles: each pipeline's driver gets a RoleBinding to the one
+driver ClusterRole, which the API server lets the operator create because it may `bind` that ClusterRole (by
+name, and no other), without holding the driver's rights itself. The finalizers rule is needed where the
+OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift and other hardened clusters, and the
+tests): the operator's children carry blockOwnerDeletion. Secrets are listed and watched (metadata is all the
+operator keeps) to restart a driver when a Secret its pipeline names changes; values are read by name.
 */}}
 {{- define "spo.watchRules" -}}
 - apiGroups: ["streaming.insight.dev"]
@@ -65,14 +83,34 @@ blockOwnerDeletion.
   verbs: ["get", "list", "watch", "create"]
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+  verbs: ["get", "create", "update"]
 - apiGroups: [""]
-  resources: ["services", "serviceaccounts"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["services"]
+  verbs: ["get", "create", "update"]
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get", "create", "update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete", "deletecollection"]
+  verbs: ["get", "list", "watch", "create", "delete"]
 - apiGroups: ["rbac.authorization.k8s.io"]
-  resources: ["roles", "rolebindings"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["rolebindings"]
+  verbs: ["get", "create", "update", "delete"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles"]
+  verbs: ["bind"]
+  resourceNames: [{{ include "spo.driverClusterRoleName" . | quote }}]
+{{- end -}}
+
+{{/*
+What each pipeline's driver may do in its namespace: the rules of
+dev.insight.streaming.operator.rbac.OperatorAccess#driverRole (ChartRbacTest compares them).
+*/}}
+{{- define "spo.driverRules" -}}
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["create", "delete", "deletecollection", "get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["create", "deletecollection"]
 {{- end -}}

@@ -62,6 +62,15 @@ public final class OperatorMain implements Callable<Integer> {
   String leaseIdentity;
 
   @Option(
+      names = "--driver-cluster-role",
+      defaultValue =
+          "${env:DRIVER_CLUSTER_ROLE:-" + OperatorSettings.DEFAULT_DRIVER_CLUSTER_ROLE + "}",
+      description =
+          "The ClusterRole each pipeline's driver is bound to in its namespace; the operator needs"
+              + " bind on it (env DRIVER_CLUSTER_ROLE).")
+  String driverClusterRole;
+
+  @Option(
       names = "--port",
       defaultValue = "${env:HTTP_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
@@ -152,6 +161,10 @@ public final class OperatorMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--log-format " + logFormat + " is not one of text, json");
     }
+    if (driverClusterRole == null || driverClusterRole.isBlank()) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--driver-cluster-role must name a ClusterRole");
+    }
     Duration lag;
     try {
       lag = DurationText.parse(lagInterval);
@@ -167,6 +180,7 @@ public final class OperatorMain implements Callable<Integer> {
         port,
         lag,
         logFormat.equals("json"),
-        leaseIdentity == null || leaseIdentity.isBlank() ? null : leaseIdentity);
+        leaseIdentity == null || leaseIdentity.isBlank() ? null : leaseIdentity,
+        driverClusterRole);
   }
 }

@@ -148,7 +148,7 @@ public final class PipelineOperator implements AutoCloseable {
     return List.of(
         new TopicStep(kafkaClusters, events, clock),
         new SinkStep(sinkConnections, clock),
-        new DriverStep(client, secrets, clock));
+        new DriverStep(client, secrets, clock, settings.driverClusterRole()));
   }
 
   private void configureController(ControllerConfigurationOverrider<StreamingPipeline> controller) {
@@ -237,9 +237,10 @@ public final class PipelineOperator implements AutoCloseable {
       lagMonitor.start();
     }
     LOG.info(
-        "operator started: watching {}, leader election {}",
+        "operator started: watching {}, leader election {}, drivers bound to ClusterRole {}",
         settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
-        settings.leaderElection() ? "on (lease " + settings.leaseName() + ")" : "off");
+        settings.leaderElection() ? "on (lease " + settings.leaseName() + ")" : "off",
+        settings.driverClusterRole());
     return this;
   }
 

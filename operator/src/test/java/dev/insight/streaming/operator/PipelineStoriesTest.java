@@ -501,7 +501,6 @@ class PipelineStoriesTest {
                     .inNamespace(NS)
                     .withName(names.serviceAccount())
                     .get(),
-            () -> kube.client().rbac().roles().inNamespace(NS).withName(names.role()).get(),
             () ->
                 kube.client()
                     .rbac()

@@ -7,6 +7,7 @@ import dev.insight.streaming.local.pods.KubeletEndpoint;
 import dev.insight.streaming.local.pods.PodRunner;
 import dev.insight.streaming.operator.PipelineOperator;
 import dev.insight.streaming.operator.config.OperatorSettings;
+import dev.insight.streaming.operator.rbac.OperatorAccess;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,6 +58,7 @@ public final class LocalCluster implements AutoCloseable {
   private PodRunner podRunner;
   private KubeletEndpoint kubelet;
   private PipelineOperator operator;
+  private String driverClusterRole;
   private boolean closed;
 
   /**
@@ -88,7 +90,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts the control plane, installs the CRD, registers the node, then starts the operator.
+   * Starts the control plane, installs the CRD, registers the node, installs the driver
+   * ClusterRole, then starts the operator.
    *
    * @throws LocalClusterException with one line saying what went wrong (binaries not built, a
    *     missing CRD)
@@ -124,6 +127,9 @@ public final class LocalCluster implements AutoCloseable {
               EmbeddedKubernetes.KUBELET_CLIENT_USER);
       cluster.podRunner.register(cluster.kubelet.port()).start();
       cluster.untaintReadyNode();
+      // what the chart installs besides the operator: the one ClusterRole every driver is bound to
+      cluster.driverClusterRole = options.operatorSettings().driverClusterRole();
+      cluster.client.resource(OperatorAccess.driverClusterRole(cluster.driverClusterRole)).create();
       if (options.startOperator()) {
         cluster.operator = new PipelineOperator(cluster.client, options.operatorSettings()).start();
       }
@@ -174,6 +180,14 @@ public final class LocalCluster implements AutoCloseable {
 
   public PodRunner podRunner() {
     return podRunner;
+  }
+
+  /**
+   * The ClusterRole every pipeline's driver ServiceAccount is bound to (installed at start, as the
+   * chart does).
+   */
+  public String driverClusterRole() {
+    return driverClusterRole;
   }
 
   /** The running operator; null when started without one. */

@@ -284,8 +284,7 @@ public final class ExecutorBenchmark {
     }
     k8s.resource(configMap).create();
     k8s.resource(DriverObjects.serviceAccount(pipeline, names)).create();
-    k8s.resource(DriverObjects.role(pipeline, names)).create();
-    k8s.resource(DriverObjects.roleBinding(pipeline, names)).create();
+    k8s.resource(DriverObjects.roleBinding(pipeline, names, cluster.driverClusterRole())).create();
     k8s.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
     Pod pod =
         DriverPodFactory.pod(

@@ -86,8 +86,9 @@ class DriverPodStoryTest {
         .resource(DriverObjects.configMap(pipeline, names, secrets, SparkJavaOptions.flags()))
         .create();
     client.resource(DriverObjects.serviceAccount(pipeline, names)).create();
-    client.resource(DriverObjects.role(pipeline, names)).create();
-    client.resource(DriverObjects.roleBinding(pipeline, names)).create();
+    client
+        .resource(DriverObjects.roleBinding(pipeline, names, cluster.driverClusterRole()))
+        .create();
     client.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
     Pod pod =
         DriverPodFactory.pod(

@@ -16,12 +16,14 @@ import dev.insight.streaming.operator.api.spec.CassandraCredentials;
 import dev.insight.streaming.operator.api.spec.PodTemplateSpec;
 import dev.insight.streaming.operator.api.spec.SecretRef;
 import dev.insight.streaming.operator.driver.DriverNames;
-import dev.insight.streaming.operator.driver.DriverObjects;
+import dev.insight.streaming.operator.rbac.AccessRule;
+import dev.insight.streaming.operator.rbac.OperatorAccess;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -233,9 +235,14 @@ class ExecutorPodsStoryTest {
       assertThat(get().getStatus().getDriver().getRestarts()).isGreaterThanOrEqualTo(1);
     }
 
-    // the driver ran under exactly the Role the operator renders, and met no refusal
-    Role role = client.rbac().roles().inNamespace(NS).withName(names.role()).get();
-    assertThat(role.getRules()).isEqualTo(DriverObjects.role(pipeline, names).getRules());
+    // the driver ran under exactly the driver ClusterRole, bound in its namespace, and met no
+    // refusal
+    RoleBinding binding =
+        client.rbac().roleBindings().inNamespace(NS).withName(names.roleBinding()).get();
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(cluster.driverClusterRole());
+    ClusterRole role = client.rbac().clusterRoles().withName(cluster.driverClusterRole()).get();
+    assertThat(role.getRules()).isEqualTo(AccessRule.toPolicyRules(OperatorAccess.driverRole()));
     List<Path> logs = podLogs();
     assertThat(logs).hasSizeGreaterThanOrEqualTo(6);
     // no 403, and no executor pod name taken twice (409), in any log of the shared cluster

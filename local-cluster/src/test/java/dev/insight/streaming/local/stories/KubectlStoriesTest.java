@@ -304,9 +304,6 @@ class KubectlStoriesTest {
                             .get())
                     .isNull();
                 assertThat(
-                        client.rbac().roles().inNamespace("default").withName(names.role()).get())
-                    .isNull();
-                assertThat(
                         client
                             .rbac()
                             .roleBindings()

@@ -118,7 +118,6 @@ class PipelineStoriesTest {
     children.add(client.services().inNamespace("default").withName(names.service()).get());
     children.add(
         client.serviceAccounts().inNamespace("default").withName(names.serviceAccount()).get());
-    children.add(client.rbac().roles().inNamespace("default").withName(names.role()).get());
     children.add(
         client.rbac().roleBindings().inNamespace("default").withName(names.roleBinding()).get());
     children.add(client.pods().inNamespace("default").withName(names.pod()).get());

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param jsonLogs whether logs are written as JSON lines
  * @param leaseIdentity who this instance is when it competes for the Lease (the pod name); null
  *     means the HOSTNAME environment variable, which is the pod name in a Deployment
+ * @param driverClusterRole the ClusterRole each pipeline's driver ServiceAccount is bound to in its
+ *     namespace; the chart installs it and grants the operator {@code bind} on it by name
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -25,9 +27,16 @@ public record OperatorSettings(
     int httpPort,
     Duration lagInterval,
     boolean jsonLogs,
-    String leaseIdentity) {
+    String leaseIdentity,
+    String driverClusterRole) {
 
   public static final String DEFAULT_LEASE_NAME = "streaming-pipeline-operator";
+
+  /**
+   * The driver ClusterRole's name when the chart is installed as {@code
+   * streaming-pipeline-operator}.
+   */
+  public static final String DEFAULT_DRIVER_CLUSTER_ROLE = "streaming-pipeline-operator-driver";
 
   public OperatorSettings {
     namespaces = Set.copyOf(namespaces);
@@ -37,6 +46,9 @@ public record OperatorSettings(
     if (lagInterval.isNegative() || lagInterval.isZero()) {
       throw new IllegalArgumentException("lag interval must be positive, got " + lagInterval);
     }
+    if (driverClusterRole == null || driverClusterRole.isBlank()) {
+      throw new IllegalArgumentException("the driver ClusterRole's name is empty");
+    }
   }
 
   /**
@@ -45,7 +57,15 @@ public record OperatorSettings(
    */
   public static OperatorSettings defaults() {
     return new OperatorSettings(
-        Set.of(), false, DEFAULT_LEASE_NAME, null, 0, Duration.ofSeconds(10), false, null);
+        Set.of(),
+        false,
+        DEFAULT_LEASE_NAME,
+        null,
+        0,
+        Duration.ofSeconds(10),
+        false,
+        null,
+        DEFAULT_DRIVER_CLUSTER_ROLE);
   }
 
   public boolean watchesAllNamespaces() {
@@ -61,12 +81,21 @@ public record OperatorSettings(
         httpPort,
         lagInterval,
         jsonLogs,
-        leaseIdentity);
+        leaseIdentity,
+        driverClusterRole);
   }
 
   public OperatorSettings withLeaderElection(boolean on, String namespace) {
     return new OperatorSettings(
-        namespaces, on, leaseName, namespace, httpPort, lagInterval, jsonLogs, leaseIdentity);
+        namespaces,
+        on,
+        leaseName,
+        namespace,
+        httpPort,
+        lagInterval,
+        jsonLogs,
+        leaseIdentity,
+        driverClusterRole);
   }
 
   public OperatorSettings withHttpPort(int port) {
@@ -78,7 +107,8 @@ public record OperatorSettings(
         port,
         lagInterval,
         jsonLogs,
-        leaseIdentity);
+        leaseIdentity,
+        driverClusterRole);
   }
 
   public OperatorSettings withLeaseIdentity(String identity) {
@@ -90,7 +120,21 @@ public record OperatorSettings(
         httpPort,
         lagInterval,
         jsonLogs,
-        identity);
+        identity,
+        driverClusterRole);
+  }
+
+  public OperatorSettings withDriverClusterRole(String name) {
+    return new OperatorSettings(
+        namespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        httpPort,
+        lagInterval,
+        jsonLogs,
+        leaseIdentity,
+        name);
   }
 
   public OperatorSettings withLagInterval(Duration interval) {
@@ -102,6 +146,7 @@ public record OperatorSettings(
         httpPort,
         interval,
         jsonLogs,
-        leaseIdentity);
+        leaseIdentity,
+        driverClusterRole);
   }
 }

@@ -69,15 +69,15 @@ public record DriverNames(String namespace, String pipeline, String base) {
     return pod();
   }
 
-  /** The ServiceAccount the driver runs as; its Role lets it manage executors. */
+  /**
+   * The ServiceAccount the driver runs as; its RoleBinding to the driver ClusterRole lets it manage
+   * executors.
+   */
   public String serviceAccount() {
     return pod();
   }
 
-  public String role() {
-    return pod();
-  }
-
+  /** The RoleBinding of the driver's ServiceAccount to the driver ClusterRole. */
   public String roleBinding() {
     return pod();
   }

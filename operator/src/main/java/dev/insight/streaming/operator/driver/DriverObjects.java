@@ -1,7 +1,6 @@
 package dev.insight.streaming.operator.driver;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
-import dev.insight.streaming.operator.rbac.AccessRule;
 import dev.insight.streaming.operator.rbac.OperatorAccess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -13,10 +12,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -111,23 +108,17 @@ public final class DriverObjects {
   }
 
   /**
-   * Executor pods, services and config maps in the pipeline's namespace: what Spark's driver does,
-   * no more.
+   * Binds the driver ClusterRole {@code clusterRole} to the pipeline's ServiceAccount in the
+   * pipeline's namespace: its executors' pods and config maps there, nothing elsewhere.
    */
-  public static Role role(StreamingPipeline pipeline, DriverNames names) {
-    return new RoleBuilder()
-        .withMetadata(meta(pipeline, names.role(), names))
-        .withRules(AccessRule.toPolicyRules(OperatorAccess.driverRole()))
-        .build();
-  }
-
-  public static RoleBinding roleBinding(StreamingPipeline pipeline, DriverNames names) {
+  public static RoleBinding roleBinding(
+      StreamingPipeline pipeline, DriverNames names, String clusterRole) {
     return new RoleBindingBuilder()
         .withMetadata(meta(pipeline, names.roleBinding(), names))
         .withNewRoleRef()
         .withApiGroup("rbac.authorization.k8s.io")
-        .withKind("Role")
-        .withName(names.role())
+        .withKind("ClusterRole")
+        .withName(clusterRole)
         .endRoleRef()
         .addNewSubject()
         .withKind("ServiceAccount")

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
@@ -39,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the pipeline's Spark driver: keeps its ConfigMap, Service, ServiceAccount, Role and
- * RoleBinding in place, and starts, stops, restarts and replaces the one driver pod as {@link
- * DriverLifecycle} decides. Reports the DriverRunning condition and {@code status.driver}.
+ * Runs the pipeline's Spark driver: keeps its ConfigMap, Service, ServiceAccount and RoleBinding
+ * (to the driver ClusterRole) in place, and starts, stops, restarts and replaces the one driver pod
+ * as {@link DriverLifecycle} decides. Reports the DriverRunning condition and {@code
+ * status.driver}.
  */
 public final class DriverStep implements PipelineStep {
 
@@ -54,16 +56,28 @@ public final class DriverStep implements PipelineStep {
   private final KubernetesClient client;
   private final SecretResolver secrets;
   private final Clock clock;
+  private final String driverClusterRole;
   private final String javaOptions;
 
-  public DriverStep(KubernetesClient client, SecretResolver secrets, Clock clock) {
-    this(client, secrets, clock, SparkJavaOptions.flags());
+  /**
+   * @param driverClusterRole the ClusterRole each driver's ServiceAccount is bound to in its
+   *     pipeline's namespace
+   */
+  public DriverStep(
+      KubernetesClient client, SecretResolver secrets, Clock clock, String driverClusterRole) {
+    this(client, secrets, clock, driverClusterRole, SparkJavaOptions.flags());
   }
 
-  DriverStep(KubernetesClient client, SecretResolver secrets, Clock clock, String javaOptions) {
+  DriverStep(
+      KubernetesClient client,
+      SecretResolver secrets,
+      Clock clock,
+      String driverClusterRole,
+      String javaOptions) {
     this.client = client;
     this.secrets = secrets;
     this.clock = clock;
+    this.driverClusterRole = driverClusterRole;
     this.javaOptions = javaOptions;
   }
 
@@ -262,14 +276,7 @@ public final class DriverStep implements PipelineStep {
       }
     }
     ensure(DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
-    ensure(
-        DriverObjects.role(pipeline, names),
-        (want, have) -> Objects.equals(want.getRules(), have.getRules()));
-    ensure(
-        DriverObjects.roleBinding(pipeline, names),
-        (want, have) ->
-            Objects.equals(want.getRoleRef(), have.getRoleRef())
-                && Objects.equals(want.getSubjects(), have.getSubjects()));
+    ensureRoleBinding(DriverObjects.roleBinding(pipeline, names, driverClusterRole));
     Service service = DriverObjects.service(pipeline, names);
     ensure(
         service,
@@ -281,6 +288,26 @@ public final class DriverStep implements PipelineStep {
                 && Objects.equals(
                     want.getSpec().getPublishNotReadyAddresses(),
                     have.getSpec().getPublishNotReadyAddresses()));
+  }
+
+  /**
+   * Like {@link #ensure}, but a binding to another role (one made by an earlier version for a Role
+   * of the pipeline's own, or edited by hand) is deleted and made anew: a RoleBinding's roleRef
+   * cannot change.
+   */
+  private void ensureRoleBinding(RoleBinding want) {
+    RoleBinding have = client.resource(want).get();
+    if (have != null && !Objects.equals(want.getRoleRef(), have.getRoleRef())) {
+      LOG.info(
+          "replacing RoleBinding {}/{}: it binds {} {}, the driver's is ClusterRole {}",
+          want.getMetadata().getNamespace(),
+          want.getMetadata().getName(),
+          have.getRoleRef().getKind(),
+          have.getRoleRef().getName(),
+          want.getRoleRef().getName());
+      client.resource(have).delete();
+    }
+    ensure(want, (w, h) -> Objects.equals(w.getSubjects(), h.getSubjects()));
   }
 
   /** Creates {@code want}, or updates what is there when its content or ownership differs. */

@@ -1,11 +1,15 @@
 package dev.insight.streaming.operator.rbac;
 
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import java.util.List;
 
 /**
- * The Role each pipeline's driver gets in its namespace, declared once as data. What the operator
- * itself may do is the chart's RBAC, and its truth is tested against the real API server: a whole
- * lifecycle under the chart's rules meets no 403, and dropping any single rule makes it meet one
+ * What each pipeline's driver may do in its namespace, declared once as data: the rules of the one
+ * driver ClusterRole the chart installs, which the operator binds (a RoleBinding per pipeline in
+ * the pipeline's namespace) and never creates or changes. What the operator itself may do is the
+ * chart's RBAC, and its truth is tested against the real API server: a whole lifecycle under the
+ * chart's rules meets no 403, and dropping any single verb makes it meet one
  * (ChartRbacOnApiServerTest).
  */
 public final class OperatorAccess {
@@ -31,11 +35,24 @@ public final class OperatorAccess {
   private OperatorAccess() {}
 
   /**
-   * What the Role given to each pipeline's driver grants, in the pipeline's namespace. The operator
-   * must hold all of it: Kubernetes lets nobody create a Role that grants more than its creator
-   * holds.
+   * What the driver ClusterRole grants; a RoleBinding makes it hold in one pipeline's namespace
+   * only. The operator need not hold these rights itself: Kubernetes lets it bind the ClusterRole
+   * because the operator's Role grants {@code bind} on that one ClusterRole by name.
    */
   public static List<AccessRule> driverRole() {
     return DRIVER_ROLE;
+  }
+
+  /**
+   * The driver ClusterRole as installed by the chart (or, on the local cluster, by its
+   * administrator): {@link #driverRole()}'s rules under {@code name}.
+   */
+  public static ClusterRole driverClusterRole(String name) {
+    return new ClusterRoleBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withRules(AccessRule.toPolicyRules(DRIVER_ROLE))
+        .build();
   }
 }

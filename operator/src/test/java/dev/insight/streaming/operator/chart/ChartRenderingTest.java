@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class ChartRenderingTest {
 
+  static final String DRIVER_CLUSTER_ROLE =
+      OperatorChart.RELEASE + "-streaming-pipeline-operator-driver";
+
   @Test
   void lintsWithoutWarnings() {
     LintResult lint = OperatorChart.lintStrict();
@@ -30,22 +33,35 @@ class ChartRenderingTest {
   }
 
   @Test
-  void defaultsWatchAllNamespacesWithLeaderElection() {
+  void defaultsWatchTheReleaseNamespaceAloneWithLeaderElection() {
     List<HasMetadata> rendered = renderedAndWellFormed(Map.of());
 
     assertThat(kinds(rendered))
         .containsExactlyInAnyOrder(
             "ServiceAccount",
             "ClusterRole",
-            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
             "Role",
             "RoleBinding",
             "Service",
             "Deployment");
+    // the one cluster-scoped object is the drivers' ClusterRole, bound by nothing the chart makes
+    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+        .singleElement()
+        .satisfies(role -> assertThat(role.getMetadata().getName()).isEqualTo(DRIVER_CLUSTER_ROLE));
+    assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .allSatisfy(
+            role ->
+                assertThat(role.getMetadata().getNamespace())
+                    .isEqualTo(OperatorChart.RELEASE_NAMESPACE));
+    assertThat(OperatorChart.ofKind(rendered, RoleBinding.class))
+        .allSatisfy(binding -> assertThat(binding.getRoleRef().getKind()).isEqualTo("Role"));
     Container operator = operatorContainer(rendered);
     assertThat(operator.getArgs())
-        .noneMatch(arg -> arg.startsWith("--namespaces"))
         .contains(
+            "--namespaces=" + OperatorChart.RELEASE_NAMESPACE,
+            "--driver-cluster-role=" + DRIVER_CLUSTER_ROLE,
             "--leader-election=true",
             "--lease-name=streaming-pipeline-operator",
             "--lease-namespace=$(POD_NAMESPACE)",
@@ -90,7 +106,9 @@ class ChartRenderingTest {
     List<HasMetadata> rendered =
         renderedAndWellFormed(Map.of("watchNamespaces", List.of("team-a", "team-b")));
 
-    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class)).isEmpty();
+    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+        .extracting(role -> role.getMetadata().getName())
+        .containsExactly(DRIVER_CLUSTER_ROLE);
     assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, Role.class))
         .extracting(role -> role.getMetadata().getNamespace())
@@ -110,12 +128,40 @@ class ChartRenderingTest {
   }
 
   @Test
+  void clusterWideIsAnOptInWithAClusterRoleBinding() {
+    List<HasMetadata> rendered = renderedAndWellFormed(Map.of("clusterWide", true));
+
+    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+        .extracting(role -> role.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            OperatorChart.RELEASE + "-streaming-pipeline-operator", DRIVER_CLUSTER_ROLE);
+    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class))
+        .singleElement()
+        .satisfies(
+            binding ->
+                assertThat(binding.getRoleRef().getName())
+                    .isEqualTo(OperatorChart.RELEASE + "-streaming-pipeline-operator"));
+    // only the Lease Role is left namespaced
+    assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .extracting(role -> role.getMetadata().getName())
+        .containsExactly(OperatorChart.RELEASE + "-streaming-pipeline-operator-leader-election");
+    assertThat(operatorContainer(rendered).getArgs())
+        .noneMatch(arg -> arg.startsWith("--namespaces"))
+        .contains("--driver-cluster-role=" + DRIVER_CLUSTER_ROLE);
+  }
+
+  @Test
   void leaderElectionOffDropsTheLeaseAndNeverOverlapsTwoOperators() {
     List<HasMetadata> rendered =
         renderedAndWellFormed(Map.of("leaderElection", Map.of("enabled", false)));
 
-    assertThat(OperatorChart.ofKind(rendered, Role.class)).isEmpty();
-    assertThat(OperatorChart.ofKind(rendered, RoleBinding.class)).isEmpty();
+    assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .singleElement()
+        .satisfies(
+            role ->
+                assertThat(role.getRules())
+                    .noneMatch(rule -> rule.getResources().contains("leases")));
+    assertThat(OperatorChart.ofKind(rendered, RoleBinding.class)).hasSize(1);
     assertThat(operatorContainer(rendered).getArgs())
         .contains("--leader-election=false")
         .noneMatch(arg -> arg.startsWith("--lease-"));
@@ -135,6 +181,7 @@ class ChartRenderingTest {
     Deployment deployment = OperatorChart.ofKind(rendered, Deployment.class).get(0);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
     assertThat(OperatorChart.ofKind(rendered, Role.class))
+        .filteredOn(role -> role.getMetadata().getName().endsWith("-leader-election"))
         .singleElement()
         .satisfies(
             role ->

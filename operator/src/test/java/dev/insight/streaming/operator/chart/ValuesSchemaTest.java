@@ -58,6 +58,19 @@ class ValuesSchemaTest {
   }
 
   @Test
+  void rejectsClusterWideWithWatchedNamespaces() {
+    // one or the other: a list next to clusterWide would say the operator watches less than it may
+    assertRejected(
+        Map.of("clusterWide", true, "watchNamespaces", List.of("team-a")),
+        "at '/watchNamespaces': maxItems: got 1, want 0");
+  }
+
+  @Test
+  void rejectsAClusterWideThatIsNotABoolean() {
+    assertRejected(Map.of("clusterWide", "yes"), "at '/clusterWide': got string, want boolean");
+  }
+
+  @Test
   void acceptsTheSameShapesWithGoodValues() {
     // the counterpart of the rejections above: each key is fine when its value is
     assertThatCode(
@@ -74,6 +87,9 @@ class ValuesSchemaTest {
                         List.of("team-a"),
                         "lagInterval",
                         "1m30s")))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () -> OperatorChart.template(Map.of("clusterWide", true, "watchNamespaces", List.of())))
         .doesNotThrowAnyException();
   }
 

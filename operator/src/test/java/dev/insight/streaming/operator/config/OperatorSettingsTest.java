@@ -17,6 +17,16 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void driversAreBoundToTheChartsDriverClusterRoleUnlessTold() {
+    assertThat(OperatorSettings.defaults().driverClusterRole())
+        .isEqualTo("streaming-pipeline-operator-driver");
+    assertThat(OperatorSettings.defaults().withDriverClusterRole("spo-driver").driverClusterRole())
+        .isEqualTo("spo-driver");
+    assertThatThrownBy(() -> OperatorSettings.defaults().withDriverClusterRole(" "))
+        .hasMessageContaining("driver ClusterRole");
+  }
+
+  @Test
   void rejectsImpossiblePortsAndIntervals() {
     assertThatThrownBy(() -> OperatorSettings.defaults().withHttpPort(70000))
         .hasMessageContaining("out of range");

@@ -413,6 +413,7 @@ class DriverLifecycleStoriesTest {
                 client,
                 new dev.insight.streaming.operator.secrets.SecretResolver(client),
                 world.clock,
+                DriverWorld.DRIVER_CLUSTER_ROLE,
                 DriverWorld.JAVA_OPTIONS);
         var writer =
             new dev.insight.streaming.operator.status.StatusWriter(

@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -433,20 +433,13 @@ class DriverObjectsTest {
   }
 
   @Test
-  void theDriversRoleGrantsWhatOperatorAccessDeclaresForIt() {
-    Role role = DriverObjects.role(pipeline, names);
-    RoleBinding binding = DriverObjects.roleBinding(pipeline, names);
-    assertOwned(role.getMetadata().getOwnerReferences());
+  void theDriversServiceAccountIsBoundToTheDriverClusterRoleInItsNamespace() {
+    RoleBinding binding = DriverObjects.roleBinding(pipeline, names, "spo-driver");
     assertOwned(binding.getMetadata().getOwnerReferences());
-    assertThat(role.getRules()).isEqualTo(AccessRule.toPolicyRules(OperatorAccess.driverRole()));
-    assertThat(role.getRules())
-        .allSatisfy(
-            r -> {
-              assertThat(r.getApiGroups()).containsExactly("");
-              assertThat(r.getResources()).singleElement().isIn("pods", "services", "configmaps");
-            });
-    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
-    assertThat(binding.getRoleRef().getName()).isEqualTo("clickstream-driver");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("analytics");
+    assertThat(binding.getRoleRef().getApiGroup()).isEqualTo("rbac.authorization.k8s.io");
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("spo-driver");
     assertThat(binding.getSubjects())
         .singleElement()
         .satisfies(
@@ -456,6 +449,15 @@ class DriverObjectsTest {
               assertThat(s.getNamespace()).isEqualTo("analytics");
             });
     assertOwned(DriverObjects.serviceAccount(pipeline, names).getMetadata().getOwnerReferences());
+    ClusterRole role = OperatorAccess.driverClusterRole("spo-driver");
+    assertThat(role.getMetadata().getName()).isEqualTo("spo-driver");
+    assertThat(role.getRules()).isEqualTo(AccessRule.toPolicyRules(OperatorAccess.driverRole()));
+    assertThat(role.getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("");
+              assertThat(r.getResources()).singleElement().isIn("pods", "configmaps");
+            });
   }
 
   @Test

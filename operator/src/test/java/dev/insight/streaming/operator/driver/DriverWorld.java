@@ -48,6 +48,7 @@ final class DriverWorld implements AutoCloseable {
 
   static final String NS = "pipelines";
   static final String NODE = "story-node";
+  static final String DRIVER_CLUSTER_ROLE = "streaming-pipeline-operator-driver";
   static final String JAVA_OPTIONS =
       "-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED";
 
@@ -132,7 +133,9 @@ final class DriverWorld implements AutoCloseable {
             new EventRecorder(client, clock),
             new PhaseRule(List.of(Conditions.DRIVER_RUNNING)),
             clock);
-    step = new DriverStep(client, new SecretResolver(client), clock, JAVA_OPTIONS);
+    step =
+        new DriverStep(
+            client, new SecretResolver(client), clock, DRIVER_CLUSTER_ROLE, JAVA_OPTIONS);
     this.kafkaForTopics =
         withTopicStep ? new KafkaClusters(new SecretResolver(client), Clock.systemUTC()) : null;
     if (kafkaForTopics == null) {
