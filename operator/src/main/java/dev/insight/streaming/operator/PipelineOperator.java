@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -64,6 +65,7 @@ public final class PipelineOperator implements AutoCloseable {
   private HealthAndMetricsServer http;
   private volatile boolean closing;
   private volatile boolean leaseLost;
+  private volatile boolean informerFailed;
 
   public PipelineOperator(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
@@ -108,6 +110,9 @@ public final class PipelineOperator implements AutoCloseable {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withCloseClientOnStop(false)
+                  // JOSDK's default ends the JVM when an informer stops on an error (a watch
+                  // refused after the RBAC changed, say); see informerStopped()
+                  .withInformerStoppedHandler(this::informerStopped)
                   .withMetrics(
                       MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
                           .build());
@@ -255,7 +260,26 @@ public final class PipelineOperator implements AutoCloseable {
   }
 
   boolean live() {
-    return !leaseLost && operator.getRuntimeInfo().isStarted();
+    return !leaseLost && !informerFailed && operator.getRuntimeInfo().isStarted();
+  }
+
+  /**
+   * A synced informer that stops on an error leaves the operator blind to its resources: like a
+   * lost lease, it stops reconciling and fails its liveness probe, so the Deployment restarts it
+   * (where it meets the same error at start, said in one line), instead of JOSDK's System.exit,
+   * which kills any process embedding the operator. An informer stopped without an error stops with
+   * the operator; one that fails before its first sync makes start() fail.
+   */
+  private void informerStopped(SharedIndexInformer<?> informer, Throwable error) {
+    if (error == null || !informer.hasSynced() || closing || informerFailed) {
+      return;
+    }
+    informerFailed = true;
+    LOG.error(
+        "an informer stopped on an error ({}): stopping reconciliation; /healthz fails from now on"
+            + " so this replica is restarted",
+        error.getMessage());
+    stopReconcilingInBackground("operator-stop-after-informer-error");
   }
 
   /**
@@ -273,13 +297,17 @@ public final class PipelineOperator implements AutoCloseable {
             + " restarted",
         settings.leaseName());
     // stopping from inside the leader elector's callback would wait on the elector itself
+    stopReconcilingInBackground("operator-stop-after-lost-lease");
+  }
+
+  private void stopReconcilingInBackground(String threadName) {
     Thread stopper =
         new Thread(
             () -> {
               lagMonitor.close();
               operator.stop();
             },
-            "operator-stop-after-lost-lease");
+            threadName);
     stopper.setDaemon(true);
     stopper.start();
   }

@@ -97,6 +97,16 @@ class ChartOnK3sTest {
 
   @Test
   void installedChartRunsTheSharedPipelineScenarioOnTheClicksPipeline() throws IOException {
+    // first: the chart puts the operator's Role there
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(PIPELINES_NAMESPACE)
+                .endMetadata()
+                .build())
+        .create();
     Release release =
         new Helm(CHART)
             .install()
@@ -114,15 +124,6 @@ class ChartOnK3sTest {
             .call();
     assertThat(release.getStatus()).isEqualTo("deployed");
 
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(PIPELINES_NAMESPACE)
-                .endMetadata()
-                .build())
-        .create();
     for (String server : List.of("kafka", "cassandra", "mongodb")) {
       apply(INFRA.resolve(server + ".yaml"));
     }

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -307,7 +309,43 @@ public final class DriverStep implements PipelineStep {
           want.getRoleRef().getName());
       client.resource(have).delete();
     }
-    ensure(want, (w, h) -> Objects.equals(w.getSubjects(), h.getSubjects()));
+    try {
+      ensure(want, (w, h) -> Objects.equals(w.getSubjects(), h.getSubjects()));
+    } catch (KubernetesClientException e) {
+      // without bind on it, the API server looks the ClusterRole up to compare rights: a wrong
+      // name comes back as a 404 of a RoleBinding, which would send a reader the wrong way
+      String role = want.getRoleRef().getName();
+      String why =
+          switch (e.getCode()) {
+            case HttpURLConnection.HTTP_NOT_FOUND ->
+                "the driver ClusterRole "
+                    + role
+                    + " does not exist, or the operator may not bind it (--driver-cluster-role"
+                    + " must name the ClusterRole the chart installs)";
+            case HttpURLConnection.HTTP_FORBIDDEN ->
+                "the operator may not bind the driver ClusterRole "
+                    + role
+                    + " in namespace "
+                    + want.getMetadata().getNamespace()
+                    + " (its Role needs bind on clusterroles named "
+                    + role
+                    + ")";
+            default -> null;
+          };
+      if (why == null) {
+        throw e;
+      }
+      String said =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage();
+      Status status =
+          new StatusBuilder(e.getStatus() == null ? new Status() : e.getStatus())
+              .withMessage(why + ": " + said)
+              .build();
+      // the server's own words are kept in the message; the client's URL and method add nothing
+      throw new KubernetesClientException(why + ": " + said, e.getCode(), status);
+    }
   }
 
   /** Creates {@code want}, or updates what is there when its content or ownership differs. */
