@@ -123,15 +123,33 @@ class ChartRbacOnApiServerTest {
     assertThat(forbidden.completed).isTrue();
   }
 
+  /**
+   * Verbs the operator uses only on a path the lifecycle cannot force, each with that path; a verb
+   * listed here is not removed, and must be in the rendered Role, so the list cannot outlive the
+   * rule.
+   */
+  static final Map<String, String> USED_OFF_THE_LIFECYCLE =
+      Map.of(
+          "streaming.insight.dev/streamingpipelines:get",
+          "the re-read after a 409 on a status write (StatusWriter.update, whose"
+              + " aConflictIsRetriedAgainstTheFreshStatusNotLost shows it): whether the lag monitor"
+              + " and a reconcile ever write at the same moment is up to timing");
+
   @Test
   void removingAnySingleVerbOfTheChartsRolesMakesTheLifecycleMeetA403() {
     List<Role> roles = OperatorChart.ofKind(rendered, Role.class);
     List<String> unneeded = new ArrayList<>();
+    List<String> leftIn = new ArrayList<>();
     int checked = 0;
     for (Role role : roles) {
       for (int i = 0; i < role.getRules().size(); i++) {
         PolicyRule rule = role.getRules().get(i);
         for (String verb : rule.getVerbs()) {
+          String grant = rule.getApiGroups().get(0) + "/" + rule.getResources().get(0) + ":" + verb;
+          if (USED_OFF_THE_LIFECYCLE.containsKey(grant)) {
+            leftIn.add(grant);
+            continue;
+          }
           List<PolicyRule> fewer = new ArrayList<>(role.getRules());
           List<String> otherVerbs = rule.getVerbs().stream().filter(v -> !v.equals(verb)).toList();
           if (otherVerbs.isEmpty()) {
@@ -159,6 +177,7 @@ class ChartRbacOnApiServerTest {
       }
     }
     assertThat(checked).as("verbs checked").isGreaterThanOrEqualTo(30);
+    assertThat(leftIn).containsExactlyInAnyOrderElementsOf(USED_OFF_THE_LIFECYCLE.keySet());
     assertThat(unneeded).as("verbs whose removal the whole lifecycle did not notice").isEmpty();
   }
 
