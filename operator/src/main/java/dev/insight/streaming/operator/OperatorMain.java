@@ -71,6 +71,16 @@ public final class OperatorMain implements Callable<Integer> {
   String driverClusterRole;
 
   @Option(
+      names = "--allow-mongodb-auth",
+      defaultValue = "${env:ALLOW_MONGODB_AUTH:-}",
+      split = ",",
+      description =
+          "MongoDB mechanisms the operator may use for its own connections although they take"
+              + " credentials from where it runs: MONGODB-AWS, MONGODB-OIDC, GSSAPI, MONGODB-X509"
+              + " (env ALLOW_MONGODB_AUTH). Default: none.")
+  String[] mongoAuthMechanisms = new String[0];
+
+  @Option(
       names = "--port",
       defaultValue = "${env:HTTP_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
@@ -172,6 +182,21 @@ public final class OperatorMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--lag-interval " + e.getMessage());
     }
+    Set<String> mongoAuth =
+        Arrays.stream(mongoAuthMechanisms == null ? new String[0] : mongoAuthMechanisms)
+            .map(String::trim)
+            .filter(m -> !m.isEmpty())
+            .collect(Collectors.toSet());
+    for (String mechanism : mongoAuth) {
+      if (!OperatorSettings.AMBIENT_MONGO_MECHANISMS.contains(mechanism)) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--allow-mongodb-auth "
+                + mechanism
+                + " is not one of "
+                + new java.util.TreeSet<>(OperatorSettings.AMBIENT_MONGO_MECHANISMS));
+      }
+    }
     return new OperatorSettings(
         watched,
         leaderElection,
@@ -181,6 +206,7 @@ public final class OperatorMain implements Callable<Integer> {
         lag,
         logFormat.equals("json"),
         leaseIdentity == null || leaseIdentity.isBlank() ? null : leaseIdentity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuth);
   }
 }

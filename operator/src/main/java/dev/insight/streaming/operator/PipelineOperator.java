@@ -72,7 +72,7 @@ public final class PipelineOperator implements AutoCloseable {
     this.settings = settings;
     this.secrets = new SecretResolver(client);
     this.kafkaClusters = new KafkaClusters(secrets, clock);
-    this.sinkConnections = new SinkConnections(secrets, clock);
+    this.sinkConnections = new SinkConnections(secrets, clock, settings.mongoAuthMechanisms());
     this.events = new EventRecorder(client, clock);
     List<PipelineStep> steps = steps();
     this.statusWriter =

@@ -29,6 +29,16 @@ class OperatorMainTest {
         .hasMessageContaining("--driver-cluster-role must name a ClusterRole");
   }
 
+  @Test
+  void mongoMechanismsThatTakeAmbientCredentialsAreAllowedOnlyWhenListed() {
+    assertThat(settings().mongoAuthMechanisms()).isEmpty();
+    assertThat(settings("--allow-mongodb-auth=MONGODB-AWS,GSSAPI").mongoAuthMechanisms())
+        .containsExactlyInAnyOrder("MONGODB-AWS", "GSSAPI");
+    assertThatThrownBy(() -> settings("--allow-mongodb-auth=SCRAM-SHA-1"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--allow-mongodb-auth SCRAM-SHA-1 is not one of");
+  }
+
   private static OperatorSettings settings(String... args) {
     OperatorMain main = new OperatorMain();
     new CommandLine(main).parseArgs(args);

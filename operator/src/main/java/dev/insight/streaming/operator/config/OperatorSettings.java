@@ -18,6 +18,9 @@ import java.util.Set;
  *     means the HOSTNAME environment variable, which is the pod name in a Deployment
  * @param driverClusterRole the ClusterRole each pipeline's driver ServiceAccount is bound to in its
  *     namespace; the chart installs it and grants the operator {@code bind} on it by name
+ * @param mongoAuthMechanisms MongoDB authentication mechanisms the operator may use for its own
+ *     connections beyond user and password ({@link #AMBIENT_MONGO_MECHANISMS}); each takes
+ *     credentials from where the operator runs, so the default is none
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -28,7 +31,15 @@ public record OperatorSettings(
     Duration lagInterval,
     boolean jsonLogs,
     String leaseIdentity,
-    String driverClusterRole) {
+    String driverClusterRole,
+    Set<String> mongoAuthMechanisms) {
+
+  /**
+   * The MongoDB mechanisms that read credentials from the client's surroundings (environment,
+   * files, cloud metadata, Kerberos tickets, the JVM's key store), refused unless allowed here.
+   */
+  public static final Set<String> AMBIENT_MONGO_MECHANISMS =
+      Set.of("MONGODB-AWS", "MONGODB-OIDC", "GSSAPI", "MONGODB-X509");
 
   public static final String DEFAULT_LEASE_NAME = "streaming-pipeline-operator";
 
@@ -49,6 +60,16 @@ public record OperatorSettings(
     if (driverClusterRole == null || driverClusterRole.isBlank()) {
       throw new IllegalArgumentException("the driver ClusterRole's name is empty");
     }
+    mongoAuthMechanisms = mongoAuthMechanisms == null ? Set.of() : Set.copyOf(mongoAuthMechanisms);
+    for (String mechanism : mongoAuthMechanisms) {
+      if (!AMBIENT_MONGO_MECHANISMS.contains(mechanism)) {
+        throw new IllegalArgumentException(
+            "MongoDB mechanism "
+                + mechanism
+                + " is not one of "
+                + new java.util.TreeSet<>(AMBIENT_MONGO_MECHANISMS));
+      }
+    }
   }
 
   /**
@@ -65,7 +86,8 @@ public record OperatorSettings(
         Duration.ofSeconds(10),
         false,
         null,
-        DEFAULT_DRIVER_CLUSTER_ROLE);
+        DEFAULT_DRIVER_CLUSTER_ROLE,
+        Set.of());
   }
 
   public boolean watchesAllNamespaces() {
@@ -82,7 +104,8 @@ public record OperatorSettings(
         lagInterval,
         jsonLogs,
         leaseIdentity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuthMechanisms);
   }
 
   public OperatorSettings withLeaderElection(boolean on, String namespace) {
@@ -95,7 +118,8 @@ public record OperatorSettings(
         lagInterval,
         jsonLogs,
         leaseIdentity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuthMechanisms);
   }
 
   public OperatorSettings withHttpPort(int port) {
@@ -108,7 +132,8 @@ public record OperatorSettings(
         lagInterval,
         jsonLogs,
         leaseIdentity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuthMechanisms);
   }
 
   public OperatorSettings withLeaseIdentity(String identity) {
@@ -121,7 +146,8 @@ public record OperatorSettings(
         lagInterval,
         jsonLogs,
         identity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuthMechanisms);
   }
 
   public OperatorSettings withDriverClusterRole(String name) {
@@ -134,7 +160,8 @@ public record OperatorSettings(
         lagInterval,
         jsonLogs,
         leaseIdentity,
-        name);
+        name,
+        mongoAuthMechanisms);
   }
 
   public OperatorSettings withLagInterval(Duration interval) {
@@ -147,6 +174,21 @@ public record OperatorSettings(
         interval,
         jsonLogs,
         leaseIdentity,
-        driverClusterRole);
+        driverClusterRole,
+        mongoAuthMechanisms);
+  }
+
+  public OperatorSettings withMongoAuthMechanisms(Set<String> mechanisms) {
+    return new OperatorSettings(
+        namespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        httpPort,
+        lagInterval,
+        jsonLogs,
+        leaseIdentity,
+        driverClusterRole,
+        mechanisms);
   }
 }

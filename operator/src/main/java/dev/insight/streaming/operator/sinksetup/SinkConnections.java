@@ -58,14 +58,25 @@ public final class SinkConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkConnections.class);
 
   private final SecretResolver secrets;
+  private final Set<String> allowedMongoMechanisms;
   private final Clock clock;
   private final Map<CassandraCluster, Cached<CqlSession>> sessions = new ConcurrentHashMap<>();
   private final Map<MongoCluster, Cached<MongoClient>> mongoClients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public SinkConnections(SecretResolver secrets, Clock clock) {
+    this(secrets, clock, Set.of());
+  }
+
+  /**
+   * @param allowedMongoMechanisms MongoDB mechanisms an administrator allowed beyond user and
+   *     password ({@code --allow-mongodb-auth}), though they take credentials from where the
+   *     operator runs
+   */
+  public SinkConnections(SecretResolver secrets, Clock clock, Set<String> allowedMongoMechanisms) {
     this.secrets = secrets;
     this.clock = clock;
+    this.allowedMongoMechanisms = Set.copyOf(allowedMongoMechanisms);
   }
 
   /**
@@ -114,7 +125,7 @@ public final class SinkConnections implements AutoCloseable {
                 pipeline.getMetadata().getNamespace(),
                 spec.getUriSecret(),
                 "sinks.mongodb.uriSecret"));
-    refuseAmbientCredentials(cluster);
+    refuseAmbientCredentials(cluster, allowedMongoMechanisms);
     return Optional.of(cluster);
   }
 
@@ -126,7 +137,7 @@ public final class SinkConnections implements AutoCloseable {
    */
   static final Set<String> MONGO_MECHANISMS = Set.of("SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN");
 
-  private static void refuseAmbientCredentials(MongoCluster cluster) {
+  static void refuseAmbientCredentials(MongoCluster cluster, Set<String> allowed) {
     ConnectionString uri;
     try {
       uri = new ConnectionString(cluster.uri());
@@ -136,14 +147,17 @@ public final class SinkConnections implements AutoCloseable {
     MongoCredential credential = uri.getCredential();
     AuthenticationMechanism mechanism =
         credential == null ? null : credential.getAuthenticationMechanism();
-    if (mechanism != null && !MONGO_MECHANISMS.contains(mechanism.getMechanismName())) {
+    if (mechanism != null
+        && !MONGO_MECHANISMS.contains(mechanism.getMechanismName())
+        && !allowed.contains(mechanism.getMechanismName())) {
       throw new RefusedSettingException(
           "the MongoDB connection string of sinks.mongodb.uriSecret asks for authMechanism="
               + mechanism.getMechanismName()
               + ", which takes credentials from where the operator runs; the operator connects"
               + " only with "
               + String.join(", ", new TreeSet<>(MONGO_MECHANISMS))
-              + " (user and password in the connection string)");
+              + " (user and password in the connection string) unless an administrator allows more"
+              + " (--allow-mongodb-auth)");
     }
   }
 

@@ -66,6 +66,13 @@ class ValuesSchemaTest {
   }
 
   @Test
+  void rejectsAMongoMechanismOutsideTheAmbientOnes() {
+    assertRejected(
+        Map.of("allowMongodbAuthMechanisms", List.of("SCRAM-SHA-256")),
+        "at '/allowMongodbAuthMechanisms/0'");
+  }
+
+  @Test
   void rejectsAClusterWideThatIsNotABoolean() {
     assertRejected(Map.of("clusterWide", "yes"), "at '/clusterWide': got string, want boolean");
   }
