@@ -45,7 +45,10 @@ public record JobConfig(
       deadLetter =
           pipeline == null || pipeline.name() == null
               ? deadLetter
-              : new DeadLetterConfig(pipeline.name() + ".dlq");
+              : new DeadLetterConfig(
+                  (pipeline.namespace() == null ? "" : pipeline.namespace() + ".")
+                      + pipeline.name()
+                      + ".dlq");
     }
   }
 

@@ -42,7 +42,7 @@ class JobConfigTest {
     assertThat(c.stream().partitionDiscoveryDuration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.transform().format()).isEqualTo("json");
     assertThat(c.transform().fields()).isEmpty();
-    assertThat(c.deadLetter().topic()).isEqualTo("orders.dlq");
+    assertThat(c.deadLetter().topic()).isEqualTo("default.orders.dlq");
     assertThat(c.sinks().cassandra()).isNull();
     assertThat(c.sinks().mongodb().offsetsDatabase()).isEqualTo("streaming_pipeline");
   }

@@ -129,7 +129,7 @@ class PipelineStoriesTest {
                 .partitions())
         .hasSize(2);
     assertThat(topicConfig("create-all-in", "retention.ms")).isEqualTo("3600000");
-    assertThat(kafka.listTopics().names().get()).contains("create-all.dlq");
+    assertThat(kafka.listTopics().names().get()).contains("stories.create-all.dlq");
     // Cassandra: keyspace with the spec's (default) replication, the table with the transform's
     // columns, offsets
     Row keyspace =
@@ -176,7 +176,7 @@ class PipelineStoriesTest {
         .extracting(TopicStatus::getName, TopicStatus::getPartitions, TopicStatus::getReady)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("create-all-in", 2, true),
-            org.assertj.core.groups.Tuple.tuple("create-all.dlq", 1, true));
+            org.assertj.core.groups.Tuple.tuple("stories.create-all.dlq", 1, true));
     assertThat(events("create-all")).extracting(Event::getReason).contains("Ready");
   }
 
@@ -233,9 +233,14 @@ class PipelineStoriesTest {
             pipeline,
             Conditions.TOPICS_READY,
             Conditions.TRUE,
-            "PartitionsDecreased",
+            "TopicNotOwned",
             READY_WITHIN);
-    assertThat(topics.getMessage()).contains("larger-in has 4");
+    // the topic was there before the pipeline: read, but neither shrunk, grown nor reconfigured
+    assertThat(topics.getMessage())
+        .contains(
+            "Topic larger-in was not created by this pipeline: its config and partitions are left"
+                + " alone and it is not deleted (it has 4 partitions, the spec asks 2; config"
+                + " retention.ms not applied)");
     assertThat(
             kafka
                 .describeTopics(List.of("larger-in"))
@@ -480,7 +485,7 @@ class PipelineStoriesTest {
         kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
 
     deleteAndAwaitGone("retain");
-    assertThat(kafka.listTopics().names().get()).contains("retain-in", "retain.dlq");
+    assertThat(kafka.listTopics().names().get()).contains("retain-in", "stories.retain.dlq");
   }
 
   @Test
@@ -534,14 +539,15 @@ class PipelineStoriesTest {
     create(pipeline);
     PipelineStatus.await(
         kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
-    assertThat(kafka.listTopics().names().get()).contains("drop-in", "drop.dlq");
+    assertThat(kafka.listTopics().names().get()).contains("drop-in", "stories.drop.dlq");
 
     deleteAndAwaitGone("drop");
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThat(kafka.listTopics().names().get()).doesNotContain("drop-in", "drop.dlq"));
+                assertThat(kafka.listTopics().names().get())
+                    .doesNotContain("drop-in", "stories.drop.dlq"));
   }
 
   @Test

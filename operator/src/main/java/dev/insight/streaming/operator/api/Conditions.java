@@ -49,6 +49,12 @@ public final class Conditions {
     KAFKA_UNAVAILABLE("KafkaUnavailable"),
     /** A topic exists with more partitions than the spec asks for. */
     PARTITIONS_DECREASED("PartitionsDecreased"),
+    /**
+     * A topic of the spec existed before this pipeline created it (another pipeline's, a shared
+     * one): it is read, but its config and partitions are left alone and it is never deleted. The
+     * message names it and what the spec asks of it that is not done.
+     */
+    TOPIC_NOT_OWNED("TopicNotOwned"),
     /** Kafka refused to create or change a topic. */
     TOPIC_ERROR("TopicError"),
     /** A sink cannot be reached. */
@@ -60,6 +66,17 @@ public final class Conditions {
      * so the driver is not (re)deployed with the spec. The message names field and both types.
      */
     SINK_SCHEMA_INCOMPATIBLE("SinkSchemaIncompatible"),
+    /**
+     * An object with a name derived from this pipeline exists and is controlled by something else
+     * (another pipeline, nothing): it is neither changed nor deleted. The message names the object
+     * and its owner.
+     */
+    NAME_CONFLICT("NameConflict"),
+    /**
+     * The sink's table or collection is claimed by another pipeline; the message names it and the
+     * claimant.
+     */
+    SINK_CLAIMED("SinkClaimed"),
     /** The driver pod is starting. */
     DRIVER_STARTING("DriverStarting"),
     /** The driver pod runs. */

@@ -53,7 +53,10 @@ public class StreamingPipeline
   public static final String PLURAL = "streamingpipelines";
   public static final String SHORT_NAME = "sp";
 
-  /** Suffix of the dead-letter topic when the spec names none: {@code <metadata.name>.dlq}. */
+  /**
+   * Suffix of the dead-letter topic when the spec names none: {@code
+   * <metadata.namespace>.<metadata.name>.dlq}.
+   */
   public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
   /** The consumer group the job uses: the spec's, else {@code <namespace>.<name>}. */
@@ -65,12 +68,15 @@ public class StreamingPipeline
     return getMetadata().getNamespace() + "." + getMetadata().getName();
   }
 
-  /** The dead-letter topic: the spec's, else {@code <name>.dlq}. */
+  /**
+   * The dead-letter topic: the spec's, else {@code <namespace>.<name>.dlq}; the namespace keeps
+   * pipelines of the same name in two namespaces apart on one Kafka cluster.
+   */
   public String effectiveDeadLetterTopic() {
     var deadLetter = getSpec() == null ? null : getSpec().getDeadLetter();
     if (deadLetter != null && deadLetter.getTopic() != null) {
       return deadLetter.getTopic();
     }
-    return getMetadata().getName() + DEAD_LETTER_SUFFIX;
+    return getMetadata().getNamespace() + "." + getMetadata().getName() + DEAD_LETTER_SUFFIX;
   }
 }

@@ -44,7 +44,7 @@ public class StreamingPipelineSpec {
   private SinksSpec sinks;
 
   @JsonPropertyDescription(
-      "Where malformed records go, with the reason. Omitted: topic <metadata.name>.dlq.")
+      "Where malformed records go, with the reason. Omitted: topic <metadata.namespace>.<metadata.name>.dlq.")
   private DeadLetterSpec deadLetter;
 
   @JsonPropertyDescription(

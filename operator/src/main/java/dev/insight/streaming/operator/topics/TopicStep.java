@@ -14,6 +14,7 @@ import dev.insight.streaming.operator.reconciler.StepOutcome;
 import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.operator.status.EventRecorder;
+import dev.insight.streaming.operator.status.StatusEditor;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,18 +34,22 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +57,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The topics concern: creates the pipeline's input and dead-letter topics with their partitions,
  * replication factor and config, raises partitions, applies config changes, and reports {@code
- * TopicsReady}. On deletion it deletes the topics under {@code deletionPolicy: Delete}, giving up
- * after a few tries with a Warning event when Kafka is out of reach, so the finalizer never blocks
- * forever.
+ * TopicsReady}. It records in {@code status.topics[].createdTopicId} the ID Kafka gave each topic
+ * it created; only those topics (while they keep that ID) are raised, reconfigured or deleted: a
+ * topic that was there before is read and left alone ({@code TopicNotOwned}). On deletion it
+ * deletes the topics it created under {@code deletionPolicy: Delete}, by ID, giving up after a few
+ * tries with a Warning event when Kafka is out of reach, so the finalizer never blocks forever.
  */
 public final class TopicStep implements PipelineStep {
 
@@ -100,15 +107,19 @@ public final class TopicStep implements PipelineStep {
     } catch (RefusedSettingException e) {
       return failing(pipeline, Reason.SETTING_REFUSED, e.getMessage());
     }
+    // topics this reconcile creates: recorded in status even when a later request fails
+    Map<String, String> created = new LinkedHashMap<>();
     try {
       Admin admin = kafka.admin(cluster);
       Map<String, ObservedTopic> observed = observe(admin, desired);
-      TopicPlan plan = TopicPlan.between(desired, observed);
-      String refused = apply(admin, plan, pipeline);
+      Set<String> owned = owned(pipeline, observed);
+      TopicPlan plan = TopicPlan.between(desired, observed, owned);
+      String refused = apply(admin, plan, pipeline, created);
       if (refused != null) {
-        return failing(pipeline, Reason.TOPIC_ERROR, cluster.redact(refused));
+        return failing(pipeline, Reason.TOPIC_ERROR, cluster.redact(refused))
+            .withDetails(editor -> recordCreated(editor, created));
       }
-      return ready(desired, observed, plan);
+      return ready(desired, observed, owned, created, plan);
     } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       Reason reason = unreachable(cause) ? Reason.KAFKA_UNAVAILABLE : Reason.TOPIC_ERROR;
@@ -118,11 +129,63 @@ public final class TopicStep implements PipelineStep {
           pipeline.getMetadata().getNamespace(),
           pipeline.getMetadata().getName(),
           cluster.redact(message));
-      return failing(pipeline, reason, cluster.redact(message));
+      return failing(pipeline, reason, cluster.redact(message))
+          .withDetails(editor -> recordCreated(editor, created));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while talking to Kafka", e);
     }
+  }
+
+  /**
+   * The topics of the pipeline's status that it created (by Kafka's topic ID): those still in Kafka
+   * with the same ID are this pipeline's; a topic deleted and made again by anyone else since has
+   * another ID and is not.
+   */
+  static Map<String, String> recorded(StreamingPipeline pipeline) {
+    Map<String, String> ids = new LinkedHashMap<>();
+    if (pipeline.getStatus() != null && pipeline.getStatus().getTopics() != null) {
+      for (TopicStatus topic : pipeline.getStatus().getTopics()) {
+        if (topic.getName() != null && topic.getCreatedTopicId() != null) {
+          ids.put(topic.getName(), topic.getCreatedTopicId());
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static Set<String> owned(
+      StreamingPipeline pipeline, Map<String, ObservedTopic> observed) {
+    Map<String, String> recorded = recorded(pipeline);
+    return observed.values().stream()
+        .filter(t -> t.topicId() != null && t.topicId().equals(recorded.get(t.name())))
+        .map(ObservedTopic::name)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Adds the IDs of topics just created to status, keeping what it says of the others, so a failing
+   * reconcile does not forget what it made.
+   */
+  private static void recordCreated(StatusEditor editor, Map<String, String> created) {
+    if (created.isEmpty()) {
+      return;
+    }
+    List<TopicStatus> topics =
+        editor.status().getTopics() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(editor.status().getTopics());
+    created.forEach(
+        (name, id) -> {
+          TopicStatus entry =
+              topics.stream().filter(t -> name.equals(t.getName())).findFirst().orElse(null);
+          if (entry == null) {
+            entry = new TopicStatus(name, null, false);
+            topics.add(entry);
+          }
+          entry.setCreatedTopicId(id);
+        });
+    editor.status().setTopics(topics);
   }
 
   @Override
@@ -133,14 +196,34 @@ public final class TopicStep implements PipelineStep {
       LOG.info("{} deleted: topics {} kept (deletionPolicy Retain)", who, names);
       return CleanupOutcome.done();
     }
+    // only topics of the spec this pipeline created, by the ID Kafka gave them then
+    Map<String, String> created = new LinkedHashMap<>(recorded(pipeline));
+    created.keySet().retainAll(names);
+    List<String> foreign = names.stream().filter(n -> !created.containsKey(n)).distinct().toList();
+    if (!foreign.isEmpty()) {
+      String message =
+          "deletionPolicy is Delete, but topics "
+              + foreign
+              + " were not created by this pipeline and are not deleted";
+      LOG.info("{}: {}", who, message);
+      events.record(pipeline, EventRecorder.Type.Normal, Reason.TOPIC_NOT_OWNED, message);
+    }
+    if (created.isEmpty()) {
+      return CleanupOutcome.done();
+    }
     String uid = pipeline.getMetadata().getUid();
     String failure;
     try {
       KafkaCluster cluster = kafka.clusterOf(pipeline);
       try {
-        deleteTopics(kafka.admin(cluster), names);
+        List<String> deleted = deleteTopics(kafka.admin(cluster), created);
         deleteAttempts.remove(uid);
-        LOG.info("{} deleted: topics {} deleted (deletionPolicy Delete)", who, names);
+        LOG.info(
+            "{} deleted: topics {} deleted (deletionPolicy Delete; the others of {} were gone or"
+                + " made anew by someone else)",
+            who,
+            deleted,
+            created.keySet());
         return CleanupOutcome.done();
       } catch (KafkaException | ExecutionException | java.util.concurrent.TimeoutException e) {
         Throwable cause =
@@ -158,7 +241,7 @@ public final class TopicStep implements PipelineStep {
       LOG.warn(
           "{}: deleting topics {} failed (attempt {} of {}), retrying in {}s: {}",
           who,
-          names,
+          created.keySet(),
           attempt,
           DELETE_ATTEMPTS,
           DELETE_RETRY.toSeconds(),
@@ -168,7 +251,7 @@ public final class TopicStep implements PipelineStep {
     deleteAttempts.remove(uid);
     String message =
         "deletionPolicy is Delete but topics "
-            + names
+            + created.keySet()
             + " could not be deleted after "
             + attempt
             + " attempts and are left in Kafka; delete them by hand. Last error: "
@@ -217,18 +300,24 @@ public final class TopicStep implements PipelineStep {
         values.put(key, entry == null ? null : entry.value());
       }
       observed.put(
-          topic.name(), new ObservedTopic(topic.name(), description.partitions().size(), values));
+          topic.name(),
+          new ObservedTopic(
+              topic.name(),
+              description.topicId() == null ? null : description.topicId().toString(),
+              description.partitions().size(),
+              values));
     }
     return observed;
   }
 
   /** Applies the plan; returns why Kafka refused a topic, or null when everything was applied. */
-  private static String apply(Admin admin, TopicPlan plan, StreamingPipeline pipeline)
+  private static String apply(
+      Admin admin, TopicPlan plan, StreamingPipeline pipeline, Map<String, String> created)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     String who = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     List<String> refusals = new ArrayList<>();
     if (!plan.toCreate().isEmpty()) {
-      CreateTopicsResult created =
+      CreateTopicsResult result =
           admin.createTopics(
               plan.toCreate().stream()
                   .map(
@@ -236,11 +325,24 @@ public final class TopicStep implements PipelineStep {
                           new NewTopic(t.name(), t.partitions(), t.replicationFactor())
                               .configs(t.config()))
                   .toList());
-      refusals.addAll(refusals(created.values(), "create topic", TopicExistsException.class));
+      // recorded first, so a later failure of another request does not lose them; a topic someone
+      // else created meanwhile (TopicExistsException) is not this pipeline's
+      for (DesiredTopic topic : plan.toCreate()) {
+        try {
+          Uuid id = result.topicId(topic.name()).get(WAIT_MS, TimeUnit.MILLISECONDS);
+          if (id != null && !Uuid.ZERO_UUID.equals(id)) {
+            created.put(topic.name(), id.toString());
+          }
+        } catch (ExecutionException e) {
+          // refused or existing: said by refusals() below
+        }
+      }
+      refusals.addAll(refusals(result.values(), "create topic", TopicExistsException.class));
       LOG.info(
           "{}: created topics {}",
           who,
           plan.toCreate().stream()
+              .filter(t -> created.containsKey(t.name()))
               .map(
                   t ->
                       t.name()
@@ -314,7 +416,11 @@ public final class TopicStep implements PipelineStep {
     return refusals;
   }
 
-  private static void deleteTopics(Admin admin, List<String> names)
+  /**
+   * Deletes the topics that still have the IDs this pipeline's creation gave them, by ID: a topic
+   * of the same name made since by someone else is not touched. Returns the names deleted.
+   */
+  private static List<String> deleteTopics(Admin admin, Map<String, String> created)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     int timeoutMs = (int) DELETE_CALL_TIMEOUT.toMillis();
     Set<String> existing =
@@ -322,35 +428,72 @@ public final class TopicStep implements PipelineStep {
             .listTopics(new ListTopicsOptions().timeoutMs(timeoutMs))
             .names()
             .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
-    List<String> present = names.stream().filter(existing::contains).distinct().toList();
+    List<String> present = created.keySet().stream().filter(existing::contains).toList();
     if (present.isEmpty()) {
-      return;
+      return List.of();
+    }
+    Map<String, TopicDescription> found =
+        admin
+            .describeTopics(present, new DescribeTopicsOptions().timeoutMs(timeoutMs))
+            .allTopicNames()
+            .get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
+    List<String> deleted = new ArrayList<>();
+    List<Uuid> ids = new ArrayList<>();
+    found.forEach(
+        (name, description) -> {
+          if (description.topicId() != null
+              && description.topicId().toString().equals(created.get(name))) {
+            deleted.add(name);
+            ids.add(description.topicId());
+          }
+        });
+    if (ids.isEmpty()) {
+      return deleted;
     }
     for (KafkaFuture<Void> future :
         admin
-            .deleteTopics(present, new DeleteTopicsOptions().timeoutMs(timeoutMs))
-            .topicNameValues()
+            .deleteTopics(
+                TopicCollection.ofTopicIds(ids), new DeleteTopicsOptions().timeoutMs(timeoutMs))
+            .topicIdValues()
             .values()) {
       try {
         future.get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            && !(e.getCause() instanceof UnknownTopicIdException)) {
           throw e;
         }
       }
     }
+    return deleted;
   }
 
   private StepOutcome ready(
-      List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan) {
+      List<DesiredTopic> desired,
+      Map<String, ObservedTopic> observed,
+      Set<String> owned,
+      Map<String, String> created,
+      TopicPlan plan) {
     List<TopicStatus> topics = new ArrayList<>();
     List<String> described = new ArrayList<>();
     for (DesiredTopic topic : desired) {
       ObservedTopic found = observed.get(topic.name());
       int partitions =
-          found == null ? topic.partitions() : Math.max(found.partitions(), topic.partitions());
-      topics.add(new TopicStatus(topic.name(), partitions, true));
-      described.add(topic.name() + " (" + partitions + ")");
+          found == null
+              ? topic.partitions()
+              : plan.notOwned().containsKey(topic.name())
+                  ? found.partitions()
+                  : Math.max(found.partitions(), topic.partitions());
+      TopicStatus status = new TopicStatus(topic.name(), partitions, true);
+      if (created.containsKey(topic.name())) {
+        status.setCreatedTopicId(created.get(topic.name()));
+      } else if (found != null && owned.contains(topic.name())) {
+        status.setCreatedTopicId(found.topicId());
+      }
+      if (topics.stream().noneMatch(t -> t.getName().equals(topic.name()))) {
+        topics.add(status);
+        described.add(topic.name() + " (" + partitions + ")");
+      }
     }
     String message = desired.size() + " topics ready, partitions: " + String.join(", ", described);
     Reason reason = Reason.READY;
@@ -362,6 +505,22 @@ public final class TopicStep implements PipelineStep {
                   .map(e -> e.getKey() + " has " + e.getValue())
                   .collect(Collectors.joining(", "))
               + "; raise spec.kafka.topics[].partitions to match to silence this";
+    }
+    if (!plan.notOwned().isEmpty()) {
+      reason = Reason.TOPIC_NOT_OWNED;
+      message +=
+          ". "
+              + plan.notOwned().entrySet().stream()
+                  .map(
+                      e ->
+                          "Topic "
+                              + e.getKey()
+                              + " was not created by this pipeline: its config and partitions are"
+                              + " left alone and it is not deleted"
+                              + (e.getValue().isEmpty()
+                                  ? ""
+                                  : " (" + String.join("; ", e.getValue()) + ")"))
+                  .collect(Collectors.joining(". "));
     }
     return StepOutcome.ready(reason, message)
         .withDetails(editor -> editor.status().setTopics(topics));

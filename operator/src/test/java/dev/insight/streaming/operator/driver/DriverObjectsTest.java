@@ -328,7 +328,7 @@ class DriverObjectsTest {
     assertThat(job.at("/sinks/cassandra/usernameEnv").asText()).isEqualTo("CASSANDRA_USERNAME");
     assertThat(job.at("/sinks/cassandra/passwordEnv").asText()).isEqualTo("CASSANDRA_PASSWORD");
     assertThat(job.at("/sinks/mongodb/uriEnv").asText()).isEqualTo("MONGODB_URI");
-    assertThat(job.at("/deadLetter/topic").asText()).isEqualTo("clickstream.dlq");
+    assertThat(job.at("/deadLetter/topic").asText()).isEqualTo("analytics.clickstream.dlq");
     assertThat(job.at("/stream/maxRatePerPartition").asLong()).isEqualTo(5000L);
 
     Properties spark = new Properties();

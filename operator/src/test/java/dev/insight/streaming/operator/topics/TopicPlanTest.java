@@ -6,6 +6,7 @@ import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.testing.TestPipelines;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the topic step would do, from the spec and what Kafka has. */
@@ -20,15 +21,15 @@ class TopicPlanTest {
         .extracting(DesiredTopic::name, DesiredTopic::partitions)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("orders-in", 2),
-            org.assertj.core.groups.Tuple.tuple("orders.dlq", 1));
+            org.assertj.core.groups.Tuple.tuple("ns.orders.dlq", 1));
   }
 
   @Test
   void missingTopicsAreCreated() {
-    TopicPlan plan = TopicPlan.between(DesiredTopic.of(pipeline), Map.of());
+    TopicPlan plan = TopicPlan.between(DesiredTopic.of(pipeline), Map.of(), Set.of());
     assertThat(plan.toCreate())
         .extracting(DesiredTopic::name)
-        .containsExactly("orders-in", "orders.dlq");
+        .containsExactly("orders-in", "ns.orders.dlq");
   }
 
   @Test
@@ -37,8 +38,10 @@ class TopicPlanTest {
         TopicPlan.between(
             DesiredTopic.of(pipeline),
             Map.of(
-                "orders-in", new ObservedTopic("orders-in", 1, Map.of("retention.ms", "60000")),
-                "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
+                "orders-in",
+                    new ObservedTopic("orders-in", "id-in", 1, Map.of("retention.ms", "60000")),
+                "ns.orders.dlq", new ObservedTopic("ns.orders.dlq", "id-dlq", 1, Map.of())),
+            Set.of("orders-in", "ns.orders.dlq"));
     assertThat(plan.toCreate()).isEmpty();
     assertThat(plan.toRaise()).containsExactly(Map.entry("orders-in", 2));
     assertThat(plan.configChanges())
@@ -51,8 +54,10 @@ class TopicPlanTest {
         TopicPlan.between(
             DesiredTopic.of(pipeline),
             Map.of(
-                "orders-in", new ObservedTopic("orders-in", 6, Map.of("retention.ms", "3600000")),
-                "orders.dlq", new ObservedTopic("orders.dlq", 1, Map.of())));
+                "orders-in",
+                    new ObservedTopic("orders-in", "id-in", 6, Map.of("retention.ms", "3600000")),
+                "ns.orders.dlq", new ObservedTopic("ns.orders.dlq", "id-dlq", 1, Map.of())),
+            Set.of("orders-in", "ns.orders.dlq"));
     assertThat(plan.larger()).containsExactly(Map.entry("orders-in", 6));
     assertThat(plan.toRaise()).isEmpty();
     assertThat(plan.toCreate()).isEmpty();
@@ -64,7 +69,29 @@ class TopicPlanTest {
     TopicPlan plan =
         TopicPlan.between(
             List.of(new DesiredTopic("t", 1, (short) 1, Map.of())),
-            Map.of("t", new ObservedTopic("t", 1, Map.of("cleanup.policy", "compact"))));
+            Map.of("t", new ObservedTopic("t", "id-t", 1, Map.of("cleanup.policy", "compact"))),
+            Set.of("t"));
     assertThat(plan.configChanges()).isEmpty();
+  }
+
+  @Test
+  void aTopicThePipelineDidNotCreateIsOnlyReadAndWhatIsNotDoneIsSaid() {
+    TopicPlan plan =
+        TopicPlan.between(
+            DesiredTopic.of(pipeline),
+            Map.of(
+                "orders-in",
+                    new ObservedTopic("orders-in", "id-in", 1, Map.of("retention.ms", "60000")),
+                "ns.orders.dlq", new ObservedTopic("ns.orders.dlq", "id-dlq", 1, Map.of())),
+            Set.of("ns.orders.dlq"));
+    assertThat(plan.toRaise()).isEmpty();
+    assertThat(plan.configChanges()).isEmpty();
+    assertThat(plan.larger()).isEmpty();
+    assertThat(plan.notOwned())
+        .containsExactly(
+            Map.entry(
+                "orders-in",
+                List.of(
+                    "it has 1 partitions, the spec asks 2", "config retention.ms not applied")));
   }
 }

@@ -78,7 +78,8 @@ class DeliveryStoryTest {
           assertThat(doc.getString("_id")).isEqualTo(doc.get("seq").toString());
         }
 
-        Map<String, String> deadLetters = deadLetters(kafka, "delivery.dlq", malformed.size());
+        Map<String, String> deadLetters =
+            deadLetters(kafka, "stories.delivery.dlq", malformed.size());
         assertThat(deadLetters).hasSize(malformed.size());
         malformed.forEach(
             (value, reason) -> assertThat(deadLetters.get(value)).as(value).startsWith(reason));

@@ -15,7 +15,8 @@ public class DeadLetterSpec {
 
   @Size(min = 1, max = 249)
   @Pattern(Formats.TOPIC)
-  @JsonPropertyDescription("Dead-letter topic name. Omitted: <metadata.name>.dlq.")
+  @JsonPropertyDescription(
+      "Dead-letter topic name. Omitted: <metadata.namespace>.<metadata.name>.dlq.")
   private String topic;
 
   @Default("1")

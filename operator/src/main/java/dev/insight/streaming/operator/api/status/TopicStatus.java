@@ -16,6 +16,14 @@ public class TopicStatus {
   @JsonPropertyDescription("True when the topic exists with at least the requested partitions.")
   private Boolean ready;
 
+  @JsonPropertyDescription(
+      "Kafka's ID of the topic when this pipeline created it. Only such a topic has its partitions"
+          + " raised and its config set by the operator, and only it is deleted under"
+          + " deletionPolicy Delete (by this ID, so a topic of the same name made since is not)."
+          + " Absent: the topic existed before the pipeline (or this record was lost); it is only"
+          + " read, and left alone.")
+  private String createdTopicId;
+
   public TopicStatus() {}
 
   public TopicStatus(String name, Integer partitions, Boolean ready) {
@@ -46,5 +54,13 @@ public class TopicStatus {
 
   public void setReady(Boolean ready) {
     this.ready = ready;
+  }
+
+  public String getCreatedTopicId() {
+    return createdTopicId;
+  }
+
+  public void setCreatedTopicId(String createdTopicId) {
+    this.createdTopicId = createdTopicId;
   }
 }

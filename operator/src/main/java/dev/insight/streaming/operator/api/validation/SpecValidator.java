@@ -397,7 +397,7 @@ public final class SpecValidator {
               path,
               "the default dead-letter topic "
                   + abbreviate(topic)
-                  + " (<name>.dlq) is not a valid topic name; set deadLetter.topic"));
+                  + " (<namespace>.<name>.dlq) is not a valid topic name; set deadLetter.topic"));
     }
     KafkaSpec kafka = resource.getSpec().getKafka();
     if (kafka != null

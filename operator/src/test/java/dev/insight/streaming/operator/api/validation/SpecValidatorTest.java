@@ -48,7 +48,7 @@ class SpecValidatorTest {
   void aValidSpecHasNoProblems() {
     assertThat(problems()).isEmpty();
     assertThat(pipeline.effectiveConsumerGroup()).isEqualTo("shop.orders");
-    assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("orders.dlq");
+    assertThat(pipeline.effectiveDeadLetterTopic()).isEqualTo("shop.orders.dlq");
   }
 
   @Test
@@ -170,7 +170,7 @@ class SpecValidatorTest {
   @Test
   void theDefaultDeadLetterTopicMayNotBeAnInputTopic() {
     TopicSpec clash = new TopicSpec();
-    clash.setName("orders.dlq");
+    clash.setName("shop.orders.dlq");
     pipeline.getSpec().getKafka().getTopics().add(clash);
 
     assertThat(problems())
@@ -179,7 +179,7 @@ class SpecValidatorTest {
             p -> {
               assertThat(p.path()).isEqualTo("spec.deadLetter.topic");
               assertThat(p.message())
-                  .contains("default dead-letter topic orders.dlq is also an input topic");
+                  .contains("default dead-letter topic shop.orders.dlq is also an input topic");
             });
   }
 
