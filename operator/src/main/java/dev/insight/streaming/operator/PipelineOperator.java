@@ -152,7 +152,7 @@ public final class PipelineOperator implements AutoCloseable {
   private List<PipelineStep> steps() {
     return List.of(
         new TopicStep(kafkaClusters, events, clock),
-        new SinkStep(sinkConnections, clock),
+        new SinkStep(sinkConnections, events, clock),
         new DriverStep(client, secrets, clock, settings.driverClusterRole()));
   }
 

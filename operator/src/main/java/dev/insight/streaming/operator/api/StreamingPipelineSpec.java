@@ -62,7 +62,9 @@ public class StreamingPipelineSpec {
   @Default("Retain")
   @JsonPropertyDescription(
       "What happens to the input and dead-letter topics when the resource is deleted:"
-          + " Retain keeps them, Delete deletes them. Sink data is always kept.")
+          + " Retain keeps them, Delete deletes those this pipeline created"
+          + " (status.topics[].createdTopicId); a topic that existed before is never deleted."
+          + " Sink data is always kept.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
 
   public KafkaSpec getKafka() {

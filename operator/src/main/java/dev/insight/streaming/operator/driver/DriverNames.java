@@ -1,6 +1,7 @@
 package dev.insight.streaming.operator.driver;
 
 import dev.insight.streaming.operator.api.StreamingPipeline;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +9,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The names, labels and owner reference of everything that belongs to one pipeline's driver,
@@ -46,10 +50,45 @@ public record DriverNames(String namespace, String pipeline, String base) {
   private static final int EXECUTOR_PREFIX = 47;
   private static final String DRIVER_SUFFIX = "-driver";
 
-  /** The names of {@code pipeline}'s driver objects. */
+  /**
+   * The names of {@code pipeline}'s driver objects. Where making the name a DNS label lost
+   * information (a dot, a leading digit), a short hash of the original name is appended, so {@code
+   * orders.v1} ({@code orders-v1-<hash>-driver}) and {@code orders-v1} ({@code orders-v1-driver})
+   * never share an object.
+   */
   public static DriverNames of(StreamingPipeline pipeline) {
     String name = pipeline.getMetadata().getName();
-    return new DriverNames(pipeline.getMetadata().getNamespace(), name, dnsLabel(name));
+    return new DriverNames(pipeline.getMetadata().getNamespace(), name, base(name));
+  }
+
+  static String base(String name) {
+    String label = dnsLabel(name);
+    return label.equals(name) ? label : label + "-" + sha256(name).substring(0, 8);
+  }
+
+  /**
+   * The driver pod's name before names carried a hash ({@code <label>-driver}), when it differs
+   * from {@link #pod()}: a driver started by an earlier operator under it is stopped before a new
+   * one starts.
+   */
+  public Optional<String> earlierPod() {
+    String earlier = fit(dnsLabel(pipeline), DRIVER_SUFFIX, DNS_LABEL);
+    return earlier.equals(pod()) ? Optional.empty() : Optional.of(earlier);
+  }
+
+  /** The controller owner reference of {@code object}, if any. */
+  public static Optional<OwnerReference> controller(HasMetadata object) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners == null
+        ? Optional.empty()
+        : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+  }
+
+  /** Whether {@code pipeline} is {@code object}'s controller (by UID). */
+  public static boolean controlledBy(HasMetadata object, StreamingPipeline pipeline) {
+    return controller(object)
+        .map(o -> Objects.equals(o.getUid(), pipeline.getMetadata().getUid()))
+        .orElse(false);
   }
 
   /**

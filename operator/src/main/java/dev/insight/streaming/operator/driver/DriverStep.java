@@ -8,6 +8,7 @@ import dev.insight.streaming.operator.api.status.DriverStatus;
 import dev.insight.streaming.operator.changes.SpecChangeRules;
 import dev.insight.streaming.operator.reconciler.CleanupOutcome;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
+import dev.insight.streaming.operator.reconciler.RetryBackoff;
 import dev.insight.streaming.operator.reconciler.StepOutcome;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
 import dev.insight.streaming.operator.secrets.SecretResolver;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -140,11 +142,24 @@ public final class DriverStep implements PipelineStep {
     }
     SecretEnv env = driverSecrets == null ? null : driverSecrets.env();
     String secretVersions = driverSecrets == null ? "" : driverSecrets.versions();
-    if (env != null) {
-      ensureSupportObjects(pipeline, names);
-    }
     PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
-    Optional<DriverPodState> pod = Optional.ofNullable(podResource.get()).map(DriverPodState::of);
+    Pod found;
+    try {
+      if (env != null) {
+        ensureSupportObjects(pipeline, names);
+      }
+      found = podResource.get();
+      if (found != null && !DriverNames.controlledBy(found, pipeline)) {
+        throw new NameConflictException(found, pipeline);
+      }
+      Optional<StepOutcome> earlier = stopEarlierPod(pipeline, names);
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    } catch (NameConflictException e) {
+      return nameConflict(pipeline, e);
+    }
+    Optional<DriverPodState> pod = Optional.ofNullable(found).map(DriverPodState::of);
     DriverStatus previous = pipeline.getStatus() == null ? null : pipeline.getStatus().getDriver();
     DriverLifecycle.Wish wish =
         new DriverLifecycle.Wish(
@@ -156,7 +171,13 @@ public final class DriverStep implements PipelineStep {
         DriverLifecycle.decide(names.pod(), pod, previous, wish, clock.instant());
     switch (decision.action()) {
       case CREATE -> {
-        if (!create(pipeline, names, env, wish)) {
+        boolean created;
+        try {
+          created = create(pipeline, names, env, wish);
+        } catch (NameConflictException e) {
+          return nameConflict(pipeline, e);
+        }
+        if (!created) {
           return StepOutcome.notReady(
               Reason.DRIVER_STARTING,
               "driver pod " + names.pod() + " appeared meanwhile; looking again",
@@ -213,7 +234,7 @@ public final class DriverStep implements PipelineStep {
     DriverNames names = DriverNames.of(pipeline);
     PodResource podResource = client.pods().inNamespace(names.namespace()).withName(names.pod());
     Pod pod = podResource.get();
-    if (pod == null || !ownedBy(pod, pipeline)) {
+    if (pod == null || !DriverNames.controlledBy(pod, pipeline)) {
       return CleanupOutcome.done();
     }
     String deadline = pod.getMetadata().getDeletionTimestamp();
@@ -233,6 +254,51 @@ public final class DriverStep implements PipelineStep {
       return CleanupOutcome.done();
     }
     return CleanupOutcome.retryAfter(DriverLifecycle.TRANSITION_RECHECK);
+  }
+
+  private StepOutcome nameConflict(StreamingPipeline pipeline, NameConflictException e) {
+    LOG.warn(
+        "{}/{}: {}",
+        pipeline.getMetadata().getNamespace(),
+        pipeline.getMetadata().getName(),
+        e.getMessage());
+    return StepOutcome.notReady(
+        Reason.NAME_CONFLICT, e.getMessage(), RetryBackoff.next(pipeline, condition(), clock));
+  }
+
+  /**
+   * A driver pod this pipeline controls under the name an earlier operator gave it (before names
+   * carried a hash) is stopped gracefully first, so two drivers never run at once.
+   */
+  private Optional<StepOutcome> stopEarlierPod(StreamingPipeline pipeline, DriverNames names) {
+    if (names.earlierPod().isEmpty()) {
+      return Optional.empty();
+    }
+    PodResource earlier =
+        client.pods().inNamespace(names.namespace()).withName(names.earlierPod().get());
+    Pod pod = earlier.get();
+    if (pod == null || !DriverNames.controlledBy(pod, pipeline)) {
+      return Optional.empty();
+    }
+    if (pod.getMetadata().getDeletionTimestamp() == null) {
+      LOG.info(
+          "stopping driver pod {}/{} (its name predates {}) gracefully",
+          names.namespace(),
+          names.earlierPod().get(),
+          names.pod());
+      earlier
+          .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+          .withGracePeriod(DriverPodFactory.gracePeriod(pipeline.getSpec().getJob()).toSeconds())
+          .delete();
+    }
+    return Optional.of(
+        StepOutcome.notReady(
+            Reason.DRIVER_STARTING,
+            "waiting for driver pod "
+                + names.earlierPod().get()
+                + " to stop before starting "
+                + names.pod(),
+            DriverLifecycle.TRANSITION_RECHECK));
   }
 
   /**
@@ -267,8 +333,12 @@ public final class DriverStep implements PipelineStep {
   private void ensureSupportObjects(StreamingPipeline pipeline, DriverNames names) {
     // made once, and a key drawn only then: a new key would lock the running driver out of its
     // executors
-    if (client.secrets().inNamespace(names.namespace()).withName(names.sparkAuthSecret()).get()
-        == null) {
+    Secret key =
+        client.secrets().inNamespace(names.namespace()).withName(names.sparkAuthSecret()).get();
+    if (key != null && !DriverNames.controlledBy(key, pipeline)) {
+      throw new NameConflictException(key, pipeline);
+    }
+    if (key == null) {
       try {
         client.resource(DriverObjects.sparkAuthSecret(pipeline, names)).create();
       } catch (KubernetesClientException e) {
@@ -277,10 +347,11 @@ public final class DriverStep implements PipelineStep {
         }
       }
     }
-    ensure(DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
-    ensureRoleBinding(DriverObjects.roleBinding(pipeline, names, driverClusterRole));
+    ensure(pipeline, DriverObjects.serviceAccount(pipeline, names), (want, have) -> true);
+    ensureRoleBinding(pipeline, DriverObjects.roleBinding(pipeline, names, driverClusterRole));
     Service service = DriverObjects.service(pipeline, names);
     ensure(
+        pipeline,
         service,
         (want, have) ->
             have.getSpec() != null
@@ -297,8 +368,11 @@ public final class DriverStep implements PipelineStep {
    * of the pipeline's own, or edited by hand) is deleted and made anew: a RoleBinding's roleRef
    * cannot change.
    */
-  private void ensureRoleBinding(RoleBinding want) {
+  private void ensureRoleBinding(StreamingPipeline pipeline, RoleBinding want) {
     RoleBinding have = client.resource(want).get();
+    if (have != null && !DriverNames.controlledBy(have, pipeline)) {
+      throw new NameConflictException(have, pipeline);
+    }
     if (have != null && !Objects.equals(want.getRoleRef(), have.getRoleRef())) {
       LOG.info(
           "replacing RoleBinding {}/{}: it binds {} {}, the driver's is ClusterRole {}",
@@ -310,7 +384,7 @@ public final class DriverStep implements PipelineStep {
       client.resource(have).delete();
     }
     try {
-      ensure(want, (w, h) -> Objects.equals(w.getSubjects(), h.getSubjects()));
+      ensure(pipeline, want, (w, h) -> Objects.equals(w.getSubjects(), h.getSubjects()));
     } catch (KubernetesClientException e) {
       // without bind on it, the API server looks the ClusterRole up to compare rights: a wrong
       // name comes back as a 404 of a RoleBinding, which would send a reader the wrong way
@@ -348,13 +422,20 @@ public final class DriverStep implements PipelineStep {
     }
   }
 
-  /** Creates {@code want}, or updates what is there when its content or ownership differs. */
-  private <T extends HasMetadata> void ensure(T want, BiPredicate<T, T> sameContent) {
+  /**
+   * Creates {@code want}, or updates what is there when its content or labels differ; an object of
+   * that name this pipeline does not control is left alone ({@link NameConflictException}).
+   */
+  private <T extends HasMetadata> void ensure(
+      StreamingPipeline pipeline, T want, BiPredicate<T, T> sameContent) {
     @SuppressWarnings("unchecked")
     T have = (T) client.resource(want).get();
     if (have == null) {
       client.resource(want).create();
       return;
+    }
+    if (!DriverNames.controlledBy(have, pipeline)) {
+      throw new NameConflictException(have, pipeline);
     }
     boolean same =
         sameContent.test(want, have)
@@ -372,7 +453,7 @@ public final class DriverStep implements PipelineStep {
   private boolean create(
       StreamingPipeline pipeline, DriverNames names, SecretEnv env, DriverLifecycle.Wish wish) {
     ConfigMap configMap = DriverObjects.configMap(pipeline, names, env, javaOptions);
-    ensure(configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
+    ensure(pipeline, configMap, (want, have) -> Objects.equals(want.getData(), have.getData()));
     Pod pod =
         DriverPodFactory.pod(
             pipeline, names, env, wish.specHash(), wish.secretVersions(), DriverRun.next());
@@ -391,11 +472,5 @@ public final class DriverStep implements PipelineStep {
       }
       throw e;
     }
-  }
-
-  private static boolean ownedBy(HasMetadata child, StreamingPipeline pipeline) {
-    return child.getMetadata().getOwnerReferences() != null
-        && child.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> Objects.equals(o.getUid(), pipeline.getMetadata().getUid()));
   }
 }

@@ -15,19 +15,26 @@ import dev.insight.streaming.operator.api.Conditions;
 import dev.insight.streaming.operator.api.Conditions.Reason;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.api.spec.FieldSpec;
+import dev.insight.streaming.operator.api.validation.SpecValidator;
+import dev.insight.streaming.operator.reconciler.CleanupOutcome;
 import dev.insight.streaming.operator.reconciler.PipelineStep;
 import dev.insight.streaming.operator.reconciler.RetryBackoff;
 import dev.insight.streaming.operator.reconciler.StepOutcome;
 import dev.insight.streaming.operator.secrets.Redaction;
 import dev.insight.streaming.operator.secrets.RefusedSettingException;
 import dev.insight.streaming.operator.secrets.SecretNotFoundException;
+import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.sinkstores.Column;
 import dev.insight.streaming.sinkstores.FieldType;
+import dev.insight.streaming.sinkstores.SinkClaim;
+import dev.insight.streaming.sinkstores.SinkClaims;
 import dev.insight.streaming.sinkstores.cassandra.CassandraOffsetStore;
 import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
+import dev.insight.streaming.sinkstores.cassandra.CassandraSinkClaims;
 import dev.insight.streaming.sinkstores.cassandra.ColumnTypeConflict;
 import dev.insight.streaming.sinkstores.mongodb.MongoOffsetStore;
 import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
+import dev.insight.streaming.sinkstores.mongodb.MongoSinkClaims;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,18 +55,22 @@ import org.slf4j.LoggerFactory;
  * code the job uses), adds the columns of fields added to the spec, and reports {@code SinksReady}.
  * It runs before the driver step in every reconcile, so a new driver never starts before its
  * columns exist; a column whose type differs from its field's makes it not ready, which holds the
- * driver step back (the running driver keeps the previous spec). Sink data is never deleted, so
- * there is no cleanup.
+ * driver step back (the running driver keeps the previous spec). Each table or collection is
+ * claimed for the pipeline in {@code streaming_pipeline.claims} of its cluster before anything is
+ * created in it; one another pipeline holds is refused ({@code SinkClaimed}). Sink data is never
+ * deleted; cleanup releases the pipeline's claims.
  */
 public final class SinkStep implements PipelineStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkStep.class);
 
   private final SinkConnections connections;
+  private final EventRecorder events;
   private final Clock clock;
 
-  public SinkStep(SinkConnections connections, Clock clock) {
+  public SinkStep(SinkConnections connections, EventRecorder events, Clock clock) {
     this.connections = connections;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -105,6 +116,22 @@ public final class SinkStep implements PipelineStep {
     try {
       CqlSession session = connections.session(cluster);
       stage = Reason.SINK_SCHEMA_ERROR;
+      new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication())
+          .createIfMissing();
+      CassandraSinkClaims claims =
+          new CassandraSinkClaims(
+              session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication());
+      claims.createIfMissing();
+      Optional<String> claimed =
+          claimedByAnother(
+              pipeline,
+              claims,
+              schema.keyspace() + "." + schema.table(),
+              where,
+              "spec.sinks.cassandra.table");
+      if (claimed.isPresent()) {
+        return Finding.failed(Reason.SINK_CLAIMED, claimed.get());
+      }
       List<Column> added = schema.ensure(session);
       if (!added.isEmpty()) {
         LOG.info(
@@ -114,8 +141,6 @@ public final class SinkStep implements PipelineStep {
             where,
             columns(added));
       }
-      new CassandraOffsetStore(session, CassandraOffsetStore.DEFAULT_KEYSPACE, schema.replication())
-          .createIfMissing();
       return Finding.ok(
           at
               + (added.isEmpty() ? "" : " (added " + columns(added) + ")")
@@ -152,9 +177,22 @@ public final class SinkStep implements PipelineStep {
     }
     String at = where + " at " + cluster.hosts();
     try {
-      schema.createIfMissing(connections.client(cluster));
       new MongoOffsetStore(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE)
           .createIfMissing();
+      MongoSinkClaims claims =
+          new MongoSinkClaims(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE);
+      claims.createIfMissing();
+      Optional<String> claimed =
+          claimedByAnother(
+              pipeline,
+              claims,
+              schema.database() + "." + schema.collection(),
+              where,
+              "spec.sinks.mongodb.collection");
+      if (claimed.isPresent()) {
+        return Finding.failed(Reason.SINK_CLAIMED, claimed.get());
+      }
+      schema.createIfMissing(connections.client(cluster));
       return Finding.ok(
           at
               + " and offsets collection "
@@ -173,6 +211,102 @@ public final class SinkStep implements PipelineStep {
           unreachable ? Reason.SINK_UNREACHABLE : Reason.SINK_SCHEMA_ERROR,
           Redaction.scrub(text, secretsOf(cluster)));
     }
+  }
+
+  /**
+   * Claims {@code sink} for the pipeline; when another pipeline holds it, says who and what to do.
+   */
+  private static Optional<String> claimedByAnother(
+      StreamingPipeline pipeline, SinkClaims claims, String sink, String where, String field) {
+    SinkClaim wanted =
+        new SinkClaim(
+            sink,
+            pipeline.getMetadata().getNamespace(),
+            pipeline.getMetadata().getName(),
+            pipeline.getMetadata().getUid());
+    SinkClaim held = claims.claim(wanted);
+    if (held.equals(wanted)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        where
+            + " is claimed by pipeline "
+            + held.holder()
+            + ", which writes into it: this pipeline neither changes its schema nor writes into it"
+            + " (the driver is not started). Point "
+            + field
+            + " at another name, or delete that pipeline, which releases its claim");
+  }
+
+  /**
+   * Releases the claims the pipeline holds on its sinks' tables and collections, so another
+   * pipeline may write into them. A sink out of reach keeps the claim (logged and recorded as an
+   * event): only a pipeline of the same namespace and name takes it over then, or an administrator
+   * deletes the row from {@code streaming_pipeline.claims}.
+   */
+  @Override
+  public CleanupOutcome cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    String who = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    String uid = pipeline.getMetadata().getUid();
+    // claims are made only by this step for a valid spec: without its condition there are none,
+    // and the servers an invalid spec names are never contacted, not even on deletion
+    boolean claimed =
+        pipeline.getStatus() != null
+            && pipeline.getStatus().condition(Conditions.SINKS_READY).isPresent();
+    if (!claimed || !SpecValidator.validate(pipeline).isEmpty()) {
+      LOG.info("{} deleted: no sink claims to release", who);
+      return CleanupOutcome.done();
+    }
+    if (pipeline.getSpec().getSinks().getCassandra() != null) {
+      CassandraSchema schema = SinkSchemas.cassandra(pipeline);
+      List<String> secrets = new ArrayList<>();
+      try {
+        CassandraCluster cluster = connections.cassandraOf(pipeline).orElseThrow();
+        secrets.addAll(Arrays.asList(cluster.username(), cluster.password()));
+        CassandraSinkClaims claims =
+            new CassandraSinkClaims(
+                connections.session(cluster),
+                CassandraOffsetStore.DEFAULT_KEYSPACE,
+                schema.replication());
+        claims.createIfMissing();
+        LOG.info("{} deleted: released its claims on cassandra {}", who, claims.releaseAll(uid));
+      } catch (RuntimeException e) {
+        claimKept(pipeline, "cassandra " + schema.keyspace() + "." + schema.table(), e, secrets);
+      }
+    }
+    if (pipeline.getSpec().getSinks().getMongodb() != null) {
+      MongoSchema schema = SinkSchemas.mongo(pipeline);
+      List<String> secrets = new ArrayList<>();
+      try {
+        MongoCluster cluster = connections.mongoOf(pipeline).orElseThrow();
+        secrets.addAll(secretsOf(cluster));
+        MongoSinkClaims claims =
+            new MongoSinkClaims(connections.client(cluster), MongoOffsetStore.DEFAULT_DATABASE);
+        LOG.info("{} deleted: released its claims on mongodb {}", who, claims.releaseAll(uid));
+      } catch (RuntimeException e) {
+        claimKept(pipeline, "mongodb " + schema.database() + "." + schema.collection(), e, secrets);
+      }
+    }
+    return CleanupOutcome.done();
+  }
+
+  private void claimKept(
+      StreamingPipeline pipeline, String where, RuntimeException e, List<String> secrets) {
+    String message =
+        Redaction.scrub(
+            "could not release the claim on "
+                + where
+                + " ("
+                + describe(e)
+                + "); it stays in streaming_pipeline.claims until a pipeline of the same"
+                + " namespace and name takes it over or it is deleted by hand",
+            secrets.stream().filter(Objects::nonNull).toList());
+    LOG.warn(
+        "{}/{}: {}",
+        pipeline.getMetadata().getNamespace(),
+        pipeline.getMetadata().getName(),
+        message);
+    events.record(pipeline, EventRecorder.Type.Warning, Reason.SINK_UNREACHABLE, message);
   }
 
   /**
