@@ -552,15 +552,14 @@ class PipelineStoriesTest {
 
   @Test
   void deletingWithDeleteWhileKafkaIsUnreachableGivesUpWithAWarning() throws Exception {
-    StreamingPipeline pipeline =
-        TestPipelines.withMongo(
-            TestPipelines.pipeline(NS, "drop-unreachable", "127.0.0.1:" + closedPort()));
+    StreamingPipeline pipeline = mongoPipeline("drop-unreachable");
     pipeline.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
-    kube.secret(
-        NS,
-        TestPipelines.mongoSecret(pipeline),
-        values("uri", SharedServers.mongo().connectionString()));
     create(pipeline);
+    // the pipeline creates its topics (only those it created are deleted), then loses its broker
+    PipelineStatus.await(
+        kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
+    String unreachable = "127.0.0.1:" + closedPort();
+    edit("drop-unreachable", p -> p.getSpec().getKafka().setBootstrapServers(unreachable));
     PipelineStatus.await(
         kube.client(),
         pipeline,
