@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * operator's (fake) ServiceAccount token anywhere; meanwhile the operator keeps serving a healthy
  * pipeline beside them.
  *
+ * <p>{@code ${KAFKA}} and {@code ${MONGO_URI}} name the real broker and MongoDB-wire server, for
+ * cases that must get past topics and sinks (to the driver step) to be refused.
+ *
  * <p>Each file starts with three comment lines: what the author attempts, {@code # expect:
  * admission <words of the API server's refusal>} or {@code # expect: condition <type> <reason>
  * <words of its message>}, and {@code # connections: none | mongo-none | allowed}.
@@ -156,6 +159,7 @@ class HostileSpecsTest {
               .replace("${BROKER}", broker.address())
               .replace("${KAFKA}", SharedServers.kafka().bootstrapServers())
               .replace("${MONGO}", mongo.address())
+              .replace("${MONGO_URI}", SharedServers.mongo().connectionString())
               .replace("${CASSANDRA}", cassandra.address())
               .replace("${TOKEN_FILE}", tokenFile.toString());
       List<String> docs = List.of(manifest.split("(?m)^---$"));
