@@ -269,6 +269,42 @@ final class ChildProcess {
     return logFile;
   }
 
+  /**
+   * SIGKILL for the child and every descendant, no grace: what a crashed machine or the OOM killer
+   * does. Returns once they are gone. Idempotent.
+   */
+  synchronized void kill() {
+    List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+    family.add(process.toHandle());
+    family.forEach(ProcessHandle::destroyForcibly);
+    try {
+      for (ProcessHandle member : family) {
+        member.onExit().get(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // gone or unkillable; either way nothing more can be done here
+    }
+    closeQuietly(process.getOutputStream());
+    closeQuietly(process.getInputStream());
+    atExit.cancel();
+  }
+
+  /** The child's resident set size in bytes (Linux {@code /proc}), or -1 where unknown. */
+  long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
+  }
+
   /** The last lines of the server's log, formatted for an error message. */
   String logTailMessage() {
     List<String> tail = logTail(logFile, LOG_TAIL_LINES);

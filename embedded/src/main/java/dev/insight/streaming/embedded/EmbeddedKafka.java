@@ -1,11 +1,8 @@
 package dev.insight.streaming.embedded;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,54 +256,22 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path properties = dir.resolve("server.properties");
       DataDirectory.write(properties, serverProperties(dir, clientPort, quorumPort));
       Path log4j = dir.resolve("log4j2.properties");
-      DataDirectory.write(log4j, LOG4J2_CONFIG);
+      DataDirectory.write(log4j, KafkaNodes.LOG4J2_CONFIG);
       Path logFile = dir.resolve("kafka.log");
       long launched = System.nanoTime();
-
-      // C1 only and the serial collector: on 2 busy cores start-up is CPU-bound, and the broker's
-      // hot paths
-      // (sendfile, CRC intrinsics) barely use the JIT; jvmOption("-XX:TieredStopAtLevel=4") undoes
-      // it
-      List<String> options =
-          new ArrayList<>(
-              List.of(
-                  "-Xms128m",
-                  "-Xmx" + maxHeap,
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  "-XX:+ExitOnOutOfMemoryError",
-                  "-Djava.awt.headless=true",
-                  "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                  // the broker logs through slf4j-simple (see classpaths/kafka-broker), to stderr,
-                  // into kafka.log
-                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                  "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                  "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-                  "-Dorg.slf4j.simpleLogger.log.kafka.request.logger=warn",
-                  "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.controller=warn"));
-      options.addAll(jvmOptions);
-      // a kept folder that a broker already ran in (a restart, or a retry after a lost port race)
-      // is
-      // formatted already: formatting it again would be refused, as its cluster id is another one
-      if (!Files.exists(logDir(dir).resolve("meta.properties"))) {
-        ChildProcess.runToCompletion(
-            new ChildProcess.Launch(
-                SERVER + " (storage format)",
-                javaCommand,
-                classpath,
-                options,
-                "kafka.tools.StorageTool",
-                List.of(
-                    "format",
-                    "--cluster-id=" + clusterId(),
-                    "-c",
-                    properties.toString(),
-                    "--standalone"),
-                dir,
-                temporary,
-                logFile),
-            startTimeout);
-      }
+      List<String> options = KafkaNodes.jvmOptions("128m", maxHeap, log4j, jvmOptions);
+      KafkaNodes.formatUnlessFormatted(
+          SERVER,
+          javaCommand,
+          classpath,
+          options,
+          properties,
+          dir,
+          temporary,
+          logFile,
+          KafkaNodes.clusterId(),
+          List.of("--standalone"),
+          startTimeout);
       ChildProcess jvm =
           ChildProcess.launch(
               new ChildProcess.Launch(
@@ -335,14 +300,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       return kafka;
     }
 
-    /**
-     * The broker's log folder inside its data folder; the storage format leaves meta.properties in
-     * it.
-     */
-    private static Path logDir(Path dir) {
-      return dir.resolve("kraft-logs");
-    }
-
     private String serverProperties(Path dir, int clientPort, int quorumPort) {
       Map<String, String> config = new LinkedHashMap<>();
       config.put("process.roles", "broker,controller");
@@ -362,7 +319,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       config.put("inter.broker.listener.name", "PLAINTEXT");
       config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       config.put("controller.quorum.bootstrap.servers", LoopbackPorts.HOST + ":" + quorumPort);
-      config.put("log.dirs", logDir(dir).toString());
+      config.put("log.dirs", KafkaNodes.logDir(dir).toString());
       config.put("num.partitions", "1");
       config.put("offsets.topic.replication.factor", "1");
       config.put("offsets.topic.num.partitions", "5");
@@ -375,11 +332,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       config.put("num.network.threads", "2");
       config.put("num.io.threads", "2");
       config.putAll(brokerProperties);
-      StringBuilder text = new StringBuilder("# written by EmbeddedKafka\n");
-      config.forEach(
-          (key, value) ->
-              text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
-      return text.toString();
+      return KafkaNodes.propertiesText("EmbeddedKafka", config);
     }
   }
 
@@ -442,20 +395,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         "record produced at offset " + offset + " of " + READINESS_TOPIC + " was not consumed");
   }
 
-  /**
-   * KRaft cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 starts with
-   * '-', which the storage tool would take for an option if it stood on its own: it is passed as
-   * {@code --cluster-id=<id>}.
-   */
-  private static String clusterId() {
-    UUID uuid = UUID.randomUUID();
-    ByteBuffer bytes =
-        ByteBuffer.allocate(16)
-            .putLong(uuid.getMostSignificantBits())
-            .putLong(uuid.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
-  }
-
   /** Signals a lost race for an automatically chosen port: worth another try with new ports. */
   private static final class PortRaceLost extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -466,21 +405,4 @@ public final class EmbeddedKafka implements AutoCloseable {
       this.failure = failure;
     }
   }
-
-  /** For the few classes that log through log4j2 directly. */
-  private static final String LOG4J2_CONFIG =
-      """
-            status = warn
-            appender.console.type = Console
-            appender.console.name = STDOUT
-            appender.console.layout.type = PatternLayout
-            appender.console.layout.pattern = [%d] %p %m (%c)%n
-            rootLogger.level = INFO
-            rootLogger.appenderRef.stdout.ref = STDOUT
-            # the request logger and the controller's per-record logs drown what explains a failure
-            logger.request.name = kafka.request.logger
-            logger.request.level = WARN
-            logger.controller.name = org.apache.kafka.controller
-            logger.controller.level = WARN
-            """;
 }

@@ -7,6 +7,8 @@ public final class SharedServers {
 
   private static final Shared<EmbeddedKafka> KAFKA =
       new Shared<>(EmbeddedKafka::start, EmbeddedKafka::stop);
+  private static final Shared<EmbeddedKafkaCluster> KAFKA_CLUSTER =
+      new Shared<>(SharedServers::startKafkaCluster, EmbeddedKafkaCluster::stop);
   private static final Shared<EmbeddedCassandra> CASSANDRA =
       new Shared<>(EmbeddedCassandra::start, EmbeddedCassandra::stop);
   private static final Shared<EmbeddedMongo> MONGO =
@@ -19,6 +21,23 @@ public final class SharedServers {
   /** The JVM's Kafka broker; do not stop it, other test classes share it. */
   public static EmbeddedKafka kafka() {
     return KAFKA.get();
+  }
+
+  /**
+   * The JVM's three-node Kafka cluster (replication factor 3 possible, a broker can be killed and
+   * restarted), with {@code auto.create.topics.enable=true} set explicitly; do not stop it, other
+   * test classes share it. A test that kills a node restarts it before it ends ({@link
+   * EmbeddedKafkaCluster#restartStopped()}).
+   */
+  public static EmbeddedKafkaCluster kafkaCluster() {
+    return KAFKA_CLUSTER.get();
+  }
+
+  private static EmbeddedKafkaCluster startKafkaCluster() {
+    return EmbeddedKafkaCluster.builder()
+        .brokers(3)
+        .brokerProperty("auto.create.topics.enable", "true")
+        .start();
   }
 
   /** The JVM's Cassandra node; do not stop it, other test classes share it. */
