@@ -11,6 +11,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.EmbeddedKafka;
+import dev.insight.streaming.embedded.EmbeddedKafkaCluster;
 import dev.insight.streaming.embedded.EmbeddedMongo;
 import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.sinkstores.PartitionOffset;
@@ -57,7 +58,6 @@ final class StoryPipeline implements AutoCloseable {
   final String name;
   final String topic;
   final PipelineKey key;
-  private final EmbeddedKafka kafka;
   private final EmbeddedMongo mongo;
   private final Admin admin;
   private final KafkaProducer<String, String> producer;
@@ -72,17 +72,75 @@ final class StoryPipeline implements AutoCloseable {
       EmbeddedCassandra cassandra,
       EmbeddedMongo mongo)
       throws Exception {
+    this(
+        name,
+        kafka.bootstrapServers(),
+        admin ->
+            admin
+                .createTopics(List.of(new NewTopic(name + ".events", partitions, (short) 1)))
+                .all()
+                .get(),
+        Map.of(),
+        cassandra,
+        mongo);
+  }
+
+  /**
+   * A pipeline on a cluster: its topic replicated on all three nodes with {@code
+   * min.insync.replicas=2}, and a producer that counts a record only once every in-sync replica has
+   * it ({@code acks=all}) and retries, idempotently, through a leader's death.
+   */
+  StoryPipeline(
+      String name,
+      int partitions,
+      EmbeddedKafkaCluster cluster,
+      EmbeddedCassandra cassandra,
+      EmbeddedMongo mongo)
+      throws Exception {
+    this(
+        name,
+        cluster.bootstrapServers(),
+        admin ->
+            cluster.createTopic(
+                name + ".events", partitions, 3, Map.of("min.insync.replicas", "2")),
+        Map.of(
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.RETRIES_CONFIG,
+            Integer.MAX_VALUE,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            180_000),
+        cassandra,
+        mongo);
+  }
+
+  /** Creates the story's topic on the admin client it is given. */
+  @FunctionalInterface
+  interface TopicCreation {
+    void create(Admin admin) throws Exception;
+  }
+
+  private StoryPipeline(
+      String name,
+      String bootstrap,
+      TopicCreation topicCreation,
+      Map<String, Object> producerSettings,
+      EmbeddedCassandra cassandra,
+      EmbeddedMongo mongo)
+      throws Exception {
     this.name = name;
     this.topic = name + ".events";
     this.key = new PipelineKey("stories", name);
-    this.kafka = kafka;
     this.mongo = mongo;
-    admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+    topicCreation.create(admin);
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.putAll(producerSettings);
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     cql =
         CqlSession.builder()
@@ -93,7 +151,7 @@ final class StoryPipeline implements AutoCloseable {
 
     config = JSON.createObjectNode();
     config.putObject("pipeline").put("namespace", key.namespace()).put("name", name);
-    ObjectNode k = config.putObject("kafka").put("bootstrapServers", kafka.bootstrapServers());
+    ObjectNode k = config.putObject("kafka").put("bootstrapServers", bootstrap);
     k.putArray("topics").add(topic);
     config.putObject("stream").put("batchInterval", "1s").put("partitionDiscoveryInterval", "2s");
     ObjectNode transform = config.putObject("transform");
@@ -171,6 +229,14 @@ final class StoryPipeline implements AutoCloseable {
   /** Sends record {@code seq} to a partition with an explicit Kafka timestamp, without waiting. */
   void sendAt(int partition, long timestamp, long seq) {
     producer.send(new ProducerRecord<>(topic, partition, timestamp, null, record(seq)));
+  }
+
+  /**
+   * Sends record {@code seq} to {@code partition} without waiting; {@code acknowledged} hears the
+   * broker's answer (metadata, or the error after the producer gave up).
+   */
+  void send(long seq, int partition, org.apache.kafka.clients.producer.Callback acknowledged) {
+    producer.send(new ProducerRecord<>(topic, partition, null, record(seq)), acknowledged);
   }
 
   void flush() {
@@ -276,28 +342,6 @@ final class StoryPipeline implements AutoCloseable {
         .into(new java.util.ArrayList<>());
   }
 
-  /** Asserts every Cassandra row's fields are exactly what its record's sequence number says. */
-  static void assertCassandraRowMatchesItsRecord(Row row) {
-    long seq = row.getLong("seq");
-    assertThat(row.getString("customer"))
-        .as("customer of %d", seq)
-        .isEqualTo("customer-" + (seq % 97));
-    assertThat(row.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
-    assertThat(row.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
-    assertThat(row.getInstant("\"placedAt\"")).as("placedAt of %d", seq).isEqualTo(at(seq));
-  }
-
-  /** Asserts every MongoDB document's fields are exactly what its record's sequence number says. */
-  static void assertMongoDocumentMatchesItsRecord(Document doc) {
-    long seq = doc.get("seq", Number.class).longValue();
-    assertThat(doc.getString("customer"))
-        .as("customer of %d", seq)
-        .isEqualTo("customer-" + (seq % 97));
-    assertThat(doc.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
-    assertThat(doc.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
-    assertThat(doc.getDate("placedAt").toInstant()).as("placedAt of %d", seq).isEqualTo(at(seq));
-  }
-
   /**
    * Each sink holds one row per record below the offsets, and nothing else, with the right content.
    */
@@ -328,6 +372,28 @@ final class StoryPipeline implements AutoCloseable {
     assertThat(mongoIds).isEqualTo(expected);
     assertThat(asMap(p.cassandraOffsets())).isEqualTo(offsets);
     assertThat(asMap(p.mongoOffsets())).isEqualTo(offsets);
+  }
+
+  /** Asserts every Cassandra row's fields are exactly what its record's sequence number says. */
+  static void assertCassandraRowMatchesItsRecord(Row row) {
+    long seq = row.getLong("seq");
+    assertThat(row.getString("customer"))
+        .as("customer of %d", seq)
+        .isEqualTo("customer-" + (seq % 97));
+    assertThat(row.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
+    assertThat(row.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
+    assertThat(row.getInstant("\"placedAt\"")).as("placedAt of %d", seq).isEqualTo(at(seq));
+  }
+
+  /** Asserts every MongoDB document's fields are exactly what its record's sequence number says. */
+  static void assertMongoDocumentMatchesItsRecord(Document doc) {
+    long seq = doc.get("seq", Number.class).longValue();
+    assertThat(doc.getString("customer"))
+        .as("customer of %d", seq)
+        .isEqualTo("customer-" + (seq % 97));
+    assertThat(doc.getDouble("amount")).as("amount of %d", seq).isEqualTo(seq * 0.25);
+    assertThat(doc.getBoolean("paid")).as("paid of %d", seq).isEqualTo(seq % 3 == 0);
+    assertThat(doc.getDate("placedAt").toInstant()).as("placedAt of %d", seq).isEqualTo(at(seq));
   }
 
   static void await(String what, Duration timeout, JobProcess job, BooleanSupplier condition)
