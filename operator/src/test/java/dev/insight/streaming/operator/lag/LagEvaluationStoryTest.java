@@ -178,7 +178,7 @@ class LagEvaluationStoryTest {
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                world.kafka.bootstrapServers(),
+                world.bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG,
                 group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,

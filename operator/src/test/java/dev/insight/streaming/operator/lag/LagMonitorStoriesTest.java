@@ -67,7 +67,7 @@ class LagMonitorStoriesTest {
             () -> {
               var kafkaProducer =
                   new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-                      Map.of("bootstrap.servers", world.kafka.bootstrapServers(), "linger.ms", 0),
+                      Map.of("bootstrap.servers", world.bootstrap, "linger.ms", 0),
                       new org.apache.kafka.common.serialization.StringSerializer(),
                       new org.apache.kafka.common.serialization.StringSerializer());
               try (kafkaProducer) {
@@ -285,7 +285,7 @@ class LagMonitorStoriesTest {
             "fallback",
             2,
             LagWorld.lag("250ms", "250ms", "5s", "30s", 1000),
-            world.kafka.bootstrapServers(),
+            world.bootstrap,
             "mongodb://127.0.0.1:" + freePort());
     world.produce(TestPipelines.inputTopic(p), 2, 4);
     world.commit(p, Map.of(0, 3L, 1, 4L));

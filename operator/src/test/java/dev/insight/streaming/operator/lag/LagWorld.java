@@ -1,6 +1,5 @@
 package dev.insight.streaming.operator.lag;
 
-import dev.insight.streaming.embedded.EmbeddedKafka;
 import dev.insight.streaming.embedded.EmbeddedMongo;
 import dev.insight.streaming.embedded.SharedServers;
 import dev.insight.streaming.operator.api.Conditions;
@@ -34,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -45,9 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The lag monitor's surroundings for one test class: the real API server with namespace {@code
- * lag}, the shared real Kafka broker and MongoDB-wire server, the operator's Kafka and sink
- * connections, a status writer, a Prometheus registry and a monitor over them. Closing it closes
- * all of it except the shared servers.
+ * lag}, the shared real Kafka broker (or another Kafka: see the constructors) and MongoDB-wire
+ * server, the operator's Kafka and sink connections, a status writer, a Prometheus registry and a
+ * monitor over them. Closing it closes all of it except the shared servers.
  */
 final class LagWorld implements AutoCloseable {
 
@@ -55,7 +55,10 @@ final class LagWorld implements AutoCloseable {
   static final List<String> READINESS =
       List.of(Conditions.TOPICS_READY, Conditions.SINKS_READY, Conditions.DRIVER_RUNNING);
 
-  final EmbeddedKafka kafka = SharedServers.kafka();
+  /** The bootstrap servers of the Kafka the world's topics live on. */
+  final String bootstrap;
+
+  private final BiConsumer<String, Integer> createTopic;
   final EmbeddedMongo mongo = SharedServers.mongo();
   final TestKubernetes k8s = TestKubernetes.start(NS);
   final SecretResolver secrets = new SecretResolver(k8s.client());
@@ -66,7 +69,18 @@ final class LagWorld implements AutoCloseable {
   private final SharedIndexInformer<StreamingPipeline> pipelines;
   private final KafkaProducer<String, String> producer;
 
+  /** A world on the shared single broker. */
   LagWorld(Clock clock, Duration tick) {
+    this(clock, tick, SharedServers.kafka().bootstrapServers(), SharedServers.kafka()::createTopic);
+  }
+
+  /**
+   * A world on the Kafka at {@code bootstrap}, whose pipelines' topics {@code createTopic} (name,
+   * partitions) makes, returning once producers can write to them.
+   */
+  LagWorld(Clock clock, Duration tick, String bootstrap, BiConsumer<String, Integer> createTopic) {
+    this.bootstrap = bootstrap;
+    this.createTopic = createTopic;
     kafkaClusters = new KafkaClusters(secrets, clock);
     sinks = new SinkConnections(secrets, clock);
     StatusWriter writer =
@@ -88,7 +102,7 @@ final class LagWorld implements AutoCloseable {
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
+                bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG,
                 0),
             new StringSerializer(),
@@ -101,7 +115,7 @@ final class LagWorld implements AutoCloseable {
    * ready.
    */
   StreamingPipeline pipeline(String name, int partitions, LagSpec lag) {
-    return pipeline(name, partitions, lag, kafka.bootstrapServers(), mongo.connectionString());
+    return pipeline(name, partitions, lag, bootstrap, mongo.connectionString());
   }
 
   StreamingPipeline pipeline(
@@ -109,8 +123,8 @@ final class LagWorld implements AutoCloseable {
     StreamingPipeline p = TestPipelines.withMongo(TestPipelines.pipeline(NS, name, bootstrap));
     p.getSpec().getKafka().getTopics().get(0).setPartitions(partitions);
     p.getSpec().setLag(lag);
-    if (bootstrap.equals(kafka.bootstrapServers())) {
-      kafka.createTopic(TestPipelines.inputTopic(p), partitions);
+    if (bootstrap.equals(this.bootstrap)) {
+      createTopic.accept(TestPipelines.inputTopic(p), partitions);
     }
     k8s.secret(NS, TestPipelines.mongoSecret(p), Map.of("uri", mongoUri));
     StreamingPipeline created = k8s.client().resource(p).create();
@@ -149,7 +163,7 @@ final class LagWorld implements AutoCloseable {
   }
 
   Admin admin() {
-    return kafkaClusters.admin(KafkaCluster.of(kafka.bootstrapServers()));
+    return kafkaClusters.admin(KafkaCluster.of(bootstrap));
   }
 
   OffsetStore store() {
