@@ -271,24 +271,27 @@ final class ChildProcess {
 
   /**
    * SIGKILL for the child and every descendant, no grace: what a crashed machine or the OOM killer
-   * does. Returns once they are gone. Idempotent.
+   * does. Returns once they are gone. Idempotent, and it does not wait for a graceful {@link
+   * #stop()} running meanwhile: it cuts that short.
    */
-  synchronized void kill() {
+  void kill() {
     List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
     family.add(process.toHandle());
     family.forEach(ProcessHandle::destroyForcibly);
-    try {
-      for (ProcessHandle member : family) {
-        member.onExit().get(10, TimeUnit.SECONDS);
+    synchronized (this) {
+      try {
+        for (ProcessHandle member : family) {
+          member.onExit().get(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        // gone or unkillable; either way nothing more can be done here
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      // gone or unkillable; either way nothing more can be done here
+      closeQuietly(process.getOutputStream());
+      closeQuietly(process.getInputStream());
+      atExit.cancel();
     }
-    closeQuietly(process.getOutputStream());
-    closeQuietly(process.getInputStream());
-    atExit.cancel();
   }
 
   /** The child's resident set size in bytes (Linux {@code /proc}), or -1 where unknown. */

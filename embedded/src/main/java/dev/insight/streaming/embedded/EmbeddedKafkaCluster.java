@@ -241,16 +241,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Stops every node (gracefully, then forcibly) and deletes a temporary folder. Idempotent. */
+  /**
+   * Stops every node and deletes a temporary folder. Idempotent. A temporary cluster's nodes are
+   * SIGKILLed, as their data goes anyway: stopped gracefully all at once, the quorum's leader waits
+   * 5 s for voters that are gone already to acknowledge its resignation. A cluster in a kept folder
+   * is stopped gracefully (then forcibly), as {@link EmbeddedKafka#stop()} does.
+   */
   public void stop() {
+    if (temporary) {
+      nodes.values().forEach(BrokerNode::kill);
+      DataDirectory.delete(dataDir);
+      return;
+    }
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (BrokerNode node : nodes.values()) {
       stops.add(CompletableFuture.runAsync(node::stop, EmbeddedKafkaCluster::runOnOwnThread));
     }
     stops.forEach(CompletableFuture::join);
-    if (temporary) {
-      DataDirectory.delete(dataDir);
-    }
   }
 
   @Override
@@ -542,15 +549,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                   logFile));
     }
 
-    synchronized void kill() {
-      if (jvm != null) {
-        jvm.kill();
+    void kill() {
+      ChildProcess current;
+      synchronized (this) {
+        current = jvm;
+      }
+      if (current != null) {
+        current.kill();
       }
     }
 
-    synchronized void stop() {
-      if (jvm != null) {
-        jvm.stop();
+    void stop() {
+      ChildProcess current;
+      synchronized (this) {
+        current = jvm;
+      }
+      if (current != null) {
+        current.stop();
       }
     }
 
@@ -648,6 +663,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       config.put("broker.heartbeat.interval.ms", "1000");
       config.put("broker.session.timeout.ms", "6000");
       config.put("replica.lag.time.max.ms", "10000");
+      // the nodes stop together (a test JVM's end): a controlled shutdown would wait a session
+      // timeout for controllers that are stopping too. Stories SIGKILL a node, which skips it
+      // anyway
+      config.put("controlled.shutdown.enable", "false");
       // small: three of these share 2 cores and a few GB with everything else
       config.put("num.network.threads", "2");
       config.put("num.io.threads", "2");

@@ -92,6 +92,9 @@ class KafkaClusterTest {
       }
       assertThat(values).isEqualTo(expected);
       cluster.nodeIds().forEach(id -> pids.add(cluster.pid(id)));
+      System.out.printf(
+          "resident memory per node at the end: %s MiB%n",
+          cluster.nodeIds().stream().map(id -> cluster.residentBytes(id) / (1024 * 1024)).toList());
     } finally {
       cluster.stop();
     }

@@ -24,6 +24,28 @@ public final class StartupFigures {
             return kafka.startupTime();
           }
         });
+    List<String> memory = new ArrayList<>();
+    List<Long> stops = new ArrayList<>();
+    report(
+        "Kafka cluster, 3 nodes (format + start + acks=all produce/consume)",
+        runs,
+        () -> {
+          EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start();
+          try {
+            memory.add(
+                cluster.nodeIds().stream()
+                    .map(id -> cluster.residentBytes(id) / (1024 * 1024) + " MiB")
+                    .toList()
+                    .toString());
+            return cluster.startupTime();
+          } finally {
+            long stopping = System.nanoTime();
+            cluster.stop();
+            stops.add(Duration.ofNanos(System.nanoTime() - stopping).toMillis());
+          }
+        });
+    System.out.printf(
+        "  resident memory per node after start: %s; stop took %s ms%n", memory, stops);
     report(
         "Cassandra node (start + CQL query)",
         runs,
