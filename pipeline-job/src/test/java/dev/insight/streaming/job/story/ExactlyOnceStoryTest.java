@@ -1,6 +1,5 @@
 package dev.insight.streaming.job.story;
 
-import static dev.insight.streaming.job.story.StoryPipeline.assertExactly;
 import static dev.insight.streaming.job.story.StoryPipeline.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
