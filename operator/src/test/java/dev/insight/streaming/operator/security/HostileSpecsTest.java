@@ -162,6 +162,11 @@ class HostileSpecsTest {
               .replace("${MONGO_URI}", SharedServers.mongo().connectionString())
               .replace("${CASSANDRA}", cassandra.address())
               .replace("${TOKEN_FILE}", tokenFile.toString());
+      // ${REPEAT:n}: n characters of filler, for cases about sizes
+      manifest =
+          java.util.regex.Pattern.compile("\\$\\{REPEAT:(\\d+)}")
+              .matcher(manifest)
+              .replaceAll(m -> "x".repeat(Integer.parseInt(m.group(1))));
       List<String> docs = List.of(manifest.split("(?m)^---$"));
       for (String doc : docs) {
         if (doc.contains("kind: Secret")) {

@@ -8,21 +8,21 @@ import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.not;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.result.UpdateResult;
 import dev.insight.streaming.sinkstores.FencedException;
 import dev.insight.streaming.sinkstores.OffsetStore;
 import dev.insight.streaming.sinkstores.PartitionOffset;
@@ -61,6 +61,8 @@ public final class MongoOffsetStore implements OffsetStore {
 
   private static final String EPOCH_FIELD = "epoch";
   private static final int DUPLICATE_KEY = 11000;
+  // a lost race reads again; more losses than this in a row means a claim storm
+  private static final int CLAIM_ATTEMPTS = 50;
 
   /**
    * Up to this many pipelines a batched read filters on the server; beyond it, it scans the
@@ -98,13 +100,41 @@ public final class MongoOffsetStore implements OffsetStore {
 
   @Override
   public long claim(PipelineKey pipeline) {
-    Document claimed =
-        epochs()
-            .findOneAndUpdate(
-                eq("_id", pipeline.key()),
-                Updates.inc(EPOCH_FIELD, 1L),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-    long epoch = claimed.get(EPOCH_FIELD, Number.class).longValue();
+    // compare-and-set on the pipeline's one document: of racing claimants exactly one moves it from
+    // the value it read, the others read again (an $inc upsert is not atomic on every server this
+    // must run against: the MongoDB-wire test server gave two racers the same epoch)
+    long epoch = 0;
+    for (int attempt = 0; attempt < CLAIM_ATTEMPTS && epoch == 0; attempt++) {
+      Document current = epochs().find(eq("_id", pipeline.key())).first();
+      if (current == null) {
+        try {
+          epochs().insertOne(new Document("_id", pipeline.key()).append(EPOCH_FIELD, 1L));
+          epoch = 1;
+        } catch (MongoWriteException e) {
+          if (e.getError().getCode() != DUPLICATE_KEY) {
+            throw e;
+          }
+        }
+      } else {
+        long seen = current.get(EPOCH_FIELD, Number.class).longValue();
+        UpdateResult moved =
+            epochs()
+                .updateOne(
+                    and(eq("_id", pipeline.key()), eq(EPOCH_FIELD, seen)),
+                    Updates.set(EPOCH_FIELD, seen + 1));
+        if (moved.getModifiedCount() == 1) {
+          epoch = seen + 1;
+        }
+      }
+    }
+    if (epoch == 0) {
+      throw new IllegalStateException(
+          "pipeline "
+              + pipeline
+              + ": could not claim the offset store in "
+              + CLAIM_ATTEMPTS
+              + " attempts; other drivers of this pipeline keep claiming it");
+    }
     // from here on no older writer can change an offset this pipeline has stored
     offsets()
         .updateMany(
