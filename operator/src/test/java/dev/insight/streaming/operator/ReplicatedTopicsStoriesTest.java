@@ -99,7 +99,10 @@ class ReplicatedTopicsStoriesTest {
         kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
 
     Map<String, TopicDescription> topics =
-        admin.describeTopics(List.of("rf3-in", "rf3.dlq")).allTopicNames().get();
+        admin
+            .describeTopics(List.of("rf3-in", pipeline.effectiveDeadLetterTopic()))
+            .allTopicNames()
+            .get();
     assertThat(topics.get("rf3-in").partitions()).hasSize(2);
     for (TopicDescription topic : topics.values()) {
       for (TopicPartitionInfo partition : topic.partitions()) {
@@ -148,7 +151,7 @@ class ReplicatedTopicsStoriesTest {
     create(pipeline);
     PipelineStatus.await(
         kube.client(), pipeline, Conditions.TOPICS_READY, Conditions.TRUE, "Ready", READY_WITHIN);
-    List<String> names = List.of("drop-auto-in", "drop-auto.dlq");
+    List<String> names = List.of("drop-auto-in", pipeline.effectiveDeadLetterTopic());
     String pod = DriverNames.of(pipeline).pod();
     await("the driver pod")
         .atMost(READY_WITHIN)
