@@ -50,6 +50,7 @@ class HostileSpecsTest {
 
   private static final String NS = "hostile";
   private static final Duration SETTLE = Duration.ofSeconds(60);
+  private static final Duration LAG_INTERVAL = Duration.ofSeconds(2);
 
   @Test
   void everyHostileSpecIsRefusedWithoutAConnectionWhileOthersRun() throws Exception {
@@ -59,7 +60,9 @@ class HostileSpecsTest {
     List<Case> cases = new ArrayList<>();
     try (TestKubernetes kube = TestKubernetes.start(NS);
         PipelineOperator operator =
-            new PipelineOperator(kube.client(), OperatorSettings.defaults()).start()) {
+            new PipelineOperator(
+                    kube.client(), OperatorSettings.defaults().withLagInterval(LAG_INTERVAL))
+                .start()) {
       for (Path file : corpus()) {
         Case c = new Case(file);
         cases.add(c);
@@ -98,8 +101,8 @@ class HostileSpecsTest {
             e);
       }
 
-      // one more lag cycle (10 s by default) so the lag monitor has had its chance to connect too
-      Thread.sleep(12_000);
+      // one more lag cycle, so the lag monitor has had its chance to connect too
+      Thread.sleep(LAG_INTERVAL.toMillis() + 1_000);
       for (Case c : cases) {
         try {
           c.verifyConnections(token);

@@ -86,7 +86,7 @@ class ExactlyOnceStoryTest {
       StoryPipeline.assertExactly(p, p.endOffsets());
 
       // graceful: SIGTERM while records are still coming in
-      p.produce(RECORDS, RECORDS + 60_000, PARTITIONS);
+      p.produce(RECORDS, RECORDS + 40_000, PARTITIONS);
       // slower than the job can go, so no backlog of generated batches builds up (a graceful stop
       // finishes those)
       p.config().with("stream").put("maxRatePerPartition", 1000);
@@ -102,7 +102,7 @@ class ExactlyOnceStoryTest {
       assertThat(p.mongoOffsets()).isEqualTo(stored);
       assertThat(stored.stream().mapToLong(PartitionOffset::offset).sum())
           .as("stopped mid-stream")
-          .isLessThan(RECORDS + 60_000);
+          .isLessThan(RECORDS + 40_000);
       StoryPipeline.assertExactly(
           p, StoryPipeline.asMap(stored)); // the sinks hold precisely what the stored offsets say
 
