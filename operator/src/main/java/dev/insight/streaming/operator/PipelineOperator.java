@@ -31,7 +31,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -93,9 +92,10 @@ public final class PipelineOperator implements AutoCloseable {
             client.getKubernetesSerialization(),
             // an invalid spec gets no outside connection, from the lag monitor neither
             () ->
-                reconciler.cachedPipelines().stream()
-                    .filter(p -> problems(p, reconciler).isEmpty())
-                    .toList(),
+                withinBudget(
+                    reconciler.cachedPipelines().stream()
+                        .filter(p -> specProblems(p).isEmpty())
+                        .toList()),
             kafkaClusters,
             sinkConnections,
             statusWriter,
@@ -210,20 +210,46 @@ public final class PipelineOperator implements AutoCloseable {
     return problems;
   }
 
-  private static boolean createdBefore(StreamingPipeline a, StreamingPipeline b) {
-    if (a.getMetadata().getUid() != null
-        && a.getMetadata().getUid().equals(b.getMetadata().getUid())) {
-      return false;
+  /**
+   * The pipelines the budget admits, for the lag monitor's every cycle: one sort and one running
+   * sum, where asking {@link #problems} per pipeline would compare every pair.
+   */
+  private static List<StreamingPipeline> withinBudget(List<StreamingPipeline> valid) {
+    List<StreamingPipeline> oldestFirst =
+        valid.stream().sorted(PipelineOperator::byCreation).toList();
+    List<StreamingPipeline> admitted = new java.util.ArrayList<>();
+    long used = 0;
+    for (StreamingPipeline pipeline : oldestFirst) {
+      long partitions = SpecValidator.partitions(pipeline.getSpec());
+      if (used + partitions <= PARTITION_BUDGET) {
+        admitted.add(pipeline);
+        used += partitions;
+      }
     }
+    return admitted;
+  }
+
+  private static boolean createdBefore(StreamingPipeline a, StreamingPipeline b) {
+    boolean same =
+        a.getMetadata().getUid() != null
+            && a.getMetadata().getUid().equals(b.getMetadata().getUid());
+    return !same && byCreation(a, b) < 0;
+  }
+
+  /**
+   * Oldest first, then by namespace/name. creationTimestamp is RFC 3339 in UTC with whole seconds
+   * as the API server writes it, so text order is time order and nothing is parsed per comparison.
+   */
+  private static int byCreation(StreamingPipeline a, StreamingPipeline b) {
     String at = a.getMetadata().getCreationTimestamp();
     String bt = b.getMetadata().getCreationTimestamp();
-    int byTime = at == null || bt == null ? 0 : Instant.parse(at).compareTo(Instant.parse(bt));
+    int byTime = at == null || bt == null ? 0 : at.compareTo(bt);
     if (byTime != 0) {
-      return byTime < 0;
+      return byTime;
     }
     String an = a.getMetadata().getNamespace() + "/" + a.getMetadata().getName();
     String bn = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
-    return an.compareTo(bn) < 0;
+    return an.compareTo(bn);
   }
 
   private static List<String> specProblems(StreamingPipeline pipeline) {
