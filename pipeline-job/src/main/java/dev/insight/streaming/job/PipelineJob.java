@@ -367,7 +367,9 @@ public final class PipelineJob {
       conf.set("spark.cassandra.connection.host", String.join(",", c.hosts()));
       conf.set("spark.cassandra.connection.port", Integer.toString(c.port()));
       conf.set("spark.cassandra.connection.localDC", c.localDatacenter());
-      // measured here: 10.2k rows/s against 7.3k with the default of 5 (see runtime-facts)
+      // writes in flight per task: the connector's default of 5 left Cassandra idle (7.3k rows/s
+      // against 10.2k with 128, see runtime-facts); two tasks at 128 keep as many in flight as the
+      // sink benchmark's hand-written baseline (256), and 256 per task was slower there
       conf.setIfMissing("spark.cassandra.output.concurrent.writes", "128");
       if (c.usernameEnv() != null) {
         // checked here, read by each JVM that connects: the SparkConf names the variables only

@@ -1,6 +1,10 @@
 package dev.insight.streaming.job.transform;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +15,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,29 +30,157 @@ final class JsonProjection {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  // this projection's own parser factory: it is used by one task's thread only (see
+  // Transformation),
+  // so parser buffers go back to it record after record instead of through a thread-local lookup
+  // per record, which cost 5% of a task's CPU on Spark's executor threads
+  private final JsonFactory parsers = new TaskJsonFactory();
   private final List<FieldConfig> fields;
+  private final String[] names;
   private final List<String[]> paths = new ArrayList<>();
   private final List<FieldType> types = new ArrayList<>();
+  // by the record's top-level key: the fields read from under it
+  private final Map<String, Source> sources = new HashMap<>();
 
-  JsonProjection(List<FieldConfig> fields) {
-    this.fields = fields;
-    for (FieldConfig f : fields) {
-      paths.add(f.effectiveSource().split("\\."));
-      types.add(f.fieldType());
+  /** A parser factory with one set of buffers, for one thread. */
+  private static final class TaskJsonFactory extends JsonFactory {
+    private static final long serialVersionUID = 1L;
+    private final transient BufferRecycler buffers = new BufferRecycler();
+
+    TaskJsonFactory() {
+      super(MAPPER); // trees of nested values are read with the shared mapper
+    }
+
+    @Override
+    public BufferRecycler _getBufferRecycler() {
+      return buffers;
     }
   }
 
-  Map<String, Object> project(byte[] value) throws MalformedRecordException {
-    ObjectNode record = parse(value);
-    if (fields.isEmpty()) {
-      return topLevel(record);
+  /** The fields read from one top-level key: directly (path of one step) or from under it. */
+  private static final class Source {
+    private int[] direct = new int[0];
+    private int[] nested = new int[0];
+
+    void add(int field, boolean isDirect) {
+      if (isDirect) {
+        direct = append(direct, field);
+      } else {
+        nested = append(nested, field);
+      }
     }
-    Map<String, Object> out = new LinkedHashMap<>();
+
+    private static int[] append(int[] a, int v) {
+      int[] b = Arrays.copyOf(a, a.length + 1);
+      b[a.length] = v;
+      return b;
+    }
+  }
+
+  JsonProjection(List<FieldConfig> fields) {
+    this.fields = fields;
+    this.names = new String[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
-      JsonNode node = at(record, paths.get(i));
-      out.put(fields.get(i).name(), convert(node, types.get(i), fields.get(i)));
+      FieldConfig f = fields.get(i);
+      names[i] = f.name();
+      String[] path = f.effectiveSource().split("\\.");
+      paths.add(path);
+      types.add(f.fieldType());
+      sources.computeIfAbsent(path[0], k -> new Source()).add(i, path.length == 1);
     }
-    return out;
+  }
+
+  /**
+   * The record's configured fields, converted, in the configured order; without configured fields,
+   * every top-level value in its JSON shape.
+   */
+  Map<String, Object> project(byte[] value) throws MalformedRecordException {
+    if (fields.isEmpty()) {
+      return topLevel(parse(value));
+    }
+    if (value == null || value.length == 0) {
+      throw new MalformedRecordException("empty record value");
+    }
+    try (JsonParser parser = parsers.createParser(value)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedRecordException("not a JSON object");
+      }
+      Object[] out = new Object[names.length];
+      // one pass over the bytes: values of unconfigured keys are skipped, never built
+      for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+        JsonToken token = parser.nextToken();
+        Source source = sources.get(key);
+        if (source == null) {
+          parser.skipChildren();
+          continue;
+        }
+        if (source.nested.length == 0 && token.isScalarValue()) {
+          for (int field : source.direct) {
+            out[field] = scalar(parser, token, field);
+          }
+          continue;
+        }
+        // an object or array under a configured key (rare): read that value alone as a tree; a
+        // repeated key replaces what an earlier one gave, as the last duplicate wins in a tree
+        JsonNode node = parser.readValueAsTree();
+        for (int field : source.direct) {
+          out[field] = convert(node, types.get(field), fields.get(field));
+        }
+        for (int field : source.nested) {
+          String[] path = paths.get(field);
+          out[field] = convert(at(node, path, 1), types.get(field), fields.get(field));
+        }
+      }
+      return new FieldValues(names, out);
+    } catch (JsonProcessingException e) {
+      throw new MalformedRecordException("not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new MalformedRecordException("not JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A scalar token's value as its field's type, read from the parser without a tree: the common
+   * cases directly, every other case through {@link #convert} so both give the same answers.
+   */
+  private Object scalar(JsonParser parser, JsonToken token, int field)
+      throws IOException, MalformedRecordException {
+    FieldType type = types.get(field);
+    switch (token) {
+      case VALUE_NULL:
+        return null;
+      case VALUE_STRING:
+        if (type == FieldType.STRING) {
+          return parser.getText();
+        }
+        break;
+      case VALUE_NUMBER_INT:
+        boolean fitsLong = parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+        if (fitsLong && (type == FieldType.LONG)) {
+          return parser.getLongValue();
+        }
+        if (fitsLong && type == FieldType.TIMESTAMP) {
+          return Instant.ofEpochMilli(parser.getLongValue());
+        }
+        if (fitsLong && type == FieldType.DOUBLE) {
+          return (double) parser.getLongValue();
+        }
+        break;
+      case VALUE_NUMBER_FLOAT:
+        if (type == FieldType.DOUBLE) {
+          return parser.getDoubleValue();
+        }
+        break;
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        if (type == FieldType.BOOLEAN) {
+          return token == JsonToken.VALUE_TRUE;
+        }
+        break;
+      default:
+        break;
+    }
+    return convert(MAPPER.readTree(parser), type, fields.get(field));
   }
 
   private static ObjectNode parse(byte[] value) throws MalformedRecordException {
@@ -67,10 +201,10 @@ final class JsonProjection {
     return (ObjectNode) node;
   }
 
-  private static JsonNode at(JsonNode record, String[] path) {
+  private static JsonNode at(JsonNode record, String[] path, int from) {
     JsonNode node = record;
-    for (String step : path) {
-      node = node.get(step);
+    for (int i = from; i < path.length; i++) {
+      node = node.get(path[i]);
       if (node == null) {
         return null;
       }

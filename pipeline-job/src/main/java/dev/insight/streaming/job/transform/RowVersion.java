@@ -52,6 +52,33 @@ public record RowVersion(long timestamp, int partition, long offset)
 
   /** The version as text whose order is the version order (MongoDB compares strings bytewise). */
   public String text() {
+    char[] text = new char[TIMESTAMP_DIGITS + PARTITION_DIGITS + OFFSET_DIGITS + 2];
+    int at = TIMESTAMP_DIGITS;
+    if (digits(text, at, timestamp, TIMESTAMP_DIGITS)) {
+      text[at] = '/';
+      at += 1 + PARTITION_DIGITS;
+      if (digits(text, at, partition, PARTITION_DIGITS)) {
+        text[at] = '/';
+        at += 1 + OFFSET_DIGITS;
+        if (digits(text, at, offset, OFFSET_DIGITS)) {
+          return new String(text);
+        }
+      }
+    }
+    return wideText(); // a value wider than its column (a timestamp past the year 2286)
+  }
+
+  // writes value's digits right-aligned in the width chars before end, zero-padded; false when
+  // they do not fit
+  private static boolean digits(char[] text, int end, long value, int width) {
+    for (int i = end - 1; i >= end - width; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    return value == 0;
+  }
+
+  private String wideText() {
     StringBuilder s = new StringBuilder(TIMESTAMP_DIGITS + PARTITION_DIGITS + OFFSET_DIGITS + 2);
     pad(s, timestamp, TIMESTAMP_DIGITS).append('/');
     pad(s, partition, PARTITION_DIGITS).append('/');

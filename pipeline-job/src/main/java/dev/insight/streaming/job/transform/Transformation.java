@@ -2,12 +2,13 @@ package dev.insight.streaming.job.transform;
 
 import dev.insight.streaming.jobconfig.TransformConfig;
 import java.lang.reflect.InvocationTargetException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns one Kafka record into one row: JSON projection, then the optional plug-in, then the
- * deterministic id.
+ * deterministic id. Not thread-safe: each task builds its own ({@link #of}).
  */
 public final class Transformation {
 
@@ -41,7 +42,8 @@ public final class Transformation {
     Map<String, Object> fields = projection.project(record.value());
     if (custom != null) {
       try {
-        fields = custom.apply(fields, record);
+        // the plug-in may change the map it is given
+        fields = custom.apply(new LinkedHashMap<>(fields), record);
       } catch (MalformedRecordException e) {
         throw e;
       } catch (RuntimeException e) {

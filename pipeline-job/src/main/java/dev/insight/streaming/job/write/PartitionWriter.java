@@ -6,8 +6,8 @@ import dev.insight.streaming.job.transform.SourceRecord;
 import dev.insight.streaming.job.transform.Transformation;
 import dev.insight.streaming.jobconfig.TransformConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,39 +101,43 @@ public final class PartitionWriter
   /**
    * The rows waiting for the next flush. Keyed rows keep only the newest version per id: the sinks
    * would discard the older ones anyway, and two versions of one row in one write must not depend
-   * on the order the sink applies them in.
+   * on the order the sink applies them in. Rows stay in arrival order (an id's place is its first
+   * arrival's), in a list the sinks take as it is.
    */
   private static final class Chunk {
-    private final Map<String, SinkRow> byId;
-    private List<SinkRow> rows;
+    private final Map<String, Integer> positions;
     private final int capacity;
+    private List<SinkRow> rows;
 
     Chunk(boolean keyed, int capacity) {
       this.capacity = capacity;
-      this.byId = keyed ? new LinkedHashMap<>() : null;
-      this.rows = keyed ? null : new ArrayList<>(capacity);
+      this.positions = keyed ? new HashMap<>(capacity * 2) : null;
+      this.rows = new ArrayList<>(capacity);
     }
 
     void add(SinkRow row) {
-      if (byId == null) {
-        rows.add(row);
-      } else {
-        byId.merge(row.id(), row, (a, b) -> a.version().compareTo(b.version()) >= 0 ? a : b);
+      if (positions != null) {
+        Integer at = positions.putIfAbsent(row.id(), rows.size());
+        if (at != null) {
+          if (row.version().compareTo(rows.get(at).version()) > 0) {
+            rows.set(at, row);
+          }
+          return;
+        }
       }
+      rows.add(row);
     }
 
     int size() {
-      return byId == null ? rows.size() : byId.size();
+      return rows.size();
     }
 
     List<SinkRow> take() {
-      if (byId == null) {
-        List<SinkRow> taken = rows;
-        rows = new ArrayList<>(capacity);
-        return taken;
+      List<SinkRow> taken = rows;
+      rows = new ArrayList<>(capacity);
+      if (positions != null) {
+        positions.clear();
       }
-      List<SinkRow> taken = new ArrayList<>(byId.values());
-      byId.clear();
       return taken;
     }
   }

@@ -91,7 +91,7 @@ public final class SinkSet implements AutoCloseable {
                 session, c.offsetsKeyspace(), c.replication().replication(c.localDatacenter()));
         store.createIfMissing();
         stores.put("cassandra", store);
-        cassandraRows = new CassandraRows(conf, schema);
+        cassandraRows = new CassandraRows(conf, c, environment, schema);
       }
       MongoSinkConfig m = config.sinks().mongodb();
       if (m != null) {

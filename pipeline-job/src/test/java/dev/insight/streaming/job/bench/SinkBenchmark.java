@@ -1,63 +1,47 @@
 package dev.insight.streaming.job.bench;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.WriteModel;
 import dev.insight.streaming.embedded.EmbeddedCassandra;
 import dev.insight.streaming.embedded.EmbeddedKafka;
 import dev.insight.streaming.embedded.EmbeddedMongo;
 import dev.insight.streaming.embedded.SharedServers;
-import dev.insight.streaming.job.PipelineJob;
-import dev.insight.streaming.job.transform.SinkRow;
-import dev.insight.streaming.job.transform.SourceRecord;
-import dev.insight.streaming.job.transform.Transformation;
-import dev.insight.streaming.job.write.SinkSet;
+import dev.insight.streaming.job.story.JobUnderParentWatch;
 import dev.insight.streaming.jobconfig.JobConfig;
-import dev.insight.streaming.sinkstores.cassandra.CassandraSchema;
-import dev.insight.streaming.sinkstores.mongodb.MongoSchema;
-import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.spark.SparkConf;
-import org.bson.Document;
 
 /**
- * The sink benchmark: 1,000,000 records of about 100 bytes in 4 partitions, each job run side by
- * side (same run, same servers, same topic) with a plain KafkaConsumer baseline bulk-upserting the
- * same rows. Throughput is steady-state: records/s between 20% and 100% progress, so start-up
- * (Spark's, the driver's connections) counts for neither side.
+ * The sink benchmark: 1,000,000 records of about 100 bytes in 4 partitions, read by the job and by
+ * a hand-written baseline ({@link BaselineWriter}) one after the other, each in a JVM of its own
+ * with the same flags, against the same servers (which run in other processes, or in this one).
+ *
+ * <p>For each side: records/s and CPU-seconds per million records, both in a window from half of
+ * the records (start-up counts for neither side; the whole run's CPU is printed too). Progress is
+ * the side's consumer group offsets, committed once its rows are acknowledged. CPU is user plus
+ * system time of the side's JVM as the kernel accounts it. {@code -Dbench.jfr=<dir>} records each
+ * side with JFR for {@link JfrTopFrames}.
  */
 public final class SinkBenchmark {
 
   private static final int PARTITIONS = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path WORK = Path.of("target", "bench");
+  // where the measured window starts, as a share of the records: after the JIT compilers' warm-up
+  private static final double FROM = Double.parseDouble(System.getProperty("bench.from", "0.5"));
 
   public static void main(String[] args) {
     try {
@@ -69,57 +53,133 @@ public final class SinkBenchmark {
     }
   }
 
+  /** What one side did in the measured window. */
+  record Measured(
+      String side, double recordsPerSecond, double cpuSecondsPerMillion, double cpuTotal) {}
+
   private static void run(String[] args) throws Exception {
-    long records = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    long records = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
+    List<String> which =
+        args.length > 1 ? List.of(args[1].split(",")) : List.of("mongodb", "cassandra", "offsets");
+    Files.createDirectories(WORK);
     EmbeddedKafka kafka = SharedServers.kafka();
-    EmbeddedCassandra cassandra = SharedServers.cassandra();
     EmbeddedMongo mongo = SharedServers.mongo();
+    EmbeddedCassandra cassandra = which.contains("cassandra") ? SharedServers.cassandra() : null;
     String topic = "bench.events";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
     }
+    System.out.printf("producing %,d records%n", records);
     produce(kafka, topic, records);
+    Map<String, String> env = Map.of("MONGODB_URI", mongo.connectionString());
 
     List<String> lines = new ArrayList<>();
-    double mongoBase = mongoBaseline(kafka, mongo, topic, records);
-    dropMeasured(mongo, "mongo_base");
-    double mongoJob = job(kafka, cassandra, mongo, topic, records, "mongo", false, true, true);
-    dropMeasured(mongo, "mongo");
-    lines.add(
-        line("MongoDB sink vs consumer + bulkWrite(1,000 upserts)", mongoJob, mongoBase, 0.8));
-    double cassandraBase = cassandraBaseline(kafka, cassandra, topic, records);
-    double cassandraJob =
-        job(kafka, cassandra, mongo, topic, records, "cassandra", true, false, true);
-    lines.add(
-        line(
-            "Cassandra sink vs consumer + 256 async prepared inserts",
-            cassandraJob,
-            cassandraBase,
-            0.8));
-    double withOffsets =
-        job(kafka, cassandra, mongo, topic, records, "offsets_on", false, true, true);
-    dropMeasured(mongo, "offsets_on");
-    double withoutOffsets =
-        job(kafka, cassandra, mongo, topic, records, "offsets_off", false, true, false);
-    dropMeasured(mongo, "offsets_off");
-    lines.add(
-        line(
-            "MongoDB job with offset stores vs offset writes off",
-            withOffsets,
-            withoutOffsets,
-            0.9));
+    if (which.contains("mongodb")) {
+      Measured base =
+          side(
+              kafka,
+              records,
+              "baseline-mongodb",
+              BaselineWriter.class,
+              config(kafka, null, topic, "mongo_base", false, true),
+              "mongodb",
+              env);
+      dropMeasured(mongo, "mongo_base");
+      Measured job =
+          side(
+              kafka,
+              records,
+              "job-mongodb",
+              JobUnderParentWatch.class,
+              config(kafka, null, topic, "mongo", false, true),
+              null,
+              env);
+      dropMeasured(mongo, "mongo");
+      lines.addAll(lines("MongoDB", job, base, 0.9));
+    }
+    if (which.contains("cassandra")) {
+      Measured base =
+          side(
+              kafka,
+              records,
+              "baseline-cassandra",
+              BaselineWriter.class,
+              config(kafka, cassandra, topic, "cassandra_base", true, false),
+              "cassandra",
+              env);
+      Measured job =
+          side(
+              kafka,
+              records,
+              "job-cassandra",
+              JobUnderParentWatch.class,
+              config(kafka, cassandra, topic, "cassandra", true, false),
+              null,
+              env);
+      lines.addAll(lines("Cassandra", job, base, 0.85));
+    }
+    if (which.contains("offsets")) {
+      Measured on =
+          side(
+              kafka,
+              records,
+              "job-offsets-on",
+              JobUnderParentWatch.class,
+              config(kafka, null, topic, "offsets_on", false, true),
+              null,
+              env);
+      dropMeasured(mongo, "offsets_on");
+      Measured off =
+          side(
+              kafka,
+              records,
+              "job-offsets-off",
+              JobWithoutOffsetWrites.class,
+              config(kafka, null, topic, "offsets_off", false, true),
+              null,
+              env);
+      dropMeasured(mongo, "offsets_off");
+      lines.add(
+          String.format(
+              "| cost of exactly once: MongoDB job with offset stores vs offset writes off | %,.0f vs %,.0f rec/s: %.2f | %.1f vs %.1f CPU-s/M: %.2f |",
+              on.recordsPerSecond,
+              off.recordsPerSecond,
+              on.recordsPerSecond / off.recordsPerSecond,
+              on.cpuSecondsPerMillion,
+              off.cpuSecondsPerMillion,
+              on.cpuSecondsPerMillion / off.cpuSecondsPerMillion));
+    }
     System.out.println();
     System.out.printf(
-        "%,d records, %d partitions, local[2]; records/s between 20%% and 100%% progress%n",
-        records, PARTITIONS);
+        "%,d records, %d partitions, job on local[2]; each side in its own JVM (-Xmx1g); figures between %.0f%% and 100%% of the records%n",
+        records, PARTITIONS, FROM * 100);
+    System.out.println("| sink | measure | job | baseline | ratio | target |");
+    System.out.println("|---|---|---|---|---|---|");
     lines.forEach(System.out::println);
   }
 
-  private static String line(String what, double measured, double baseline, double target) {
-    double ratio = measured / baseline;
-    return String.format(
-        "| %s | %,.0f | %,.0f | %.2f | >= %.1f %s |",
-        what, measured, baseline, ratio, target, ratio >= target ? "met" : "NOT met");
+  private static List<String> lines(String sink, Measured job, Measured base, double rateTarget) {
+    double rate = job.recordsPerSecond / base.recordsPerSecond;
+    double cpu = job.cpuSecondsPerMillion / base.cpuSecondsPerMillion;
+    return List.of(
+        String.format(
+            "| %s | records/s | %,.0f | %,.0f | **%.2f** | >= %.2f: %s |",
+            sink,
+            job.recordsPerSecond,
+            base.recordsPerSecond,
+            rate,
+            rateTarget,
+            rate >= rateTarget ? "met" : "NOT met"),
+        String.format(
+            "| %s | CPU-seconds per million records | %.1f | %.1f | **%.2f** | <= 1.30: %s |",
+            sink,
+            job.cpuSecondsPerMillion,
+            base.cpuSecondsPerMillion,
+            cpu,
+            cpu <= 1.3 ? "met" : "NOT met"),
+        String.format(
+            "| %s | CPU-seconds, whole run with start-up | %.1f | %.1f | %.2f | |",
+            sink, job.cpuTotal, base.cpuTotal, job.cpuTotal / base.cpuTotal));
   }
 
   private static void produce(EmbeddedKafka kafka, String topic, long records) {
@@ -192,65 +252,89 @@ public final class SinkBenchmark {
     return c;
   }
 
-  private static double job(
+  /**
+   * Starts one side in its own JVM, measures it and stops it. The job's progress is its consumer
+   * group (its commitAsync lands with the next batch); the baseline commits to a group of its own.
+   */
+  private static Measured side(
       EmbeddedKafka kafka,
-      EmbeddedCassandra cassandra,
-      EmbeddedMongo mongo,
-      String topic,
       long records,
-      String name,
-      boolean toCassandra,
-      boolean toMongo,
-      boolean offsetWrites)
+      String side,
+      Class<?> main,
+      ObjectNode config,
+      String baselineSink,
+      Map<String, String> env)
       throws Exception {
-    JobConfig config =
-        JobConfig.parse(
-            JSON.writeValueAsString(config(kafka, cassandra, topic, name, toCassandra, toMongo)));
-    SparkConf conf =
-        new SparkConf()
-            .setMaster("local[2]")
-            .set("spark.ui.enabled", "false")
-            .set("spark.driver.host", "127.0.0.1");
-    PipelineJob job =
-        new PipelineJob(config, conf, Map.of("MONGODB_URI", mongo.connectionString())::get);
-    if (!offsetWrites) {
-      job.withoutOffsetWrites();
+    Path file = WORK.resolve(side + ".json");
+    Files.writeString(file, JSON.writeValueAsString(config));
+    JobConfig parsed = JobConfig.read(file);
+    String group = baselineSink == null ? parsed.kafka().consumerGroup() : "bench-" + side;
+    List<String> args =
+        baselineSink == null
+            ? List.of(file.toString())
+            : List.of(baselineSink, file.toString(), group);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        ChildJvm jvm = ChildJvm.start(side, main.getName(), args, env)) {
+      long from = (long) (records * FROM);
+      long t1 = 0;
+      long atT1 = 0;
+      Duration cpuAtT1 = Duration.ZERO;
+      Map<String, Duration> threadsAtT1 = Map.of();
+      long lastReport = 0;
+      while (true) {
+        jvm.checkRunning();
+        long done = committed(admin, group);
+        long now = System.nanoTime();
+        if (t1 == 0 && done >= from) {
+          cpuAtT1 = jvm.cpu();
+          threadsAtT1 = jvm.cpuByThread();
+          t1 = now;
+          atT1 = done;
+        }
+        if (done >= records) {
+          Duration cpu = jvm.cpu();
+          double seconds = (now - t1) / 1e9;
+          Measured m =
+              new Measured(
+                  side,
+                  (done - atT1) / seconds,
+                  (cpu.minus(cpuAtT1).toNanos() / 1e9) / ((done - atT1) / 1e6),
+                  cpu.toNanos() / 1e9);
+          System.out.printf(
+              "%s: %,.0f records/s, %.1f CPU-s per million records (whole run %.1f CPU-s)%n",
+              side, m.recordsPerSecond, m.cpuSecondsPerMillion, m.cpuTotal);
+          Map<String, Duration> threads = new java.util.HashMap<>(jvm.cpuByThread());
+          threadsAtT1.forEach((t, d) -> threads.computeIfPresent(t, (k, atEnd) -> atEnd.minus(d)));
+          System.out.println("  CPU by thread in the measured window:");
+          threads.entrySet().stream()
+              .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+              .limit(8)
+              .forEach(
+                  t ->
+                      System.out.printf(
+                          "  %-16s %5.1f CPU-s%n", t.getKey(), t.getValue().toMillis() / 1000.0));
+          int code = jvm.stop();
+          if (code != 0 && code != 143) {
+            throw new IllegalStateException(side + " stopped with exit code " + code);
+          }
+          return m;
+        }
+        if (now - lastReport > 5_000_000_000L) {
+          System.out.printf("%s: %,d of %,d%n", side, done, records);
+          lastReport = now;
+        }
+        Thread.sleep(50);
+      }
     }
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread runner =
-        new Thread(
-            () -> {
-              try {
-                job.run();
-              } catch (Throwable e) {
-                failure.set(e);
-              }
-            },
-            "bench-job-" + name);
-    runner.start();
-    // the consumer group's commits measure both variants alike (commitAsync lands with the next
-    // batch)
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      String group = config.kafka().consumerGroup();
-      double rate =
-          measure(
-              "job " + name,
-              records,
-              () -> {
-                if (failure.get() != null) {
-                  throw new IllegalStateException("job failed", failure.get());
-                }
-                try {
-                  Map<TopicPartition, OffsetAndMetadata> committed =
-                      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                  return committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-                } catch (Exception e) {
-                  return 0;
-                }
-              });
-      job.requestStop();
-      runner.join();
-      return rate;
+  }
+
+  private static long committed(Admin admin, String group) {
+    try {
+      Map<?, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return offsets.values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+    } catch (Exception e) {
+      return 0; // the group does not exist before the side's first commit
     }
   }
 
@@ -263,186 +347,5 @@ public final class SinkBenchmark {
       client.getDatabase("bench").getCollection(collection).drop();
     }
     System.gc();
-  }
-
-  private static double mongoBaseline(
-      EmbeddedKafka kafka, EmbeddedMongo mongo, String topic, long records) throws Exception {
-    JobConfig config =
-        JobConfig.parse(
-            JSON.writeValueAsString(config(kafka, null, topic, "mongo_base", false, true)));
-    Transformation transformation = Transformation.of(config.transform());
-    try (MongoClient client = MongoClients.create(mongo.connectionString())) {
-      new MongoSchema("bench", "mongo_base").createIfMissing(client);
-      MongoCollection<Document> target = client.getDatabase("bench").getCollection("mongo_base");
-      return consume(
-          kafka,
-          topic,
-          records,
-          "baseline mongo",
-          rows -> {
-            List<WriteModel<Document>> bulk = new ArrayList<>(rows.size());
-            for (SinkRow row : rows) {
-              Document doc = new Document("_id", row.id());
-              doc.putAll(row.fields());
-              bulk.add(
-                  new ReplaceOneModel<>(
-                      Filters.eq("_id", row.id()), doc, new ReplaceOptions().upsert(true)));
-            }
-            target.bulkWrite(bulk, new BulkWriteOptions().ordered(false));
-          },
-          transformation);
-    }
-  }
-
-  private static double cassandraBaseline(
-      EmbeddedKafka kafka, EmbeddedCassandra cassandra, String topic, long records)
-      throws Exception {
-    JobConfig config =
-        JobConfig.parse(
-            JSON.writeValueAsString(
-                config(kafka, cassandra, topic, "cassandra_base", true, false)));
-    Transformation transformation = Transformation.of(config.transform());
-    try (CqlSession session =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-            .withLocalDatacenter(cassandra.localDatacenter())
-            // the connector's writes wait up to 2 minutes too; the driver's 2 s default fails under
-            // 256 in flight here
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withDuration(
-                        DefaultDriverOption.REQUEST_TIMEOUT, java.time.Duration.ofMinutes(2))
-                    .build())
-            .build()) {
-      CassandraSchema schema = SinkSet.cassandraSchema(config);
-      schema.ensure(session);
-      PreparedStatement insert =
-          session.prepare(
-              "INSERT INTO bench.cassandra_base (id, \"eventId\", \"userId\", amount, ok, at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)");
-      Semaphore inFlight = new Semaphore(256);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      return consume(
-          kafka,
-          topic,
-          records,
-          "baseline cassandra",
-          rows -> {
-            for (SinkRow row : rows) {
-              Map<String, Object> f = row.fields();
-              inFlight.acquireUninterruptibly();
-              session
-                  .executeAsync(
-                      insert.bind(
-                          row.id(),
-                          f.get("eventId"),
-                          f.get("userId"),
-                          f.get("amount"),
-                          f.get("ok"),
-                          f.get("at")))
-                  .whenComplete(
-                      (r, e) -> {
-                        if (e != null) {
-                          failure.set(e);
-                        }
-                        inFlight.release();
-                      });
-            }
-            inFlight.acquireUninterruptibly(
-                256); // this poll's rows are acknowledged before it counts
-            inFlight.release(256);
-            if (failure.get() != null) {
-              throw new IllegalStateException(failure.get());
-            }
-          },
-          transformation);
-    }
-  }
-
-  interface RowsWriter {
-    void write(List<SinkRow> rows);
-  }
-
-  private static double consume(
-      EmbeddedKafka kafka,
-      String topic,
-      long records,
-      String what,
-      RowsWriter writer,
-      Transformation transformation)
-      throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put("max.poll.records", 1000);
-    AtomicLong done = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread loop =
-        new Thread(
-            () -> {
-              try (KafkaConsumer<byte[], byte[]> consumer =
-                  new KafkaConsumer<>(
-                      p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (int i = 0; i < PARTITIONS; i++) {
-                  partitions.add(new TopicPartition(topic, i));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (done.get() < records) {
-                  List<SinkRow> rows = new ArrayList<>();
-                  int polled = 0;
-                  for (ConsumerRecord<byte[], byte[]> r :
-                      consumer.poll(java.time.Duration.ofMillis(200))) {
-                    polled++;
-                    rows.add(
-                        transformation.apply(
-                            new SourceRecord(
-                                r.topic(), r.partition(), r.offset(), r.timestamp(), r.value())));
-                  }
-                  if (!rows.isEmpty()) {
-                    writer.write(rows);
-                  }
-                  done.addAndGet(polled);
-                }
-              } catch (Throwable e) {
-                failure.set(e);
-              }
-            },
-            what);
-    loop.start();
-    double rate =
-        measure(
-            what,
-            records,
-            () -> {
-              if (failure.get() != null) {
-                throw new IllegalStateException(what + " failed", failure.get());
-              }
-              return done.get();
-            });
-    loop.join();
-    return rate;
-  }
-
-  /** Records/s between 20% and 100% of the records. */
-  private static double measure(String what, long records, LongSupplier progress)
-      throws InterruptedException {
-    long from = records / 5;
-    long t1 = 0;
-    long atT1 = 0;
-    while (true) {
-      long now = System.nanoTime();
-      long done = progress.getAsLong();
-      if (t1 == 0 && done >= from) {
-        t1 = now;
-        atT1 = done;
-      }
-      if (done >= records) {
-        double rate = (done - atT1) / ((now - t1) / 1e9);
-        System.out.printf("%s: %,.0f records/s%n", what, rate);
-        return rate;
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -10,6 +10,12 @@ import java.util.Optional;
 public final class JobUnderParentWatch {
 
   public static void main(String[] args) {
+    haltWhenParentExits();
+    PipelineJob.main(args);
+  }
+
+  /** Halts this JVM (exit 137) within a second of its parent's exit. */
+  public static void haltWhenParentExits() {
     // polled rather than read from stdin: Process.destroy() closes the pipes before a graceful stop
     // is over
     Optional<ProcessHandle> parent = ProcessHandle.current().parent();
@@ -28,6 +34,5 @@ public final class JobUnderParentWatch {
             "parent-watch");
     watch.setDaemon(true);
     watch.start();
-    PipelineJob.main(args);
   }
 }

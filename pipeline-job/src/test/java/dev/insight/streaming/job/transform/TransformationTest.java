@@ -95,6 +95,75 @@ class TransformationTest {
     assertThatThrownBy(() -> transform(List.of(), null, "")).hasMessage("empty record value");
   }
 
+  /**
+   * The projection reads the bytes once, without a tree, for the common shapes; these are the
+   * shapes it hands to the tree conversion instead, and what a tree of the whole record would have
+   * given.
+   */
+  @Test
+  void theOnePassProjectionAgreesWithATreeOfTheRecord() throws Exception {
+    // a repeated key: the last one wins, also for a field under it
+    SinkRow row =
+        transform(
+            List.of(),
+            null,
+            "{\"customer\":{\"name\":\"first\"},\"id\":\"a\",\"customer\":{\"other\":1},"
+                + "\"id\":\"b\",\"skipped\":{\"deep\":[1,{\"x\":[]}]},\"amount\":7}");
+    assertThat(row.fields().get("orderId")).isEqualTo("b");
+    assertThat(row.fields().get("customer")).isNull();
+    assertThat(row.fields().get("amount")).isEqualTo(7.0);
+    // scalars of another JSON type than their field's: converted as the tree conversion does
+    row =
+        transform(
+            List.of(),
+            null,
+            "{\"id\":12.5,\"quantity\":\" 42 \",\"amount\":\"1e3\",\"paid\":\"false\","
+                + "\"at\":1700000000123}");
+    assertThat(row.fields())
+        .containsEntry("orderId", "12.5")
+        .containsEntry("quantity", 42L)
+        .containsEntry("amount", 1000.0)
+        .containsEntry("paid", false)
+        .containsEntry("placedAt", Instant.ofEpochMilli(1700000000123L));
+    // a number past a long, an object where a string was expected
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"quantity\":12345678901234567890}"))
+        .hasMessage("field 'quantity' (from 'quantity'): 12345678901234567890 is not a long");
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"id\":{\"a\":1}}"))
+        .hasMessage("field 'orderId' (from 'id'): {\"a\":1} is not a string");
+    // broken JSON after the configured fields is still broken JSON
+    assertThatThrownBy(() -> transform(List.of(), null, "{\"id\":\"a\",\"x\":[1,}"))
+        .hasMessageStartingWith("not JSON");
+    // null and a field read twice from one source
+    Transformation twice =
+        Transformation.of(
+            new TransformConfig(
+                null,
+                null,
+                List.of(new FieldConfig("a", "v", "string"), new FieldConfig("b", "v", "double")),
+                null));
+    assertThat(twice.apply(record("{\"v\":\"3.5\"}")).fields())
+        .containsExactly(Map.entry("a", "3.5"), Map.entry("b", 3.5));
+    assertThat(twice.apply(record("{\"v\":null}")).fields()).containsEntry("a", null);
+  }
+
+  @Test
+  void theCustomTransformGetsAMapItMayChange() throws Exception {
+    SinkRow row =
+        transform(
+            List.of("orderId"), ChangesTheMap.class.getName(), "{\"id\":\"o-1\",\"amount\":2}");
+    assertThat(row.fields()).containsEntry("offset", 42L).doesNotContainKey("amount");
+  }
+
+  /** A plug-in that changes the map it is given, as the interface allows. */
+  public static final class ChangesTheMap implements RecordTransform {
+    @Override
+    public Map<String, Object> apply(Map<String, Object> fields, SourceRecord source) {
+      fields.put("offset", source.offset());
+      fields.remove("amount");
+      return fields;
+    }
+  }
+
   @Test
   void withoutFieldsTheRecordIsKeptAsItIs() throws Exception {
     Transformation t = Transformation.of(new TransformConfig(null, null, null, null));
