@@ -4,6 +4,7 @@ import dev.insight.streaming.job.stream.AssignedPartitions;
 import dev.insight.streaming.job.stream.KafkaProbe;
 import dev.insight.streaming.job.stream.StartingPositions;
 import dev.insight.streaming.job.write.EnvironmentAuth;
+import dev.insight.streaming.job.write.PartitionFunction;
 import dev.insight.streaming.job.write.PartitionWriter;
 import dev.insight.streaming.job.write.SinkSet;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
@@ -232,7 +233,7 @@ public final class PipelineJob {
     long rowsBefore = counters.written.value();
     long rejectedBefore = counters.rejected.value();
     if (records > 0) {
-      rdd.foreachPartition(writer);
+      new PartitionFunction(writer).runOn(rdd.rdd());
       if (offsetWrites) {
         // only after every sink acknowledged the rows: a crash before this line replays the batch
         storeOffsets(sinks, ends);
@@ -339,6 +340,8 @@ public final class PipelineJob {
     params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     params.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // a task reads its whole offset range: fewer, larger polls of what was fetched already
+    params.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     // a topic deleted under a running job (the pipeline's deletion) must stay deleted, even on a
     // broker that creates topics on demand
     params.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -362,6 +365,13 @@ public final class PipelineJob {
     // the job stops gracefully itself on SIGTERM; Spark's own hook would stop it a second time
     conf.set("spark.streaming.stopGracefullyOnShutdown", "false");
     conf.setIfMissing("spark.ui.enabled", "false");
+    // Spark keeps every job, stage and task of the last thousand batches in its status store, UI or
+    // not: for a job that runs for weeks that is old-generation garbage the collector keeps marking
+    // (half of the job's GC time in the sink benchmark); a few minutes' worth is what a user reads
+    conf.setIfMissing("spark.ui.retainedJobs", "100");
+    conf.setIfMissing("spark.ui.retainedStages", "100");
+    conf.setIfMissing("spark.ui.retainedTasks", "2000");
+    conf.setIfMissing("spark.streaming.ui.retainedBatches", "100");
     CassandraSinkConfig c = config.sinks().cassandra();
     if (c != null) {
       conf.set("spark.cassandra.connection.host", String.join(",", c.hosts()));

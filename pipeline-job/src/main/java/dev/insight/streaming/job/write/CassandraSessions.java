@@ -23,6 +23,8 @@ final class CassandraSessions {
   // the connector's read timeout: a loaded node answers slowly, and a failed write fails the batch
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
+  private static final Duration COALESCE_FOR = Duration.ofNanos(200_000);
+
   private record Key(List<String> hosts, int port, String localDatacenter, String usernameEnv) {}
 
   private static final Map<Key, CqlSession> SESSIONS = new ConcurrentHashMap<>();
@@ -53,6 +55,9 @@ final class CassandraSessions {
             .withConfigLoader(
                 DriverConfigLoader.programmaticBuilder()
                     .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT)
+                    // tasks write from several threads at once: waiting a little longer before
+                    // the flush lets each wake-up of the I/O thread send more requests
+                    .withDuration(DefaultDriverOption.COALESCER_INTERVAL, COALESCE_FOR)
                     .build());
     for (String host : config.hosts()) {
       builder.addContactPoint(InetSocketAddress.createUnresolved(host, config.port()));

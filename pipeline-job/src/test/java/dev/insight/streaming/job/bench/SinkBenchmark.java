@@ -25,7 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The sink benchmark: 1,000,000 records of about 100 bytes in 4 partitions, read by the job and by
+ * The sink benchmark: 3,000,000 records of about 100 bytes in 4 partitions, read by the job and by
  * a hand-written baseline ({@link BaselineWriter}) one after the other, each in a JVM of its own
  * with the same flags, against the same servers (which run in other processes, or in this one).
  *
@@ -55,10 +55,14 @@ public final class SinkBenchmark {
 
   /** What one side did in the measured window. */
   record Measured(
-      String side, double recordsPerSecond, double cpuSecondsPerMillion, double cpuTotal) {}
+      String side,
+      double recordsPerSecond,
+      double cpuSecondsPerMillion,
+      double cpuTotal,
+      double jitSecondsPerMillion) {}
 
   private static void run(String[] args) throws Exception {
-    long records = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000;
+    long records = args.length > 0 ? Long.parseLong(args[0]) : 3_000_000;
     List<String> which =
         args.length > 1 ? List.of(args[1].split(",")) : List.of("mongodb", "cassandra", "offsets");
     Files.createDirectories(WORK);
@@ -178,6 +182,9 @@ public final class SinkBenchmark {
             cpu,
             cpu <= 1.3 ? "met" : "NOT met"),
         String.format(
+            "| %s | of which the JIT compilers' threads | %.1f | %.1f | | |",
+            sink, job.jitSecondsPerMillion, base.jitSecondsPerMillion),
+        String.format(
             "| %s | CPU-seconds, whole run with start-up | %.1f | %.1f | %.2f | |",
             sink, job.cpuTotal, base.cpuTotal, job.cpuTotal / base.cpuTotal));
   }
@@ -294,17 +301,26 @@ public final class SinkBenchmark {
         if (done >= records) {
           Duration cpu = jvm.cpu();
           double seconds = (now - t1) / 1e9;
+          Map<String, Duration> threads = new java.util.HashMap<>(jvm.cpuByThread());
+          threadsAtT1.forEach((t, d) -> threads.computeIfPresent(t, (k, atEnd) -> atEnd.minus(d)));
+          double millions = (done - atT1) / 1e6;
+          double jit =
+              threads.entrySet().stream()
+                      .filter(t -> t.getKey().contains("CompilerThre"))
+                      .mapToLong(t -> t.getValue().toMillis())
+                      .sum()
+                  / 1000.0;
           Measured m =
               new Measured(
                   side,
                   (done - atT1) / seconds,
-                  (cpu.minus(cpuAtT1).toNanos() / 1e9) / ((done - atT1) / 1e6),
-                  cpu.toNanos() / 1e9);
+                  (cpu.minus(cpuAtT1).toNanos() / 1e9) / millions,
+                  cpu.toNanos() / 1e9,
+                  jit / millions);
           System.out.printf(
-              "%s: %,.0f records/s, %.1f CPU-s per million records (whole run %.1f CPU-s)%n",
-              side, m.recordsPerSecond, m.cpuSecondsPerMillion, m.cpuTotal);
-          Map<String, Duration> threads = new java.util.HashMap<>(jvm.cpuByThread());
-          threadsAtT1.forEach((t, d) -> threads.computeIfPresent(t, (k, atEnd) -> atEnd.minus(d)));
+              "%s: %,.0f records/s, %.1f CPU-s per million records, %.1f of them JIT compilers'"
+                  + " (whole run %.1f CPU-s)%n",
+              side, m.recordsPerSecond, m.cpuSecondsPerMillion, m.jitSecondsPerMillion, m.cpuTotal);
           System.out.println("  CPU by thread in the measured window:");
           threads.entrySet().stream()
               .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
