@@ -58,6 +58,10 @@ final class CassandraSessions {
                     // tasks write from several threads at once: waiting a little longer before
                     // the flush lets each wake-up of the I/O thread send more requests
                     .withDuration(DefaultDriverOption.COALESCER_INTERVAL, COALESCE_FOR)
+                    // closed when the JVM exits, after the last write: the driver's default quiet
+                    // periods (2 s for each of its thread groups) only delay a pod's exit
+                    .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                    .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                     .build());
     for (String host : config.hosts()) {
       builder.addContactPoint(InetSocketAddress.createUnresolved(host, config.port()));
