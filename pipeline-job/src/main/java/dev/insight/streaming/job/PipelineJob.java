@@ -366,8 +366,8 @@ public final class PipelineJob {
     conf.set("spark.streaming.stopGracefullyOnShutdown", "false");
     conf.setIfMissing("spark.ui.enabled", "false");
     // Spark keeps every job, stage and task of the last thousand batches in its status store, UI or
-    // not: for a job that runs for weeks that is old-generation garbage the collector keeps marking
-    // (half of the job's GC time in the sink benchmark); a few minutes' worth is what a user reads
+    // not: for a job that runs for weeks that is old-generation data the collector keeps marking; a
+    // few minutes' worth is what a user reads
     conf.setIfMissing("spark.ui.retainedJobs", "100");
     conf.setIfMissing("spark.ui.retainedStages", "100");
     conf.setIfMissing("spark.ui.retainedTasks", "2000");

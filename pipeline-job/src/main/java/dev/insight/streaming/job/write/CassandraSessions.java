@@ -25,7 +25,14 @@ final class CassandraSessions {
 
   private static final Duration COALESCE_FOR = Duration.ofNanos(200_000);
 
-  private record Key(List<String> hosts, int port, String localDatacenter, String usernameEnv) {}
+  // the variables' names, not their values: two sinks naming other credentials get their own
+  // session
+  private record Key(
+      List<String> hosts,
+      int port,
+      String localDatacenter,
+      String usernameEnv,
+      String passwordEnv) {}
 
   private static final Map<Key, CqlSession> SESSIONS = new ConcurrentHashMap<>();
 
@@ -44,7 +51,12 @@ final class CassandraSessions {
    */
   static CqlSession of(CassandraSinkConfig config, Environment environment) {
     Key key =
-        new Key(config.hosts(), config.port(), config.localDatacenter(), config.usernameEnv());
+        new Key(
+            config.hosts(),
+            config.port(),
+            config.localDatacenter(),
+            config.usernameEnv(),
+            config.passwordEnv());
     return SESSIONS.computeIfAbsent(key, k -> open(config, environment));
   }
 

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 
 /**
@@ -65,6 +66,8 @@ final class MongoRows implements Serializable {
   private final boolean keyed;
   // resolved once per JVM that writes, never serialized
   private transient String uri;
+  // the collection as rows are written to it, built once per task (this object is per task)
+  private transient MongoCollection<SinkRow> target;
 
   /**
    * @param config names the variable holding the connection string; each JVM that writes reads it
@@ -91,21 +94,27 @@ final class MongoRows implements Serializable {
     return uri;
   }
 
+  private MongoCollection<SinkRow> target() {
+    if (target == null) {
+      MongoCollection<Document> documents =
+          CLIENTS
+              .computeIfAbsent(uri(), MongoClients::create)
+              .getDatabase(database)
+              .getCollection(collection);
+      CodecRegistry registry = documents.getCodecRegistry();
+      target =
+          documents
+              .withDocumentClass(SinkRow.class)
+              .withCodecRegistry(
+                  CodecRegistries.fromRegistries(
+                      CodecRegistries.fromCodecs(new SinkRowCodec(registry, keyed)), registry));
+    }
+    return target;
+  }
+
   /** Writes the rows and returns when MongoDB has acknowledged every one of them. */
   void write(List<SinkRow> rows) {
-    MongoCollection<Document> documents =
-        CLIENTS
-            .computeIfAbsent(uri(), MongoClients::create)
-            .getDatabase(database)
-            .getCollection(collection);
-    MongoCollection<SinkRow> target =
-        documents
-            .withDocumentClass(SinkRow.class)
-            .withCodecRegistry(
-                CodecRegistries.fromRegistries(
-                    CodecRegistries.fromCodecs(
-                        new SinkRowCodec(documents.getCodecRegistry(), keyed)),
-                    documents.getCodecRegistry()));
+    MongoCollection<SinkRow> target = target();
     for (int from = 0; from < rows.size(); from += bulkSize) {
       List<SinkRow> bulk = rows.subList(from, Math.min(rows.size(), from + bulkSize));
       if (keyed) {
