@@ -18,6 +18,7 @@ import dev.insight.streaming.local.cluster.LocalCluster;
 import dev.insight.streaming.local.demo.DemoManifest;
 import dev.insight.streaming.local.demo.ServerAddresses;
 import dev.insight.streaming.local.pods.JobRuntime;
+import dev.insight.streaming.local.pods.PodRunner;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import dev.insight.streaming.operator.changes.SpecChangeRules;
 import dev.insight.streaming.operator.driver.DriverContract;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,7 +63,10 @@ import org.bson.Document;
  * by the job on the local cluster with two executor pods (each its own JVM, as the node agent runs
  * them), once with the authentication and RPC encryption the operator renders and once with both
  * off. The driver pods are built by the operator's own factories, so the cluster runs are what the
- * operator would start. Throughput is records/s between 20% and 100% of the records in the sink.
+ * operator would start. Throughput is records/s between 20% and 100% of the records in the sink;
+ * over the same window, the CPU time (user plus system, from the kernel) of the job's JVMs per
+ * million records: the driver's and the executor pods' (the node agent's JVMs), or the one JVM on
+ * local[2]; for the baseline, its consumer thread's alone.
  */
 public final class ExecutorBenchmark {
 
@@ -96,25 +101,63 @@ public final class ExecutorBenchmark {
     try (LocalCluster cluster =
             LocalCluster.start(LocalCluster.Options.defaults(work).withoutOperator());
         MongoClient client = MongoClients.create(mongo.connectionString())) {
-      double baseline = baseline(kafka.bootstrapServers(), topic, records, client);
+      Run baseline = baseline(kafka.bootstrapServers(), topic, records, client);
       drop(client, "baseline");
-      double local = localMaster(cluster, servers, client, topic, records, work);
+      Run local = localMaster(cluster, servers, client, topic, records, work);
       drop(client, "local");
-      double secured = executors(cluster, servers, client, topic, records, "secured", true);
+      Run secured = executors(cluster, servers, client, topic, records, "secured", true);
       drop(client, "secured");
-      double open = executors(cluster, servers, client, topic, records, "open", false);
+      Run open = executors(cluster, servers, client, topic, records, "open", false);
       drop(client, "open");
       System.out.println();
       System.out.printf(
           "%,d records, %d partitions, MongoDB sink, batch 1 s, maxRatePerPartition 25,000;"
               + " records/s between 20%% and 100%% progress%n",
           records, PARTITIONS);
-      System.out.println(line("job, 2 executor pods vs consumer + bulkWrite", secured, baseline));
-      System.out.println(line("job, local[2] vs consumer + bulkWrite", local, baseline));
-      System.out.println(line("job, 2 executor pods vs job, local[2]", secured, local));
       System.out.println(
-          line("2 executor pods: spark.authenticate + RPC encryption on vs off", secured, open));
+          line("job, 2 executor pods vs consumer + bulkWrite", secured.rate(), baseline.rate()));
+      System.out.println(
+          line("job, local[2] vs consumer + bulkWrite", local.rate(), baseline.rate()));
+      System.out.println(
+          line("job, 2 executor pods vs job, local[2]", secured.rate(), local.rate()));
+      System.out.println(
+          line(
+              "2 executor pods: spark.authenticate + RPC encryption on vs off",
+              secured.rate(),
+              open.rate()));
+      System.out.println();
+      System.out.println(
+          "CPU s per million records over the same window (user + system, as the kernel accounts"
+              + " each JVM):");
+      System.out.printf("%-56s %9s %9s %9s %9s%n", "", "records/s", "driver", "executors", "total");
+      System.out.println(cpuLine("job, 2 executor pods", secured, ""));
+      System.out.println(
+          cpuLine("job, 2 executor pods, authentication + encryption off", open, ""));
+      System.out.println(cpuLine("job, local[2]", local, "   the tasks run in the driver JVM"));
+      System.out.println(
+          cpuLine(
+              "consumer + bulkWrite",
+              baseline,
+              "   the consumer thread alone: no GC, JIT or other threads of its JVM"));
     }
+  }
+
+  /** A run's records/s and the CPU its JVMs (or, for the baseline, its thread) used meanwhile. */
+  private record Run(double rate, WindowCpu.Figures cpu) {}
+
+  private static String cpuLine(String what, Run run, String note) {
+    return String.format(
+        "%-56s %,9.0f %9s %9s %9.1f%s",
+        what,
+        run.rate(),
+        seconds(run.cpu().of(WindowCpu.DRIVER)),
+        seconds(run.cpu().of(WindowCpu.EXECUTORS)),
+        run.cpu().total(),
+        note);
+  }
+
+  private static String seconds(double perMillion) {
+    return Double.isNaN(perMillion) ? "-" : String.format("%.1f", perMillion);
   }
 
   private static String line(String what, double measured, double baseline) {
@@ -149,7 +192,7 @@ public final class ExecutorBenchmark {
   }
 
   /** The hand-written consumer: the same fields, bulkWrite of 1,000 upserts by id. */
-  private static double baseline(String bootstrap, String topic, long records, MongoClient client)
+  private static Run baseline(String bootstrap, String topic, long records, MongoClient client)
       throws Exception {
     MongoCollection<Document> target = client.getDatabase("bench").getCollection("baseline");
     Thread worker =
@@ -201,13 +244,18 @@ public final class ExecutorBenchmark {
             },
             "baseline");
     worker.start();
-    double rate = measure("consumer + bulkWrite", records, target::estimatedDocumentCount);
+    Run run =
+        measure(
+            "consumer + bulkWrite",
+            records,
+            target::estimatedDocumentCount,
+            WindowCpu.ofThread("consumer thread", worker));
     worker.join();
-    return rate;
+    return run;
   }
 
   /** The job in one JVM on local[2], started as the driver pod would start it, minus Kubernetes. */
-  private static double localMaster(
+  private static Run localMaster(
       LocalCluster cluster,
       ServerAddresses servers,
       MongoClient client,
@@ -243,7 +291,11 @@ public final class ExecutorBenchmark {
     Process job = builder.start();
     try {
       MongoCollection<Document> target = client.getDatabase("bench").getCollection("local");
-      return measure("job, local[2]", records, target::estimatedDocumentCount);
+      return measure(
+          "job, local[2]",
+          records,
+          target::estimatedDocumentCount,
+          WindowCpu.ofJvm(job.toHandle()));
     } finally {
       job.toHandle().destroy();
       if (!job.waitFor(60, TimeUnit.SECONDS)) {
@@ -256,7 +308,7 @@ public final class ExecutorBenchmark {
    * The job as the operator starts it on the local cluster, with two executor pods; {@code secured}
    * false turns spark.authenticate and RPC encryption off in the rendered properties.
    */
-  private static double executors(
+  private static Run executors(
       LocalCluster cluster,
       ServerAddresses servers,
       MongoClient client,
@@ -265,6 +317,10 @@ public final class ExecutorBenchmark {
       String name,
       boolean secured)
       throws Exception {
+    if (!podsGone(cluster)) {
+      // the node agent's JVMs other than the driver are counted as this run's executors
+      throw new IllegalStateException("pods of the previous run still run after 120 s");
+    }
     KubernetesClient k8s = cluster.client();
     StreamingPipeline pipeline = pipeline(k8s, servers, topic, name, 2);
     DriverNames names = DriverNames.of(pipeline);
@@ -297,17 +353,37 @@ public final class ExecutorBenchmark {
     k8s.resource(pod).create();
     try {
       MongoCollection<Document> target = client.getDatabase("bench").getCollection(name);
+      // the node agent knows each pod's JVM: the driver pod's, and the executor pods' (every
+      // other one, as this cluster runs no other pods)
+      PodRunner agent = cluster.podRunner();
+      Supplier<List<ProcessHandle>> driver =
+          () -> agent.process(NAMESPACE, names.pod()).stream().toList();
       return measure(
           "job, 2 executor pods" + (secured ? "" : ", authentication and encryption off"),
           records,
-          target::estimatedDocumentCount);
+          target::estimatedDocumentCount,
+          WindowCpu.ofJvms(
+              driver,
+              () -> {
+                List<ProcessHandle> drivers = driver.get();
+                return agent.processes().stream().filter(p -> !drivers.contains(p)).toList();
+              }));
     } finally {
       k8s.pods().inNamespace(NAMESPACE).withName(names.pod()).delete();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!cluster.podRunner().processes().isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-      }
+      podsGone(cluster);
     }
+  }
+
+  /** Waits up to 120 s for the node agent's JVMs to end; whether they did. */
+  private static boolean podsGone(LocalCluster cluster) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!cluster.podRunner().processes().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(500);
+    }
+    return true;
   }
 
   /** The demo pipeline, MongoDB only, on the benchmark's topic, in its own collection. */
@@ -330,7 +406,11 @@ public final class ExecutorBenchmark {
     client.getDatabase("bench").getCollection(collection).drop();
   }
 
-  private static double measure(String what, long records, LongSupplier progress)
+  /**
+   * Records/s between 20% and 100% of the records in the sink, and the CPU {@code cpu} reads over
+   * the same window, its start and end read at the same polls as the progress.
+   */
+  private static Run measure(String what, long records, LongSupplier progress, WindowCpu cpu)
       throws InterruptedException {
     long from = records / 5;
     long t1 = 0;
@@ -342,12 +422,17 @@ public final class ExecutorBenchmark {
       if (t1 == 0 && done >= from) {
         t1 = now;
         atT1 = done;
+        cpu.open();
+      } else if (done < records) {
+        cpu.sample();
       }
       if (done >= records) {
         double rate = (done - atT1) / ((now - t1) / 1e9);
+        WindowCpu.Figures figures = cpu.close(done - atT1);
         System.out.printf(
-            "%s: %,.0f records/s (%.0f s from start)%n", what, rate, (now - started) / 1e9);
-        return rate;
+            "%s: %,.0f records/s, %s (%.0f s from start)%n",
+            what, rate, figures, (now - started) / 1e9);
+        return new Run(rate, figures);
       }
       if (now - started > TimeUnit.MINUTES.toNanos(15)) {
         throw new IllegalStateException(what + ": " + done + " of " + records + " after 15 min");
