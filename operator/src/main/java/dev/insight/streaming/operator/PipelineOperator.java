@@ -17,6 +17,9 @@ import dev.insight.streaming.operator.status.EventRecorder;
 import dev.insight.streaming.operator.status.PhaseRule;
 import dev.insight.streaming.operator.status.StatusWriter;
 import dev.insight.streaming.operator.topics.TopicStep;
+import dev.insight.streaming.operator.view.SinkRows;
+import dev.insight.streaming.operator.view.ViewAccess;
+import dev.insight.streaming.operator.view.WebView;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -60,6 +63,7 @@ public final class PipelineOperator implements AutoCloseable {
   private final EventRecorder events;
   private final StatusWriter statusWriter;
   private final LagMonitor lagMonitor;
+  private final WebView view;
   private volatile boolean leading;
   private HealthAndMetricsServer http;
   private volatile boolean closing;
@@ -142,6 +146,14 @@ public final class PipelineOperator implements AutoCloseable {
                         false));
               }
             });
+    this.view =
+        new WebView(
+            reconciler::cachedPipelines,
+            new ViewAccess(client, clock),
+            lagMonitor,
+            events,
+            new SinkRows(sinkConnections),
+            client);
     operator.register(reconciler, this::configureController);
   }
 
@@ -261,8 +273,17 @@ public final class PipelineOperator implements AutoCloseable {
    * by, at once).
    */
   public PipelineOperator start() {
-    http = HealthAndMetricsServer.start(settings.httpPort(), this::live, this::ready, registry);
-    LOG.info("health and metrics on port {} (/healthz, /readyz, /metrics)", http.port());
+    http =
+        HealthAndMetricsServer.start(
+            settings.httpPort(),
+            this::live,
+            this::ready,
+            registry,
+            java.util.Map.of(WebView.PATH, view));
+    LOG.info(
+        "health and metrics on port {} (/healthz, /readyz, /metrics), web view on {}",
+        http.port(),
+        WebView.PATH);
     operator.start();
     if (!settings.leaderElection()) {
       lagMonitor.start();

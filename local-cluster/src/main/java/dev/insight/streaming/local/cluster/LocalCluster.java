@@ -46,6 +46,13 @@ public final class LocalCluster implements AutoCloseable {
 
   public static final String HOST = "127.0.0.1";
   public static final String DEFAULT_NAMESPACE = "default";
+
+  /**
+   * The web view's viewers' ClusterRole, as the chart names it for a release called {@code local}.
+   */
+  public static final String RESULTS_VIEWER_CLUSTER_ROLE =
+      "streaming-pipeline-operator-results-viewer";
+
   private static final Duration CRD_ESTABLISHED = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -130,6 +137,11 @@ public final class LocalCluster implements AutoCloseable {
       // what the chart installs besides the operator: the one ClusterRole every driver is bound to
       cluster.driverClusterRole = options.operatorSettings().driverClusterRole();
       cluster.client.resource(OperatorAccess.driverClusterRole(cluster.driverClusterRole)).create();
+      // and the viewers' ClusterRole of the web view
+      cluster
+          .client
+          .resource(OperatorAccess.resultsViewerClusterRole(RESULTS_VIEWER_CLUSTER_ROLE))
+          .create();
       if (options.startOperator()) {
         cluster.operator = new PipelineOperator(cluster.client, options.operatorSettings()).start();
       }

@@ -183,6 +183,13 @@ public final class DemoCommand implements Callable<Integer> {
             + "; edit it and kubectl apply -f it); producing "
             + rate
             + " events/s");
+    String viewerToken =
+        ViewerToken.create(r.cluster.client(), namespace, "pipeline-viewer", Duration.ofHours(8));
+    out.println(
+        "demo: web view (ServiceAccount "
+            + namespace
+            + "/pipeline-viewer, token valid 8h): "
+            + ViewerToken.url(r.cluster, viewerToken));
     String topic = applied.getSpec().getKafka().getTopics().get(0).getName();
     r.producer = new EventProducer(servers.bootstrapServers(), topic, rate, events, "evt-").start();
     r.counter = new SinkCounter(applied, servers);

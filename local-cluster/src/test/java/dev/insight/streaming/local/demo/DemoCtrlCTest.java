@@ -77,6 +77,26 @@ class DemoCtrlCTest {
             });
     List<ProcessHandle> family = demo.descendants().toList();
 
+    // the web view's address as printed, with its token, opens the pipelines the demo runs
+    String viewLine =
+        Files.readString(out)
+            .lines()
+            .filter(l -> l.startsWith("demo: web view"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the demo printed no web view address"));
+    String address = viewLine.substring(viewLine.indexOf("http://"));
+    java.net.URI view = java.net.URI.create(address.substring(0, address.indexOf('#')));
+    String token = address.substring(address.indexOf("#token=") + "#token=".length());
+    java.net.http.HttpResponse<String> listed =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(view.resolve("api/pipelines"))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(listed.statusCode()).as("the view with the printed token").isEqualTo(200);
+    assertThat(listed.body()).contains("\"name\":\"demo\"");
+
     // Ctrl-C in a terminal: SIGINT to the whole foreground process group, which holds only the
     // demo when every server and pod runs in a session of its own
     new ProcessBuilder("kill", "-INT", "--", "-" + demo.pid())

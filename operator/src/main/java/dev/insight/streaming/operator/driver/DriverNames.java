@@ -201,7 +201,7 @@ public record DriverNames(String namespace, String pipeline, String base) {
 
   // Label values are at most 63 characters; longer names keep a prefix and a hash, so they stay
   // unique.
-  static String labelValue(String name) {
+  public static String labelValue(String name) {
     return name.length() <= DNS_LABEL ? name : fit(name, "", DNS_LABEL);
   }
 

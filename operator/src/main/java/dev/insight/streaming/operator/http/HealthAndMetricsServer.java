@@ -15,9 +15,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Serves {@code /healthz} (liveness), {@code /readyz} (readiness) and {@code /metrics} (Prometheus
- * text).
+ * text), and any further handlers given (the web view), on a few threads so that a slow page does
+ * not hold a probe.
  */
 public final class HealthAndMetricsServer implements AutoCloseable {
+
+  /** Requests served at once. */
+  static final int THREADS = 4;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -29,7 +33,11 @@ public final class HealthAndMetricsServer implements AutoCloseable {
 
   /** Starts serving on all interfaces at {@code port} (0 picks a free port). */
   public static HealthAndMetricsServer start(
-      int port, BooleanSupplier live, BooleanSupplier ready, PrometheusMeterRegistry registry) {
+      int port,
+      BooleanSupplier live,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      java.util.Map<String, com.sun.net.httpserver.HttpHandler> more) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 16);
@@ -48,10 +56,12 @@ public final class HealthAndMetricsServer implements AutoCloseable {
         "/metrics",
         exchange ->
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    more.forEach(server::createContext);
     ExecutorService executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            THREADS,
             runnable -> {
-              Thread thread = new Thread(runnable, "health-and-metrics");
+              Thread thread = new Thread(runnable, "operator-http");
               thread.setDaemon(true);
               return thread;
             });

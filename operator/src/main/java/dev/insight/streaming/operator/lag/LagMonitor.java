@@ -76,6 +76,8 @@ public final class LagMonitor implements AutoCloseable {
   private final Counter statusWrites;
   private final KubernetesSerialization serialization;
   private final Map<PipelineKey, Tracked> tracked = new HashMap<>();
+  private final Map<PipelineKey, LagHistory> histories =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private ScheduledExecutorService scheduler;
   private final java.util.concurrent.ExecutorService writers;
 
@@ -145,6 +147,14 @@ public final class LagMonitor implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The recent lag figures of a pipeline the monitor measures (for the web view); empty before its
+   * first cycle.
+   */
+  public java.util.Optional<LagHistory.Snapshot> history(PipelineKey key) {
+    return java.util.Optional.ofNullable(histories.get(key)).map(LagHistory::snapshot);
+  }
+
   /** Request counts so far, by kind. */
   public LagRequests requests() {
     return requests;
@@ -206,6 +216,7 @@ public final class LagMonitor implements AutoCloseable {
       }
     }
     tracked.keySet().retainAll(present);
+    histories.keySet().retainAll(present);
     metrics.retain(present);
     long readStarted = System.nanoTime();
     Map<PipelineKey, PipelineReading> readings =
@@ -220,6 +231,9 @@ public final class LagMonitor implements AutoCloseable {
     int waiting = 0;
     for (Tracked t : due) {
       PipelineLag lag = t.apply(readings.get(t.key), now);
+      histories
+          .computeIfAbsent(t.key, k -> new LagHistory())
+          .record(now.toEpochMilli(), lag, t.rules.window());
       metrics.publish(t.key, lag);
       Runnable write = t.write(lag, now);
       if (write == WAITING) {

@@ -32,7 +32,45 @@ public final class OperatorAccess {
               CORE, "pods", "create", "get", "list", "watch", "delete", "deletecollection"),
           AccessRule.of(CORE, "configmaps", "create", "deletecollection"));
 
+  /** The subresource the web view asks {@code get} on before it shows a pipeline's sink rows. */
+  public static final String RESULTS_SUBRESOURCE = "results";
+
+  /*
+   * What a viewer of the web view needs in a namespace to see its pipelines and their sink rows: the
+   * rules of the chart's <release>-results-viewer ClusterRole, bound by an administrator. The API
+   * server has no results subresource; RBAC grants it all the same, and only the view asks.
+   */
+  private static final List<AccessRule> RESULTS_VIEWER_ROLE =
+      List.of(
+          AccessRule.of(
+              dev.insight.streaming.operator.api.StreamingPipeline.GROUP,
+              dev.insight.streaming.operator.api.StreamingPipeline.PLURAL,
+              "get",
+              "list",
+              "watch"),
+          AccessRule.of(
+              dev.insight.streaming.operator.api.StreamingPipeline.GROUP,
+              dev.insight.streaming.operator.api.StreamingPipeline.PLURAL
+                  + "/"
+                  + RESULTS_SUBRESOURCE,
+              "get"));
+
   private OperatorAccess() {}
+
+  /** What the chart's results-viewer ClusterRole grants. */
+  public static List<AccessRule> resultsViewerRole() {
+    return RESULTS_VIEWER_ROLE;
+  }
+
+  /** The results-viewer ClusterRole as the chart installs it, under {@code name}. */
+  public static ClusterRole resultsViewerClusterRole(String name) {
+    return new ClusterRoleBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withRules(AccessRule.toPolicyRules(RESULTS_VIEWER_ROLE))
+        .build();
+  }
 
   /**
    * What the driver ClusterRole grants; a RoleBinding makes it hold in one pipeline's namespace

@@ -31,8 +31,26 @@ public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
 
+  /** How many of a pipeline's events {@link #recent} keeps. */
+  static final int RECENT = 20;
+
+  /** An event as recorded, for the web view. */
+  public record Recorded(String time, String type, String reason, String message) {}
+
   private final KubernetesClient client;
   private final Clock clock;
+
+  /** Pipelines whose recent events are kept: the least recently recorded beyond it go. */
+  static final int RECENT_PIPELINES = 1000;
+
+  private final java.util.Map<String, java.util.ArrayDeque<Recorded>> recent =
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(
+            java.util.Map.Entry<String, java.util.ArrayDeque<Recorded>> eldest) {
+          return size() > RECENT_PIPELINES;
+        }
+      };
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -47,6 +65,9 @@ public final class EventRecorder {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     String scrubbed = message == null ? "" : Redaction.scrub(message);
     String text = scrubbed.length() > MAX_MESSAGE ? scrubbed.substring(0, MAX_MESSAGE) : scrubbed;
+    remember(
+        ns + "/" + pipeline.getMetadata().getName(),
+        new Recorded(now, type.name(), reason.value(), text));
     try {
       client
           .v1()
@@ -93,6 +114,29 @@ public final class EventRecorder {
           ns,
           pipeline.getMetadata().getName(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * The newest events this operator recorded on {@code namespace/name} since it started, newest
+   * first (at most {@value #RECENT}): the web view shows them without listing Events.
+   */
+  public synchronized java.util.List<Recorded> recent(String namespace, String name) {
+    java.util.ArrayDeque<Recorded> events = recent.get(namespace + "/" + name);
+    if (events == null) {
+      return java.util.List.of();
+    }
+    java.util.List<Recorded> newestFirst = new java.util.ArrayList<>(events);
+    java.util.Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  private synchronized void remember(String key, Recorded event) {
+    java.util.ArrayDeque<Recorded> events =
+        recent.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+    events.addLast(event);
+    while (events.size() > RECENT) {
+      events.removeFirst();
     }
   }
 }

@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -85,7 +84,7 @@ class ChartRbacOnApiServerTest {
   static void installTheChartsServiceAccountAndRbac() {
     kube = TestKubernetes.start(NS, OperatorChart.RELEASE_NAMESPACE, ELSEWHERE);
     rendered = OperatorChart.render(Map.of("watchNamespaces", List.of(NS)));
-    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class)).isEmpty();
+    assertThat(OperatorChart.resourceBindings(rendered)).isEmpty();
     for (HasMetadata object : rendered) {
       if (object instanceof ServiceAccount
           || object instanceof Role

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -35,7 +34,7 @@ class ChartRbacTest {
   @Test
   void byDefaultTheOperatorHasRightsInTheReleaseNamespaceAlone() {
     List<HasMetadata> rendered = OperatorChart.render(Map.of());
-    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class)).isEmpty();
+    assertThat(OperatorChart.resourceBindings(rendered)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, Role.class))
         .extracting(role -> role.getMetadata().getNamespace())
         .containsOnly(OperatorChart.RELEASE_NAMESPACE);
@@ -59,7 +58,7 @@ class ChartRbacTest {
         operatorClusterRole(OperatorChart.render(Map.of("clusterWide", true)));
     List<HasMetadata> rendered =
         OperatorChart.render(Map.of("watchNamespaces", List.of("team-a", "team-b")));
-    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+    assertThat(OperatorChart.operatorClusterRoles(rendered))
         .extracting(role -> role.getMetadata().getName())
         .containsExactly(DRIVER_CLUSTER_ROLE);
     List<Role> namespaceRoles =
@@ -92,7 +91,7 @@ class ChartRbacTest {
     List<HasMetadata> rendered = OperatorChart.render(Map.of("clusterWide", true));
     ClusterRole clusterRole = operatorClusterRole(rendered);
     ServiceAccount account = OperatorChart.ofKind(rendered, ServiceAccount.class).get(0);
-    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class))
+    assertThat(OperatorChart.resourceBindings(rendered))
         .singleElement()
         .satisfies(
             binding -> {
@@ -126,6 +125,17 @@ class ChartRbacTest {
               role.getMetadata().getNamespace(), role.getMetadata().getName())
           .isEqualTo(releaseNamespace);
     }
+  }
+
+  @Test
+  void theResultsViewerClusterRoleGrantsExactlyWhatTheWebViewAsksFor() {
+    ClusterRole viewer =
+        OperatorChart.ofKind(OperatorChart.render(Map.of()), ClusterRole.class).stream()
+            .filter(role -> role.getMetadata().getName().equals(OPERATOR + "-results-viewer"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(grants(viewer.getRules()))
+        .isEqualTo(grants(AccessRule.toPolicyRules(OperatorAccess.resultsViewerRole())));
   }
 
   @Test

@@ -27,6 +27,27 @@ class ChartRenderingTest {
       OperatorChart.RELEASE + "-streaming-pipeline-operator-driver";
 
   @Test
+  void theWebViewIsAClusterIpServiceOnlyAndCanBeTurnedOff() {
+    List<HasMetadata> rendered = renderedAndWellFormed(Map.of());
+    assertThat(OperatorChart.ofKind(rendered, Service.class))
+        .filteredOn(service -> service.getMetadata().getName().endsWith("-view"))
+        .singleElement()
+        .satisfies(
+            service -> {
+              assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+              assertThat(service.getSpec().getPorts())
+                  .singleElement()
+                  .satisfies(
+                      port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+            });
+    List<HasMetadata> without =
+        renderedAndWellFormed(Map.of("view", Map.of("enabled", false, "port", 8080)));
+    assertThat(OperatorChart.ofKind(without, ClusterRoleBinding.class)).isEmpty();
+    assertThat(OperatorChart.ofKind(without, Service.class))
+        .noneMatch(service -> service.getMetadata().getName().endsWith("-view"));
+  }
+
+  @Test
   void lintsWithoutWarnings() {
     LintResult lint = OperatorChart.lintStrict();
     assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
@@ -45,11 +66,26 @@ class ChartRenderingTest {
             "Role",
             "RoleBinding",
             "Service",
+            "Service",
+            "ClusterRole",
+            "ClusterRoleBinding",
             "Deployment");
-    // the one cluster-scoped object is the drivers' ClusterRole, bound by nothing the chart makes
+    // cluster-scoped: the drivers' ClusterRole and the viewers', bound by nothing the chart makes,
+    // and the web view's binding to the reviews role, which grants no resource
     assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+        .extracting(role -> role.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            DRIVER_CLUSTER_ROLE,
+            OperatorChart.RELEASE + "-streaming-pipeline-operator-results-viewer");
+    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class))
         .singleElement()
-        .satisfies(role -> assertThat(role.getMetadata().getName()).isEqualTo(DRIVER_CLUSTER_ROLE));
+        .satisfies(
+            binding -> {
+              assertThat(binding.getRoleRef().getName()).isEqualTo(OperatorChart.REVIEWS_ROLE);
+              assertThat(binding.getSubjects())
+                  .singleElement()
+                  .satisfies(subject -> assertThat(subject.getKind()).isEqualTo("ServiceAccount"));
+            });
     assertThat(OperatorChart.ofKind(rendered, Role.class))
         .allSatisfy(
             role ->
@@ -106,10 +142,10 @@ class ChartRenderingTest {
     List<HasMetadata> rendered =
         renderedAndWellFormed(Map.of("watchNamespaces", List.of("team-a", "team-b")));
 
-    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+    assertThat(OperatorChart.operatorClusterRoles(rendered))
         .extracting(role -> role.getMetadata().getName())
         .containsExactly(DRIVER_CLUSTER_ROLE);
-    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class)).isEmpty();
+    assertThat(OperatorChart.resourceBindings(rendered)).isEmpty();
     assertThat(OperatorChart.ofKind(rendered, Role.class))
         .extracting(role -> role.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b", OperatorChart.RELEASE_NAMESPACE);
@@ -131,11 +167,11 @@ class ChartRenderingTest {
   void clusterWideIsAnOptInWithAClusterRoleBinding() {
     List<HasMetadata> rendered = renderedAndWellFormed(Map.of("clusterWide", true));
 
-    assertThat(OperatorChart.ofKind(rendered, ClusterRole.class))
+    assertThat(OperatorChart.operatorClusterRoles(rendered))
         .extracting(role -> role.getMetadata().getName())
         .containsExactlyInAnyOrder(
             OperatorChart.RELEASE + "-streaming-pipeline-operator", DRIVER_CLUSTER_ROLE);
-    assertThat(OperatorChart.ofKind(rendered, ClusterRoleBinding.class))
+    assertThat(OperatorChart.resourceBindings(rendered))
         .singleElement()
         .satisfies(
             binding ->
@@ -231,7 +267,9 @@ class ChartRenderingTest {
     List<HasMetadata> rendered =
         renderedAndWellFormed(Map.of("metrics", Map.of("service", Map.of("enabled", false))));
 
-    assertThat(OperatorChart.ofKind(rendered, Service.class)).isEmpty();
+    assertThat(OperatorChart.ofKind(rendered, Service.class))
+        .extracting(service -> service.getMetadata().getName())
+        .containsExactly(OperatorChart.RELEASE + "-streaming-pipeline-operator-view");
     assertThat(OperatorChart.ofKind(rendered, ServiceMonitor.class)).isEmpty();
   }
 

@@ -90,6 +90,31 @@ final class OperatorChart {
     return resources.stream().filter(kind::isInstance).map(kind::cast).toList();
   }
 
+  /**
+   * Kubernetes' own ClusterRole for token and access reviews, which the web view's binding names.
+   */
+  static final String REVIEWS_ROLE = "system:auth-delegator";
+
+  /**
+   * The ClusterRoleBindings that grant the operator rights over resources: all but the web view's
+   * binding to {@value #REVIEWS_ROLE}, which lets it ask the API server about viewers and nothing
+   * else.
+   */
+  static List<io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding> resourceBindings(
+      List<HasMetadata> resources) {
+    return ofKind(resources, io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class).stream()
+        .filter(binding -> !REVIEWS_ROLE.equals(binding.getRoleRef().getName()))
+        .toList();
+  }
+
+  /** The ClusterRoles other than the viewers' one, which the operator is never bound to. */
+  static List<io.fabric8.kubernetes.api.model.rbac.ClusterRole> operatorClusterRoles(
+      List<HasMetadata> resources) {
+    return ofKind(resources, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).stream()
+        .filter(role -> !role.getMetadata().getName().endsWith("-results-viewer"))
+        .toList();
+  }
+
   /** A temporary values file holding {@code values}. */
   static Path valuesFile(Map<String, Object> values) {
     try {

@@ -310,7 +310,8 @@ class LagMonitorStoriesTest {
         .until(() -> cycleThenLag("metered"), l -> l != null && l.getTotal() == 6);
     long endOffsetCalls = world.monitor.requests().get(Kind.END_OFFSETS);
     try (HealthAndMetricsServer http =
-        HealthAndMetricsServer.start(0, () -> true, () -> true, world.registry)) {
+        HealthAndMetricsServer.start(
+            0, () -> true, () -> true, world.registry, java.util.Map.of())) {
       String text =
           HttpClient.newHttpClient()
               .send(
