@@ -362,9 +362,21 @@ class WebViewBrowserTest {
                 assertThat(column(driver, "mongodb", "_id"))
                     .hasSize(20)
                     .doesNotContainAnyElementsOf(first));
+    // newest first: the producer numbers its events in order
+    long oldestOnFirst = first.stream().mapToLong(WebViewBrowserTest::number).min().orElseThrow();
+    long newestOnNext =
+        column(driver, "mongodb", "_id").stream()
+            .mapToLong(WebViewBrowserTest::number)
+            .max()
+            .orElseThrow();
+    assertThat(oldestOnFirst).as("first page newer than the next").isGreaterThan(newestOnNext);
     // the rows come from the pipeline's own table and collection, never the offset store's
     assertThat(driver.findElement(By.cssSelector("#results-mongodb .results-heading")).getText())
         .startsWith("web.events:");
+  }
+
+  static long number(String id) {
+    return Long.parseLong(id.replaceAll("^.*?(\\d+)$", "$1"));
   }
 
   static List<String> column(ChromeDriver driver, String sink, String name) {

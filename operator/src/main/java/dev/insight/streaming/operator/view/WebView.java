@@ -115,7 +115,9 @@ public final class WebView implements HttpHandler {
 
   private void api(HttpExchange exchange, String rest) throws IOException {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || header.substring(7).isBlank()) {
       exchange
           .getResponseHeaders()
           .set("WWW-Authenticate", "Bearer realm=\"streaming-pipeline-operator\"");
