@@ -16,7 +16,6 @@ import dev.insight.streaming.sinkstores.PartitionOffset;
 import dev.insight.streaming.sinkstores.PipelineKey;
 import dev.insight.streaming.sinkstores.RetentionGap;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +52,6 @@ import sun.misc.Signal;
 public final class PipelineJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-  private static final Duration LAG_PROBE_WAIT = Duration.ofSeconds(2);
 
   private final JobConfig config;
   private final SparkConf conf;
@@ -147,8 +145,7 @@ public final class PipelineJob {
       LongAccumulator rejected = ssc.sparkContext().sc().longAccumulator("records rejected");
       PartitionWriter writer = sinks.partitionWriter(conf, clientProperties, written, rejected);
       BatchCounters counters = new BatchCounters(written, rejected);
-      stream.foreachRDD(
-          (rdd, time) -> processBatch(rdd, time, writer, sinks, probe, stream, counters));
+      stream.foreachRDD((rdd, time) -> processBatch(rdd, time, writer, sinks, stream, counters));
 
       ssc.start();
       LOG.info(
@@ -214,22 +211,18 @@ public final class PipelineJob {
       Time time,
       PartitionWriter writer,
       SinkSet sinks,
-      KafkaProbe probe,
       JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream,
       BatchCounters counters) {
     long started = System.nanoTime();
     OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
     long records = 0;
     List<PartitionOffset> ends = new ArrayList<>();
-    List<TopicPartition> partitions = new ArrayList<>();
     for (OffsetRange r : ranges) {
       records += r.count();
-      partitions.add(r.topicPartition());
       if (r.count() > 0) {
         ends.add(new PartitionOffset(r.topic(), r.partition(), r.untilOffset()));
       }
     }
-    long lag = lagAtStart(ranges, probe, partitions);
     long rowsBefore = counters.written.value();
     long rejectedBefore = counters.rejected.value();
     if (records > 0) {
@@ -243,35 +236,18 @@ public final class PipelineJob {
     long rows = counters.written.value() - rowsBefore;
     long rejected = counters.rejected.value() - rejectedBefore;
     LOG.info(
-        "batch {} records={} rows={} rejected={} (total rejected {}) partitions={} durationMs={} lagAtStart={}",
+        "batch {} records={} rows={} rejected={} (total rejected {}) partitions={} durationMs={}",
         Instant.ofEpochMilli(time.milliseconds()),
         records,
         rows,
         rejected,
         counters.rejected.value(),
         ranges.length,
-        (System.nanoTime() - started) / 1_000_000,
-        lag);
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private void storeOffsets(SinkSet sinks, List<PartitionOffset> offsets) {
     sinks.offsetStores().forEach((sink, store) -> store.write(pipeline, epochs.get(sink), offsets));
-  }
-
-  private static long lagAtStart(
-      OffsetRange[] ranges, KafkaProbe probe, List<TopicPartition> partitions) {
-    try {
-      // for the log line only: a slow broker must not hold the batch (and so every sink write) up
-      Map<TopicPartition, Long> latest = probe.latest(partitions, LAG_PROBE_WAIT);
-      long lag = 0;
-      for (OffsetRange r : ranges) {
-        lag +=
-            Math.max(0, latest.getOrDefault(r.topicPartition(), r.untilOffset()) - r.fromOffset());
-      }
-      return lag;
-    } catch (RuntimeException e) {
-      return -1; // lag is for the log line only: never fail a batch over it
-    }
   }
 
   private Map<TopicPartition, Long> startingOffsets(SinkSet sinks, KafkaProbe probe) {
@@ -372,6 +348,12 @@ public final class PipelineJob {
     conf.setIfMissing("spark.ui.retainedStages", "100");
     conf.setIfMissing("spark.ui.retainedTasks", "2000");
     conf.setIfMissing("spark.streaming.ui.retainedBatches", "100");
+    // every batch broadcasts its task binary (a few KB) in blocks of this size, and the first block
+    // is allocated whole: Spark's 4 MiB is a humongous object to G1 on a heap under 2 GiB (over
+    // half
+    // a 1 MiB region), allocated straight into the old generation, where it can start a concurrent
+    // marking cycle, once per batch
+    conf.setIfMissing("spark.broadcast.blockSize", "256k");
     CassandraSinkConfig c = config.sinks().cassandra();
     if (c != null) {
       conf.set("spark.cassandra.connection.host", String.join(",", c.hosts()));

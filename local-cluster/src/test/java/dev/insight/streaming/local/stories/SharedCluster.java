@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * (their pipelines have distinct names): started on first use, stopped when the JVM exits, as the
  * shared servers are. Stories must not stop it.
  */
-final class SharedCluster {
+public final class SharedCluster {
 
   private static LocalCluster cluster;
   private static Path workDir;
 
   private SharedCluster() {}
 
-  static synchronized LocalCluster get() {
+  public static synchronized LocalCluster get() {
     if (cluster == null) {
       workDir = WorkDirs.forTest(SharedCluster.class);
       cluster = LocalCluster.start(LocalCluster.Options.defaults(workDir));
@@ -29,7 +29,7 @@ final class SharedCluster {
   }
 
   /** The shared cluster's folder: its node agent's pods are under {@code pods/}. */
-  static synchronized Path workDir() {
+  public static synchronized Path workDir() {
     get();
     return workDir;
   }

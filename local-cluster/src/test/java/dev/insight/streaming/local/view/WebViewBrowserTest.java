@@ -14,6 +14,7 @@ import dev.insight.streaming.local.demo.ServerAddresses;
 import dev.insight.streaming.local.demo.SinkCounter;
 import dev.insight.streaming.local.demo.ViewerToken;
 import dev.insight.streaming.local.pods.WorkDirs;
+import dev.insight.streaming.local.stories.SharedCluster;
 import dev.insight.streaming.operator.api.StreamingPipeline;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -76,7 +77,8 @@ class WebViewBrowserTest {
             cassandra.localDatacenter(),
             mongo.connectionString());
     work = WorkDirs.forTest(WebViewBrowserTest.class);
-    cluster = LocalCluster.start(LocalCluster.Options.defaults(work.resolve("cluster")));
+    // the suite's shared cluster: this story's pipeline has a namespace of its own
+    cluster = SharedCluster.get();
     KubernetesClient client = cluster.client();
     client
         .namespaces()
@@ -178,23 +180,18 @@ class WebViewBrowserTest {
         browser.close();
       }
     } finally {
-      try {
-        if (producer != null) {
-          producer.close();
-        }
-        if (sinks != null) {
-          sinks.close();
-        }
-        if (cluster != null && pipeline != null) {
-          cluster.client().resource(pipeline).delete();
-          await()
-              .atMost(Duration.ofSeconds(90))
-              .until(() -> cluster.podRunner().processes().isEmpty());
-        }
-      } finally {
-        if (cluster != null) {
-          cluster.close();
-        }
+      if (producer != null) {
+        producer.close();
+      }
+      if (sinks != null) {
+        sinks.close();
+      }
+      // the shared cluster stops with the suite's JVM; this story's pods go with its pipeline
+      if (cluster != null && pipeline != null) {
+        cluster.client().resource(pipeline).delete();
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> cluster.client().pods().inNamespace(NS).list().getItems().isEmpty());
       }
     }
   }
@@ -362,14 +359,13 @@ class WebViewBrowserTest {
                 assertThat(column(driver, "mongodb", "_id"))
                     .hasSize(20)
                     .doesNotContainAnyElementsOf(first));
-    // newest first: the producer numbers its events in order
+    // newest first: the producer numbers its events in order, and the first page comes from the
+    // last few seconds of them (two tasks insert their partitions side by side, so within those
+    // seconds the order is the sink's)
     long oldestOnFirst = first.stream().mapToLong(WebViewBrowserTest::number).min().orElseThrow();
-    long newestOnNext =
-        column(driver, "mongodb", "_id").stream()
-            .mapToLong(WebViewBrowserTest::number)
-            .max()
-            .orElseThrow();
-    assertThat(oldestOnFirst).as("first page newer than the next").isGreaterThan(newestOnNext);
+    assertThat(oldestOnFirst)
+        .as("the first page's oldest event, of %d sent", producer.sent())
+        .isGreaterThan(producer.sent() - 3000);
     // the rows come from the pipeline's own table and collection, never the offset store's
     assertThat(driver.findElement(By.cssSelector("#results-mongodb .results-heading")).getText())
         .startsWith("web.events:");

@@ -43,7 +43,25 @@ public final class JfrTopFrames {
     Map<String, Integer> stacks = new HashMap<>();
     Map<String, Integer> compileMillis = new HashMap<>();
     int compiledMillis = 0;
-    for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+    List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
+    // -Djfr.from=0.5: only the second half of the recording (the benchmark's window, roughly)
+    double from = Double.parseDouble(System.getProperty("jfr.from", "0"));
+    java.time.Instant first =
+        events.stream()
+            .map(RecordedEvent::getStartTime)
+            .min(java.util.Comparator.naturalOrder())
+            .orElseThrow();
+    java.time.Instant last =
+        events.stream()
+            .map(RecordedEvent::getStartTime)
+            .max(java.util.Comparator.naturalOrder())
+            .orElseThrow();
+    java.time.Instant cutoff =
+        first.plusMillis((long) (java.time.Duration.between(first, last).toMillis() * from));
+    for (RecordedEvent event : events) {
+      if (event.getStartTime().isBefore(cutoff)) {
+        continue;
+      }
       if (event.getEventType().getName().equals("jdk.Compilation")) {
         int millis = (int) event.getDuration().toMillis();
         jdk.jfr.consumer.RecordedMethod method = event.getValue("method");
