@@ -71,12 +71,13 @@ public final class SinkRows {
 
   private Page cassandra(StreamingPipeline pipeline, String next) {
     CassandraSinkSpec spec = pipeline.getSpec().getSinks().getCassandra();
-    if (spec == null
-        || connections.cassandraOf(pipeline).isEmpty()
-        || CassandraOffsetStore.DEFAULT_KEYSPACE.equals(spec.getKeyspace())) {
+    // one read of the credentials Secret per page
+    java.util.Optional<dev.insight.streaming.operator.sinksetup.CassandraCluster> cluster =
+        spec == null ? java.util.Optional.empty() : connections.cassandraOf(pipeline);
+    if (cluster.isEmpty() || CassandraOffsetStore.DEFAULT_KEYSPACE.equals(spec.getKeyspace())) {
       throw new IllegalArgumentException("this pipeline has no Cassandra sink");
     }
-    CqlSession session = connections.session(connections.cassandraOf(pipeline).orElseThrow());
+    CqlSession session = connections.session(cluster.get());
     String table =
         CqlIdentifier.fromInternal(spec.getKeyspace()).asCql(true)
             + "."

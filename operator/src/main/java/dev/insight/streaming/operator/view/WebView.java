@@ -96,20 +96,30 @@ public final class WebView implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String path = exchange.getRequestURI().getRawPath();
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        error(exchange, 405, "the web view only reads: use GET");
-      } else if (path.equals(PATH) || path.equals(PATH.substring(0, PATH.length() - 1))) {
-        asset(exchange, "index.html");
-      } else if (path.startsWith(API)) {
-        api(exchange, path.substring(API.length()));
-      } else if (ASSETS.containsKey(path.substring(PATH.length()))) {
-        asset(exchange, path.substring(PATH.length()));
-      } else {
-        error(exchange, 404, "no page " + path);
+      try {
+        route(exchange);
+      } catch (RuntimeException e) {
+        LOG.warn("web view request failed: {}", e.toString());
+        if (exchange.getResponseCode() == -1) {
+          // nothing sent yet: the page shows an answer, not a dropped connection
+          error(exchange, 500, "the operator could not answer: " + Redaction.scrub(e.toString()));
+        }
       }
-    } catch (RuntimeException e) {
-      LOG.warn("web view request failed: {}", e.toString());
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      error(exchange, 405, "the web view only reads: use GET");
+    } else if (path.equals(PATH) || path.equals(PATH.substring(0, PATH.length() - 1))) {
+      asset(exchange, "index.html");
+    } else if (path.startsWith(API)) {
+      api(exchange, path.substring(API.length()));
+    } else if (ASSETS.containsKey(path.substring(PATH.length()))) {
+      asset(exchange, path.substring(PATH.length()));
+    } else {
+      error(exchange, 404, "no page " + path);
     }
   }
 
