@@ -53,6 +53,12 @@ public final class PipelineJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
 
+  /**
+   * Records per second, over all partitions, of the batches generated before the first one has
+   * finished, when backpressure is on (a user's sparkConf can set another).
+   */
+  static final String INITIAL_RATE = "20000";
+
   private final JobConfig config;
   private final SparkConf conf;
   private final Environment environment;
@@ -333,6 +339,14 @@ public final class PipelineJob {
         "spark.app.name",
         "pipeline-" + config.pipeline().namespace() + "-" + config.pipeline().name());
     conf.set("spark.streaming.backpressure.enabled", config.stream().backpressure().toString());
+    if (config.stream().backpressure()) {
+      // Spark sizes the batches generated before the first one finishes by maxRatePerPartition
+      // alone (unlimited by default): on a backlog the first batch would be all of it, and while a
+      // cold JVM works through it every batch generated meanwhile is as large. The rate estimator
+      // then sees minutes of scheduling delay, throttles to its minimum (100 records/s) and climbs
+      // back slowly. Starting at a moderate rate lets it find the real one within a few batches.
+      conf.setIfMissing("spark.streaming.backpressure.initialRate", INITIAL_RATE);
+    }
     if (config.stream().maxRatePerPartition() != null) {
       conf.set(
           "spark.streaming.kafka.maxRatePerPartition",

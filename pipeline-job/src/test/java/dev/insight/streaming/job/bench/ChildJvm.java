@@ -55,6 +55,10 @@ final class ChildJvm implements AutoCloseable {
           "-XX:StartFlightRecording=settings=profile,filename="
               + Path.of(jfr, name + ".jfr").toAbsolutePath());
     }
+    String flags = System.getProperty("bench.jvmFlags", "");
+    if (!flags.isBlank()) {
+      command.addAll(List.of(flags.trim().split("\\s+")));
+    }
     command.add("-Dspark.master=local[2]");
     command.add("-Dspark.driver.host=127.0.0.1");
     command.add("-Dspark.ui.enabled=false");
@@ -116,6 +120,11 @@ final class ChildJvm implements AutoCloseable {
       return Map.of();
     }
     return byName;
+  }
+
+  /** Where the JVM's output goes. */
+  Path log() {
+    return log;
   }
 
   boolean isAlive() {

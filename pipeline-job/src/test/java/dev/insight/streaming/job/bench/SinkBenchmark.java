@@ -31,19 +31,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>For each side: records/s and CPU-seconds per million records, both in a window from half of
  * the records (start-up counts for neither side; the whole run's CPU is printed too). Progress is
- * the side's consumer group offsets, committed once its rows are acknowledged. CPU is user plus
- * system time of the side's JVM as the kernel accounts it. {@code -Dbench.jfr=<dir>} records each
- * side with JFR for {@link JfrTopFrames}.
+ * the job's finished batches as its log tells them, and the baseline's consumer group offsets,
+ * committed once its rows are acknowledged. CPU is user plus system time of the side's JVM as the
+ * kernel accounts it. {@code -Dbench.jfr=<dir>} records each side with JFR for {@link
+ * JfrTopFrames}.
  */
 public final class SinkBenchmark {
 
   private static final int PARTITIONS = 4;
 
   /**
-   * The job's batch interval: 1s, where the resource's default is 5s, so that the window spans many
-   * batches and their progress (committed per batch) is measured finely.
+   * The job's batch pacing: the resource's defaults (5 s batches, backpressure on, no rate cap)
+   * unless {@code -Dbench.batchInterval}, {@code -Dbench.maxRatePerPartition} or {@code
+   * -Dbench.backpressure} say otherwise.
    */
-  static final String BATCH_INTERVAL = System.getProperty("bench.batchInterval", "1s");
+  static final String BATCH_INTERVAL = System.getProperty("bench.batchInterval", "");
+
+  static final String MAX_RATE_PER_PARTITION = System.getProperty("bench.maxRatePerPartition", "");
+  static final String BACKPRESSURE = System.getProperty("bench.backpressure", "");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path WORK = Path.of("target", "bench");
@@ -237,8 +242,16 @@ public final class SinkBenchmark {
         .put("bootstrapServers", kafka.bootstrapServers())
         .putArray("topics")
         .add(topic);
-    // the cap keeps a batch of a backlog at 100,000 records per second of interval
-    c.putObject("stream").put("batchInterval", BATCH_INTERVAL).put("maxRatePerPartition", 25_000);
+    ObjectNode stream = c.putObject("stream");
+    if (!BATCH_INTERVAL.isBlank()) {
+      stream.put("batchInterval", BATCH_INTERVAL);
+    }
+    if (!MAX_RATE_PER_PARTITION.isBlank()) {
+      stream.put("maxRatePerPartition", Long.parseLong(MAX_RATE_PER_PARTITION));
+    }
+    if (!BACKPRESSURE.isBlank()) {
+      stream.put("backpressure", Boolean.parseBoolean(BACKPRESSURE));
+    }
     ObjectNode t = c.putObject("transform");
     t.putArray("keyFields").add("eventId");
     var f = t.putArray("fields");
@@ -268,8 +281,9 @@ public final class SinkBenchmark {
   }
 
   /**
-   * Starts one side in its own JVM, measures it and stops it. The job's progress is its consumer
-   * group (its commitAsync lands with the next batch); the baseline commits to a group of its own.
+   * Starts one side in its own JVM, measures it and stops it. The job's progress is its log's
+   * finished batches ({@link BatchLog}); the baseline commits each poll to a consumer group of its
+   * own.
    */
   private static Measured side(
       EmbeddedKafka kafka,
@@ -289,7 +303,8 @@ public final class SinkBenchmark {
             ? List.of(file.toString())
             : List.of(baselineSink, file.toString(), group);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-        ChildJvm jvm = ChildJvm.start(side, main.getName(), args, env)) {
+        ChildJvm jvm = ChildJvm.start(side, main.getName(), args, env);
+        BatchLog batches = baselineSink == null ? new BatchLog(jvm.log()) : null) {
       long from = (long) (records * FROM);
       long t1 = 0;
       long atT1 = 0;
@@ -298,7 +313,7 @@ public final class SinkBenchmark {
       long lastReport = 0;
       while (true) {
         jvm.checkRunning();
-        long done = committed(admin, group);
+        long done = batches != null ? batches.records() : committed(admin, group);
         long now = System.nanoTime();
         if (t1 == 0 && done >= from) {
           cpuAtT1 = jvm.cpu();
@@ -332,7 +347,7 @@ public final class SinkBenchmark {
           System.out.println("  CPU by thread in the measured window:");
           threads.entrySet().stream()
               .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
-              .limit(8)
+              .filter(t -> t.getValue().toMillis() >= 100)
               .forEach(
                   t ->
                       System.out.printf(
