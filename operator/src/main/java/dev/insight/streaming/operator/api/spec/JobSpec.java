@@ -49,7 +49,10 @@ public class JobSpec {
   @Default("true")
   @JsonPropertyDescription(
       "Let Spark adapt the ingestion rate to the processing rate"
-          + " (spark.streaming.backpressure.enabled).")
+          + " (spark.streaming.backpressure.enabled). The batches generated before the first"
+          + " one finishes read at most 20,000 records per second of interval over all"
+          + " partitions (spark.streaming.backpressure.initialRate, settable in sparkConf), so a"
+          + " start on a backlog does not read all of it into one batch.")
   private Boolean backpressure = true;
 
   @JsonPropertyDescription("Driver pod resources.")
