@@ -16,6 +16,13 @@ public record StreamConfig(
     String partitionDiscoveryInterval)
     implements Serializable {
 
+  /**
+   * With backpressure on: records per second, over all partitions, that the batches generated
+   * before the first one finishes may read (spark.streaming.backpressure.initialRate, which a
+   * user's sparkConf can set instead).
+   */
+  public static final String BACKPRESSURE_INITIAL_RATE = "20000";
+
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
   private static final Pattern DURATIONS = Pattern.compile("(" + DURATION.pattern() + ")+");
 

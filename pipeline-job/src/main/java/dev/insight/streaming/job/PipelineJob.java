@@ -10,6 +10,7 @@ import dev.insight.streaming.job.write.SinkSet;
 import dev.insight.streaming.jobconfig.CassandraSinkConfig;
 import dev.insight.streaming.jobconfig.JobConfig;
 import dev.insight.streaming.jobconfig.JobContract;
+import dev.insight.streaming.jobconfig.StreamConfig;
 import dev.insight.streaming.sinkstores.FencedException;
 import dev.insight.streaming.sinkstores.OffsetStore;
 import dev.insight.streaming.sinkstores.PartitionOffset;
@@ -52,12 +53,6 @@ import sun.misc.Signal;
 public final class PipelineJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-
-  /**
-   * Records per second, over all partitions, of the batches generated before the first one has
-   * finished, when backpressure is on (a user's sparkConf can set another).
-   */
-  static final String INITIAL_RATE = "20000";
 
   private final JobConfig config;
   private final SparkConf conf;
@@ -345,7 +340,8 @@ public final class PipelineJob {
       // cold JVM works through it every batch generated meanwhile is as large. The rate estimator
       // then sees minutes of scheduling delay, throttles to its minimum (100 records/s) and climbs
       // back slowly. Starting at a moderate rate lets it find the real one within a few batches.
-      conf.setIfMissing("spark.streaming.backpressure.initialRate", INITIAL_RATE);
+      conf.setIfMissing(
+          "spark.streaming.backpressure.initialRate", StreamConfig.BACKPRESSURE_INITIAL_RATE);
     }
     if (config.stream().maxRatePerPartition() != null) {
       conf.set(

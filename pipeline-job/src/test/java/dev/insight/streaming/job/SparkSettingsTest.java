@@ -3,6 +3,7 @@ package dev.insight.streaming.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.insight.streaming.jobconfig.JobConfig;
+import dev.insight.streaming.jobconfig.StreamConfig;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,9 @@ class SparkSettingsTest {
     SparkConf conf = configured(config("{}"), new SparkConf(false));
 
     assertThat(conf.get("spark.streaming.backpressure.enabled")).isEqualTo("true");
-    assertThat(conf.get("spark.streaming.backpressure.initialRate")).isEqualTo("20000");
+    assertThat(conf.get("spark.streaming.backpressure.initialRate"))
+        .isEqualTo("20000")
+        .isEqualTo(StreamConfig.BACKPRESSURE_INITIAL_RATE);
     assertThat(conf.contains("spark.streaming.kafka.maxRatePerPartition")).isFalse();
   }
 

@@ -50,6 +50,9 @@ public final class SinkBenchmark {
   static final String MAX_RATE_PER_PARTITION = System.getProperty("bench.maxRatePerPartition", "");
   static final String BACKPRESSURE = System.getProperty("bench.backpressure", "");
 
+  // a side that has written nothing for this long is stuck, or its progress is not being read
+  private static final Duration STALLED_AFTER = Duration.ofMinutes(3);
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path WORK = Path.of("target", "bench");
   // where the measured window starts, as a share of the records: after the JIT compilers' warm-up
@@ -311,10 +314,28 @@ public final class SinkBenchmark {
       Duration cpuAtT1 = Duration.ZERO;
       Map<String, Duration> threadsAtT1 = Map.of();
       long lastReport = 0;
+      long lastDone = -1;
+      long lastProgress = System.nanoTime();
       while (true) {
         jvm.checkRunning();
         long done = batches != null ? batches.records() : committed(admin, group);
         long now = System.nanoTime();
+        if (done != lastDone) {
+          lastDone = done;
+          lastProgress = now;
+        } else if (now - lastProgress > STALLED_AFTER.toNanos()) {
+          throw new IllegalStateException(
+              String.format(
+                  "%s made no progress for %s at %,d of %,d records (%s); log: %s",
+                  side,
+                  STALLED_AFTER,
+                  done,
+                  records,
+                  batches != null
+                      ? "finished batches from its log's batch lines"
+                      : "committed offsets of consumer group " + group,
+                  jvm.log().toAbsolutePath()));
+        }
         if (t1 == 0 && done >= from) {
           cpuAtT1 = jvm.cpu();
           threadsAtT1 = jvm.cpuByThread();

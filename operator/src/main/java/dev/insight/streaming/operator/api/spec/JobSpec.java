@@ -2,6 +2,7 @@ package dev.insight.streaming.operator.api.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.insight.streaming.jobconfig.StreamConfig;
 import dev.insight.streaming.operator.api.Formats;
 import dev.insight.streaming.operator.api.validation.OperatorOwnedSettings;
 import io.fabric8.generator.annotation.Default;
@@ -50,7 +51,9 @@ public class JobSpec {
   @JsonPropertyDescription(
       "Let Spark adapt the ingestion rate to the processing rate"
           + " (spark.streaming.backpressure.enabled). The batches generated before the first"
-          + " one finishes read at most 20,000 records per second of interval over all"
+          + " one finishes read at most "
+          + StreamConfig.BACKPRESSURE_INITIAL_RATE
+          + " records per second of interval over all"
           + " partitions (spark.streaming.backpressure.initialRate, settable in sparkConf), so a"
           + " start on a backlog does not read all of it into one batch.")
   private Boolean backpressure = true;
